@@ -1,0 +1,116 @@
+package io.memsync;
+
+import java.io.StringReader;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonStructure;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+import jakarta.json.stream.JsonParsingException;
+
+/**
+ * Conversions between Java values and JSON used by the public API (JSON-B for records and POJOs, JSON-P values
+ * passed through). Internal to memsync; not part of the API even though it sits in this package.
+ */
+final class JsonMapping {
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    private JsonMapping() {
+    }
+
+    /** Converts any Java value to a JSON value: JSON-P values as they are, scalars directly, the rest via JSON-B. */
+    static JsonValue toJson(Object value) {
+        if (value == null) {
+            return JsonValue.NULL;
+        }
+        if (value instanceof JsonValue json) {
+            return json;
+        }
+        if (value instanceof String s) {
+            return Json.createValue(s);
+        }
+        if (value instanceof Boolean b) {
+            return b ? JsonValue.TRUE : JsonValue.FALSE;
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return Json.createValue(((Number) value).intValue());
+        }
+        if (value instanceof Long l) {
+            return Json.createValue(l);
+        }
+        if (value instanceof BigInteger bi) {
+            return Json.createValue(bi);
+        }
+        if (value instanceof BigDecimal bd) {
+            return Json.createValue(bd);
+        }
+        if (value instanceof Double || value instanceof Float) {
+            return Json.createValue(((Number) value).doubleValue());
+        }
+        if (value instanceof Character c) {
+            return Json.createValue(String.valueOf(c));
+        }
+        try {
+            String text = JSONB.toJson(value);
+            try (JsonReader reader = Json.createReader(new StringReader(text))) {
+                return reader.readValue();
+            }
+        } catch (JsonbException | JsonException e) {
+            throw new IllegalArgumentException("cannot map " + value.getClass().getName() + " to JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Converts a JSON value to the given Java type via JSON-B ({@code null} for JSON null). */
+    static <T> T fromJson(JsonValue value, Type type) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (type instanceof Class<?> c && JsonValue.class.isAssignableFrom(c)) {
+            @SuppressWarnings("unchecked")
+            T t = (T) c.cast(value);
+            return t;
+        }
+        return JSONB.fromJson(value.toString(), type);
+    }
+
+    /** Parses JSON text; failures are {@link JsonException}s or {@link JsonParsingException}s. */
+    static JsonValue parse(String text) {
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            return reader.readValue();
+        }
+    }
+
+    /** Parses JSON text that must be an object or array, reporting failures with the given code. */
+    static JsonStructure parseStructure(String text, String code, String what) {
+        if (text == null) {
+            throw new MemSyncException(code, what + " must not be null");
+        }
+        JsonValue v;
+        try {
+            v = parse(text);
+        } catch (JsonException e) {
+            throw new MemSyncException(code, what + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (v instanceof JsonStructure s) {
+            return s;
+        }
+        throw new MemSyncException(code, what + " must be a JSON object or array, got " + v.getValueType());
+    }
+
+    /** Parses JSON text that must be an object. */
+    static JsonObject parseObject(String text, String code, String what) {
+        JsonStructure s = parseStructure(text, code, what);
+        if (s instanceof JsonObject o) {
+            return o;
+        }
+        throw new MemSyncException(code, what + " must be a JSON object, got an array");
+    }
+}
