@@ -1,0 +1,7 @@
+/**
+ * memsync: a JSON document shared by several JVM processes, with RPC, events and change observers.
+ *
+ * <p>This is the only package applications use. Start with {@link io.memsync.MemSync#builder(String)}, or, in a
+ * CDI application, inject {@code @Shared("name") SharedObject}.
+ */
+package io.memsync;

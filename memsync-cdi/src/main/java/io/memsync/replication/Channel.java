@@ -1,0 +1,34 @@
+package io.memsync.replication;
+
+/**
+ * One authenticated, ordered, bidirectional message channel between a client and the host.
+ *
+ * <p>Frames are JSON text. {@link #send(String)} never blocks on the network: frames are queued and written in
+ * the order sent. Frames sent on one channel arrive in that order or not at all (the channel then closes).
+ * Implemented by {@code io.memsync.transport} (WebSocket) and by the in-memory test transport.
+ */
+public interface Channel {
+    /**
+     * Queues a frame for sending. Ignored once the channel is closed.
+     *
+     * @param frame JSON text
+     */
+    void send(String frame);
+
+    /** Closes the channel; the peer's handler sees {@link ChannelHandler#onClose(Channel)}. Idempotent. */
+    void close();
+
+    /**
+     * Whether the channel is still open.
+     *
+     * @return {@code true} until closed by either side or by a failure
+     */
+    boolean isOpen();
+
+    /**
+     * A short description of the remote end, for logs.
+     *
+     * @return description
+     */
+    String remote();
+}

@@ -1,0 +1,21 @@
+package io.memsync.replication;
+
+/**
+ * Receives what arrives on a {@link Channel}. Calls for one channel are never concurrent and follow arrival order.
+ */
+public interface ChannelHandler {
+    /**
+     * A frame arrived.
+     *
+     * @param channel the channel it arrived on
+     * @param frame   JSON text
+     */
+    void onFrame(Channel channel, String frame);
+
+    /**
+     * The channel closed (by either side, or because the connection or the peer process died). Called once.
+     *
+     * @param channel the channel
+     */
+    void onClose(Channel channel);
+}
