@@ -1,0 +1,406 @@
+package io.memsync;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+/**
+ * Entry point of the programmatic API.
+ *
+ * <pre>{@code
+ * try (SharedObject<JsonObject> foo = MemSync.builder("my_shared_object")
+ *         .data("{\"foo\":1}")
+ *         .start()) {
+ *     foo.patch(Update.inc("foo", 1)).toCompletableFuture().join();
+ * }
+ * }</pre>
+ */
+public final class MemSync {
+    /** Longest accepted shared-object name. */
+    public static final int MAX_NAME_LENGTH = 100;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+    private MemSync() {
+    }
+
+    /**
+     * Starts configuring the shared object {@code name}. Every process that starts the same name on this machine
+     * (same user) joins the same network.
+     *
+     * @param name 1–100 characters of letters, digits, {@code . _ -}; not {@code .} or {@code ..}
+     * @return a builder
+     * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when the name is invalid
+     */
+    public static Builder builder(String name) {
+        return new Builder(validateName(name));
+    }
+
+    /**
+     * Checks a shared-object name.
+     *
+     * @param name the name
+     * @return the name
+     * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} naming the problem
+     */
+    static String validateName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, "shared object name must not be empty");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, "shared object name '" + name.substring(0, 20)
+                    + "…' is " + name.length() + " characters long; at most " + MAX_NAME_LENGTH + " are allowed");
+        }
+        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, "shared object name '" + name
+                    + "' is invalid: use letters, digits, '.', '_' and '-' only (no path separators or spaces)");
+        }
+        return name;
+    }
+
+    /**
+     * Configures and starts a shared object. Not thread-safe; every setter validates its argument at once.
+     */
+    public static final class Builder {
+        private final String name;
+        private JsonObject data = JsonValue.EMPTY_JSON_OBJECT;
+        private final Map<String, RpcHandler> rpc = new LinkedHashMap<>();
+        private final Map<String, String> rpcOrigins = new LinkedHashMap<>();
+        private Path file;
+        private int serverPort = -1;
+        private Set<Role> roles = EnumSet.of(Role.WRITER);
+        private int maxWriters = Integer.MAX_VALUE;
+        private Duration waitForWriterSlot = Duration.ZERO;
+        private Duration timeout = Duration.ofSeconds(30);
+        private boolean logEvents;
+        private Path rendezvous;
+        private Duration heartbeat = Duration.ofMillis(100);
+        private Duration recoveryWait = Duration.ofSeconds(2);
+        private int maxFrameBytes = 16 * 1024 * 1024;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /**
+         * Initial data, used when this process creates the network (ignored when it joins a live one).
+         *
+         * @param json a JSON object as text
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when the text is not a JSON object
+         */
+        public Builder data(String json) {
+            this.data = JsonMapping.parseObject(json, MemSyncException.ERR_CONFIG, "initial data of '" + name + "'");
+            return this;
+        }
+
+        /**
+         * Initial data, used when this process creates the network.
+         *
+         * @param json a JSON object
+         * @return this builder
+         */
+        public Builder data(JsonObject json) {
+            this.data = Objects.requireNonNull(json, "data");
+            return this;
+        }
+
+        /**
+         * Initial data from a record or POJO mapped through JSON-B (a {@code String} is parsed as JSON, a
+         * {@code JsonObject} used as is).
+         *
+         * @param value the value; must map to a JSON object
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when it does not map to a JSON object
+         */
+        public Builder data(Object value) {
+            if (value instanceof String s) {
+                return data(s);
+            }
+            JsonValue json;
+            try {
+                json = JsonMapping.toJson(value);
+            } catch (IllegalArgumentException e) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "initial data of '" + name + "': " + e.getMessage(), e);
+            }
+            if (json instanceof JsonObject o) {
+                this.data = o;
+                return this;
+            }
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, "initial data of '" + name
+                    + "' must map to a JSON object, got " + json.getValueType());
+        }
+
+        /**
+         * Registers an RPC method served by this process.
+         *
+         * @param method  the RPC name, not empty
+         * @param handler serves calls
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when the name is already registered here
+         */
+        public Builder rpc(String method, RpcHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            return addRpc(method, handler, "handler " + handler.getClass().getName());
+        }
+
+        /**
+         * Registers every public method of {@code bean} annotated {@link RpcMethod}.
+         *
+         * @param bean an object with {@code @RpcMethod} methods
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when it has none, or a name is taken
+         */
+        public Builder rpc(Object bean) {
+            Objects.requireNonNull(bean, "bean");
+            int found = 0;
+            for (Method m : bean.getClass().getMethods()) {
+                RpcMethod ann = m.getAnnotation(RpcMethod.class);
+                if (ann == null) {
+                    continue;
+                }
+                if (Modifier.isStatic(m.getModifiers())) {
+                    throw new MemSyncException(MemSyncException.ERR_CONFIG, "@RpcMethod " + describe(m) + " must not be static");
+                }
+                String rpcName = ann.value().isEmpty() ? m.getName() : ann.value();
+                addRpc(rpcName, new ReflectiveRpcHandler(bean, m, rpcName), describe(m));
+                found++;
+            }
+            if (found == 0) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, bean.getClass().getName()
+                        + " has no public @RpcMethod methods");
+            }
+            return this;
+        }
+
+        private static String describe(Method m) {
+            return m.getDeclaringClass().getName() + "." + m.getName() + "()";
+        }
+
+        private Builder addRpc(String method, RpcHandler handler, String origin) {
+            if (method == null || method.isBlank()) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "RPC name must not be empty (" + origin + ")");
+            }
+            String previous = rpcOrigins.putIfAbsent(method, origin);
+            if (previous != null) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "RPC method '" + method + "' of '" + name
+                        + "' is registered twice: by " + previous + " and by " + origin);
+            }
+            rpc.put(method, handler);
+            return this;
+        }
+
+        /**
+         * Persists the document to this file (the host writes; a restarted network loads it).
+         *
+         * @param path the file
+         * @return this builder
+         */
+        public Builder file(Path path) {
+            this.file = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * Serves {@code GET /<name>} (the document as JSON) on this port of 127.0.0.1 while started; 0 picks a free
+         * port. This endpoint is not authenticated.
+         *
+         * @param port 0–65535
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when out of range
+         */
+        public Builder server(int port) {
+            if (port < 0 || port > 65535) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "server port of '" + name + "' must be 0–65535, got " + port);
+            }
+            this.serverPort = port;
+            return this;
+        }
+
+        /**
+         * What this process may do (default {@link Role#WRITER}). {@link Role#READER} alone makes it read-only.
+         *
+         * @param roles one or more roles
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when empty
+         */
+        public Builder roles(Role... roles) {
+            if (roles == null || roles.length == 0) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "roles of '" + name + "' must name at least one role");
+            }
+            this.roles = EnumSet.copyOf(List.of(roles));
+            return this;
+        }
+
+        /**
+         * The most writers the network admits; the smallest value declared by any live process is in force.
+         *
+         * @param max at least 1
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when below 1
+         */
+        public Builder maxWriters(int max) {
+            if (max < 1) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxWriters of '" + name + "' must be at least 1, got " + max);
+            }
+            this.maxWriters = max;
+            return this;
+        }
+
+        /**
+         * Makes {@code start()} of a writer wait up to {@code wait} for a free writer slot instead of failing with
+         * {@link MemSyncException#ERR_MAX_WRITERS}.
+         *
+         * @param wait how long to wait, not negative
+         * @return this builder
+         */
+        public Builder waitForWriterSlot(Duration wait) {
+            this.waitForWriterSlot = positive(wait, "waitForWriterSlot", true);
+            return this;
+        }
+
+        /**
+         * How long an operation (patch acknowledgement, RPC call, joining) may take (default 30 s).
+         *
+         * @param timeout positive duration
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive(timeout, "timeout", false);
+            return this;
+        }
+
+        /**
+         * Logs every change and event at INFO (default off).
+         *
+         * @param log whether to log
+         * @return this builder
+         */
+        public Builder logEvents(boolean log) {
+            this.logEvents = log;
+            return this;
+        }
+
+        /**
+         * The base folder for rendezvous folders (default {@code ${java.io.tmpdir}/memsync-<user>}, or the
+         * {@code memsync.rendezvous.dir} system property / {@code MEMSYNC_RENDEZVOUS_DIR} environment variable).
+         *
+         * @param folder base folder; {@code <name>} is created inside it
+         * @return this builder
+         */
+        public Builder rendezvous(Path folder) {
+            this.rendezvous = Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        /**
+         * Heartbeat interval of the host (default 100 ms); a host silent for three intervals is suspected.
+         *
+         * @param interval positive duration
+         * @return this builder
+         */
+        public Builder heartbeat(Duration interval) {
+            this.heartbeat = positive(interval, "heartbeat", false);
+            return this;
+        }
+
+        /**
+         * How long a new host waits for live members of the previous term before opening (default 2 s).
+         *
+         * @param wait not negative
+         * @return this builder
+         */
+        public Builder recoveryWait(Duration wait) {
+            this.recoveryWait = positive(wait, "recoveryWait", true);
+            return this;
+        }
+
+        /**
+         * Largest frame accepted on the network (default 16 MiB); bigger ones fail with
+         * {@link MemSyncException#ERR_TOO_LARGE}.
+         *
+         * @param bytes at least 64 KiB
+         * @return this builder
+         */
+        public Builder maxFrameSize(int bytes) {
+            if (bytes < 64 * 1024) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxFrameSize of '" + name + "' must be at least 65536, got " + bytes);
+            }
+            this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        private Duration positive(Duration d, String option, boolean zeroOk) {
+            Objects.requireNonNull(d, option);
+            if (d.isNegative() || (!zeroOk && d.isZero())) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, option + " of '" + name + "' must be "
+                        + (zeroOk ? "zero or positive" : "positive") + ", got " + d);
+            }
+            return d;
+        }
+
+        /**
+         * Joins the network for the name, or creates it. Returns once this process is host, or is a client holding
+         * the current document.
+         *
+         * @return the started shared object
+         * @throws MemSyncException {@link MemSyncException#ERR_MAX_WRITERS}, {@link MemSyncException#ERR_TIMEOUT},
+         *                          {@link MemSyncException#ERR_CONFIG}, {@link MemSyncException#ERR_IO}
+         */
+        public SharedObject<JsonObject> start() {
+            return start(JsonObject.class);
+        }
+
+        /**
+         * Like {@link #start()}, binding {@link SharedObject#value()} to a Java type through JSON-B.
+         *
+         * @param type the record or POJO type of the document
+         * @param <T>  the type
+         * @return the started shared object
+         */
+        public <T> SharedObject<T> start(Class<T> type) {
+            Objects.requireNonNull(type, "type");
+            SharedObjectImpl<T> shared = new SharedObjectImpl<>(options(), type);
+            shared.start();
+            return shared;
+        }
+
+        /**
+         * The settings as collected, for the engine.
+         *
+         * @return the options
+         */
+        Options options() {
+            Set<Role> effectiveRoles = EnumSet.copyOf(roles);
+            if (!rpc.isEmpty()) {
+                effectiveRoles.add(Role.RPC);
+            }
+            return new Options(name, data, Map.copyOf(rpc), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
+                    waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes);
+        }
+    }
+
+    /** The builder's settings. */
+    record Options(String name, JsonObject data, Map<String, RpcHandler> rpc, Path file, int serverPort, Set<Role> roles,
+                   int maxWriters, Duration waitForWriterSlot, Duration timeout, boolean logEvents, Path rendezvous,
+                   Duration heartbeat, Duration recoveryWait, int maxFrameBytes) {
+        boolean writer() {
+            return roles.contains(Role.WRITER);
+        }
+
+        List<String> rpcNames() {
+            return new ArrayList<>(rpc.keySet());
+        }
+    }
+}

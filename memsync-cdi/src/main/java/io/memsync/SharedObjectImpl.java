@@ -1,0 +1,404 @@
+package io.memsync;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+import io.memsync.document.Paths;
+import io.memsync.document.PersistentJson;
+import io.memsync.replication.Liveness;
+import io.memsync.replication.Replica;
+import io.memsync.replication.ReplicaListener;
+import io.memsync.replication.ReplicaOptions;
+import io.memsync.replication.ReplicaStatus;
+import io.memsync.replication.ViewChange;
+import io.memsync.discovery.FileRendezvous;
+import io.memsync.transport.WebSocketTransport;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/** The engine behind {@link SharedObject}: wires a {@link Replica} to discovery, transport and user listeners. */
+final class SharedObjectImpl<T> implements SharedObject<T> {
+    private static final System.Logger LOG = System.getLogger(SharedObject.class.getName());
+
+    private final MemSync.Options options;
+    private final Class<T> type;
+    private final List<Observer> observers = new CopyOnWriteArrayList<>();
+    private final Map<String, List<EventListener<?>>> eventListeners = new ConcurrentHashMap<>();
+    private final EventBus events = new Bus();
+    private final Object lifecycle = new Object();
+    private volatile Replica replica;
+    private volatile ExecutorService dispatcher;
+
+    SharedObjectImpl(MemSync.Options options, Class<T> type) {
+        this.options = options;
+        this.type = type;
+    }
+
+    private record Observer(String path, Consumer<MemSyncChange> listener) {
+    }
+
+    private record EventListener<E>(Class<E> type, Consumer<E> listener) {
+        void deliver(JsonValue payload) {
+            listener.accept(JsonMapping.fromJson(payload, type));
+        }
+    }
+
+    @Override
+    public String name() {
+        return options.name();
+    }
+
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (replica != null) {
+                return;
+            }
+            ExecutorService d = Executors.newSingleThreadExecutor(
+                    Thread.ofPlatform().daemon().name("memsync-" + options.name() + "-observers").factory());
+            ReplicaOptions ro = ReplicaOptions.builder(options.name())
+                    .data(PersistentJson.object(options.data()))
+                    .timeout(options.timeout())
+                    .heartbeatInterval(options.heartbeat())
+                    .recoveryWait(options.recoveryWait())
+                    .maxFrameBytes(options.maxFrameBytes())
+                    .writer(options.writer())
+                    .maxWriters(options.maxWriters())
+                    .build();
+            FileRendezvous election = options.rendezvous() == null
+                    ? new FileRendezvous(options.name())
+                    : new FileRendezvous(options.rendezvous(), options.name());
+            WebSocketTransport transport = new WebSocketTransport(options.maxFrameBytes());
+            Replica r = new Replica(ro, transport, election, Liveness.ofOperatingSystem(), new Listener(d));
+            dispatcher = d;
+            try {
+                r.start();
+            } catch (RuntimeException e) {
+                d.shutdown();
+                dispatcher = null;
+                throw e;
+            }
+            replica = r;
+        }
+    }
+
+    @Override
+    public void stop() {
+        synchronized (lifecycle) {
+            Replica r = replica;
+            if (r == null) {
+                return;
+            }
+            replica = null;
+            try {
+                r.stop();
+            } finally {
+                ExecutorService d = dispatcher;
+                dispatcher = null;
+                if (d != null) {
+                    d.shutdown();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private Replica replica() {
+        Replica r = replica;
+        if (r == null) {
+            throw new MemSyncException(MemSyncException.ERR_STOPPED, "shared object '" + options.name() + "' is stopped");
+        }
+        return r;
+    }
+
+    @Override
+    public JsonObject data() {
+        return replica().view();
+    }
+
+    @Override
+    public T value() {
+        return JsonMapping.fromJson(data(), type);
+    }
+
+    @Override
+    public <V> V read(String path, Class<V> target) {
+        return read(path, (Type) target);
+    }
+
+    @Override
+    public <V> V read(String path, Type target) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(target, "type");
+        JsonObject doc = data();
+        if (!path.isEmpty()) {
+            Paths.validate(path);
+        }
+        return JsonMapping.fromJson(Paths.get(doc, path), target);
+    }
+
+    @Override
+    public CompletionStage<PatchResult> patch(String update) {
+        try {
+            return patch(Update.of(update));
+        } catch (MemSyncException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletionStage<PatchResult> patch(JsonObject update) {
+        return patch(Update.of(Objects.requireNonNull(update, "update")));
+    }
+
+    @Override
+    public CompletionStage<PatchResult> patch(Update update) {
+        return submit(update, null);
+    }
+
+    @Override
+    public CompletionStage<PatchResult> patch(Update update, Precondition precondition) {
+        return submit(update, Objects.requireNonNull(precondition, "precondition"));
+    }
+
+    private CompletionStage<PatchResult> submit(Update update, Precondition precondition) {
+        Objects.requireNonNull(update, "update");
+        if (!options.writer()) {
+            return CompletableFuture.failedFuture(new MemSyncException(MemSyncException.ERR_READ_ONLY,
+                    "shared object '" + options.name() + "' was started without the WRITER role; patch " + update + " refused"));
+        }
+        Replica r;
+        try {
+            r = replica();
+        } catch (MemSyncException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return r.submit(update, precondition)
+                .thenApply(o -> new PatchResult(o.term(), o.version(), o.effect()));
+    }
+
+    @Override
+    public Subscription observe(String path, Consumer<MemSyncChange> listener) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(listener, "listener");
+        if (!path.isEmpty()) {
+            Paths.validate(path);
+        }
+        Observer o = new Observer(path, listener);
+        observers.add(o);
+        return () -> observers.remove(o);
+    }
+
+    @Override
+    public <V> Subscription observe(String path, Class<V> target, Consumer<V> listener) {
+        Objects.requireNonNull(target, "type");
+        Objects.requireNonNull(listener, "listener");
+        return observe(path, change -> listener.accept(JsonMapping.fromJson(change.value(), target)));
+    }
+
+    @Override
+    public <R> CompletionStage<R> call(String method, Class<R> resultType, Object... args) {
+        return call(method, (Type) resultType, args);
+    }
+
+    @Override
+    public <R> CompletionStage<R> call(String method, Type resultType, Object... args) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(resultType, "resultType");
+        JsonArrayBuilder b = Json.createArrayBuilder();
+        for (Object a : args == null ? new Object[] {null} : args) {
+            b.add(JsonMapping.toJson(a));
+        }
+        JsonArray jsonArgs = b.build();
+        RpcHandler local = options.rpc().get(method);
+        CompletableFuture<JsonValue> result;
+        if (local != null) {
+            result = RpcInvoker.invoke(method, local, jsonArgs);
+        } else {
+            result = CompletableFuture.failedFuture(new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
+                    "no process of '" + options.name() + "' registered RPC method '" + method + "'"));
+        }
+        return result.thenApply(v -> JsonMapping.fromJson(v, resultType));
+    }
+
+    @Override
+    public EventBus events() {
+        return events;
+    }
+
+    @Override
+    public Status status() {
+        Replica r = replica;
+        if (r == null) {
+            return new Status(options.name(), PeerRole.STOPPED, 0, 0, "", List.of(), 0);
+        }
+        return toStatus(r.status());
+    }
+
+    private Status toStatus(ReplicaStatus s) {
+        List<Status.Peer> peers = new ArrayList<>();
+        s.peers().forEach(p -> peers.add(new Status.Peer(p.peerId(), p.pid(), p.writer(), p.host())));
+        PeerRole role = switch (s.role()) {
+            case HOST -> PeerRole.HOST;
+            case CLIENT -> PeerRole.CLIENT;
+            case CONNECTING -> PeerRole.CONNECTING;
+            case STOPPED -> PeerRole.STOPPED;
+        };
+        return new Status(options.name(), role, s.term(), s.version(), s.peerId(), peers, s.pendingCount());
+    }
+
+    @Override
+    public CompletionStage<Duration> ping() {
+        try {
+            return replica().ping();
+        } catch (MemSyncException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public boolean hasPeers() {
+        Replica r = replica;
+        return r != null && r.hasPeers();
+    }
+
+    @Override
+    public String toString() {
+        return "SharedObject[" + options.name() + ", " + status().role() + "]";
+    }
+
+    /** Delivers an event to this process's listeners, off the network threads. */
+    void deliverEvent(String event, JsonValue payload) {
+        List<EventListener<?>> ls = eventListeners.get(event);
+        ExecutorService d = dispatcher;
+        if (ls == null || ls.isEmpty() || d == null) {
+            return;
+        }
+        d.execute(() -> {
+            for (EventListener<?> l : ls) {
+                try {
+                    l.deliver(payload);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "listener of event '" + event + "' on '" + options.name() + "' failed", e);
+                }
+            }
+        });
+    }
+
+    private final class Bus implements EventBus {
+        @Override
+        public void emit(String event, Object payload) {
+            if (event == null || event.isEmpty()) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "event name must not be empty");
+            }
+            replica();
+            deliverEvent(event, JsonMapping.toJson(payload));
+        }
+
+        @Override
+        public <E> Subscription on(String event, Class<E> payloadType, Consumer<E> listener) {
+            Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(payloadType, "type");
+            Objects.requireNonNull(listener, "listener");
+            EventListener<E> l = new EventListener<>(payloadType, listener);
+            eventListeners.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(l);
+            return () -> eventListeners.getOrDefault(event, List.of()).remove(l);
+        }
+    }
+
+    /** Receives view changes from the replica's event thread and hands them to the observer thread. */
+    private final class Listener implements ReplicaListener {
+        private final ExecutorService dispatch;
+
+        Listener(ExecutorService dispatch) {
+            this.dispatch = dispatch;
+        }
+
+        @Override
+        public void viewChanged(ViewChange change) {
+            if (observers.isEmpty() && !options.logEvents()) {
+                return;
+            }
+            dispatch.execute(() -> notifyObservers(change));
+        }
+    }
+
+    private void notifyObservers(ViewChange change) {
+        if (options.logEvents()) {
+            LOG.log(System.Logger.Level.INFO, "memsync '" + options.name() + "' " + change.state() + " v" + change.version()
+                    + (change.local() ? " local " : " remote ") + change.effect());
+        }
+        MemSyncChange.Origin origin = change.local() ? MemSyncChange.Origin.LOCAL : MemSyncChange.Origin.REMOTE;
+        for (Observer o : observers) {
+            JsonArray touching = touching(change.effect(), o.path());
+            JsonValue before = Paths.get(change.before(), o.path());
+            JsonValue after = Paths.get(change.after(), o.path());
+            if (touching.isEmpty() && Objects.equals(before, after)) {
+                continue;
+            }
+            MemSyncChange event = new MemSyncChange(options.name(), o.path(), after == null ? JsonValue.NULL : after,
+                    change.version(), change.term(), touching, origin, change.state());
+            try {
+                o.listener().accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "observer of '" + o.path() + "' on '" + options.name() + "' failed", e);
+            }
+        }
+    }
+
+    /** The operations of an effect whose path overlaps the observed dotted path. */
+    static JsonArray touching(JsonArray effect, String observed) {
+        if (observed.isEmpty()) {
+            return effect;
+        }
+        JsonArrayBuilder b = null;
+        for (JsonValue v : effect) {
+            JsonObject op = v.asJsonObject();
+            if (overlaps(op.get("path"), observed) || overlaps(op.get("from"), observed)) {
+                if (b == null) {
+                    b = Json.createArrayBuilder();
+                }
+                b.add(op);
+            }
+        }
+        return b == null ? JsonValue.EMPTY_JSON_ARRAY : b.build();
+    }
+
+    private static boolean overlaps(JsonValue pointer, String observed) {
+        if (!(pointer instanceof JsonString s)) {
+            return false;
+        }
+        String p = s.getString();
+        if (p.isEmpty()) {
+            return true;
+        }
+        StringBuilder dotted = new StringBuilder(p.length());
+        for (String seg : p.substring(1).split("/", -1)) {
+            if (!dotted.isEmpty()) {
+                dotted.append('.');
+            }
+            dotted.append(seg.replace("~1", "/").replace("~0", "~"));
+        }
+        return Paths.overlap(dotted.toString(), observed);
+    }
+}
