@@ -1,0 +1,209 @@
+package io.memsync.it;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.memsync.MemSync;
+import io.memsync.MemSyncException;
+import io.memsync.Role;
+import io.memsync.SharedObject;
+import io.memsync.Status;
+import io.memsync.Update;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+/**
+ * A memsync process scripted over stdin/stdout, for multi-process tests, the demo and benchmarks.
+ *
+ * <p>Each input line is {@code <id> <command> [args…]}; each reply is {@code <id> ok <json>} or
+ * {@code <id> err <code> <message>}. Lines starting with {@code !} are unsolicited (acknowledgements, changes).
+ * Commands:
+ * <ul>
+ *   <li>{@code start <name> [key=value…]}: keys {@code data} (JSON), {@code reader}, {@code maxWriters},
+ *       {@code waitSlot} (ms), {@code timeout} (ms), {@code rpc} (registers {@code echo}, {@code fail},
+ *       {@code slow})</li>
+ *   <li>{@code patch <json>}: one patch, reply after acknowledgement</li>
+ *   <li>{@code incs <path> <count> <window>}: {@code count} pipelined {@code $inc}s of 1, at most {@code window}
+ *       unacknowledged; prints {@code ! ack <path>} per acknowledgement; replies with acked/failed counts</li>
+ *   <li>{@code data}, {@code status}, {@code ping}, {@code stop}, {@code exit}</li>
+ * </ul>
+ */
+public final class Peer {
+    private final PrintStream out;
+    private SharedObject<JsonObject> shared;
+
+    private Peer(PrintStream out) {
+        this.out = out;
+    }
+
+    /**
+     * Runs the command loop until {@code exit} or end of input.
+     *
+     * @param args ignored
+     * @throws Exception on I/O failure
+     */
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        new Peer(out).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+    }
+
+    private void run(BufferedReader in) throws Exception {
+        say("! ready " + ProcessHandle.current().pid());
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] parts = line.split(" ", 3);
+            if (parts.length < 2) {
+                continue;
+            }
+            String id = parts[0];
+            String cmd = parts[1];
+            String rest = parts.length > 2 ? parts[2] : "";
+            if (cmd.equals("exit")) {
+                say(id + " ok {}");
+                System.exit(0);
+            }
+            // long-running commands run on their own thread so the loop keeps answering
+            Thread.ofVirtual().start(() -> {
+                try {
+                    say(id + " ok " + execute(cmd, rest));
+                } catch (Throwable e) {
+                    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    String code = t instanceof MemSyncException m ? m.code() : t.getClass().getSimpleName();
+                    say(id + " err " + code + " " + String.valueOf(t.getMessage()).replace('\n', ' '));
+                }
+            });
+        }
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    private synchronized void say(String line) {
+        out.println(line);
+    }
+
+    private String execute(String cmd, String rest) throws Exception {
+        return switch (cmd) {
+            case "start" -> start(rest);
+            case "patch" -> {
+                var r = shared.patch(rest).toCompletableFuture().join();
+                yield "{\"version\":" + r.version() + ",\"term\":" + r.term() + "}";
+            }
+            case "incs" -> incs(rest.split(" "));
+            case "data" -> shared.data().toString();
+            case "digest" -> {
+                String text = shared.data().toString();
+                yield "{\"length\":" + text.length() + ",\"hash\":" + text.hashCode() + ",\"version\":" + shared.status().version() + "}";
+            }
+            case "bigdoc" -> bigdoc(Integer.parseInt(rest.trim()));
+            case "observe" -> {
+                String path = rest.trim();
+                shared.observe(path, c -> say("! change " + path + " " + c.state() + " " + c.origin() + " " + c.value()));
+                yield "{}";
+            }
+            case "status" -> status(shared.status()).toString();
+            case "ping" -> "{\"micros\":" + shared.ping().toCompletableFuture().join().toNanos() / 1000 + "}";
+            case "stop" -> {
+                shared.stop();
+                yield "{}";
+            }
+            default -> throw new IllegalArgumentException("unknown command " + cmd);
+        };
+    }
+
+    private String start(String rest) {
+        String[] parts = rest.split(" ");
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0) {
+                opts.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+            } else {
+                opts.put(parts[i], "true");
+            }
+        }
+        if (shared != null) {
+            shared.start();
+            return status(shared.status()).toString();
+        }
+        MemSync.Builder b = MemSync.builder(parts[0]);
+        if (opts.containsKey("data")) {
+            b.data(opts.get("data"));
+        }
+        if (opts.containsKey("reader")) {
+            b.roles(Role.READER);
+        }
+        if (opts.containsKey("maxWriters")) {
+            b.maxWriters(Integer.parseInt(opts.get("maxWriters")));
+        }
+        if (opts.containsKey("waitSlot")) {
+            b.waitForWriterSlot(Duration.ofMillis(Long.parseLong(opts.get("waitSlot"))));
+        }
+        if (opts.containsKey("timeout")) {
+            b.timeout(Duration.ofMillis(Long.parseLong(opts.get("timeout"))));
+        }
+        if (opts.containsKey("rendezvous")) {
+            b.rendezvous(Path.of(opts.get("rendezvous")));
+        }
+        shared = b.start();
+        return status(shared.status()).toString();
+    }
+
+    private String incs(String[] args) throws InterruptedException {
+        String path = args[0];
+        int count = Integer.parseInt(args[1]);
+        int window = Integer.parseInt(args[2]);
+        Semaphore permits = new Semaphore(window);
+        AtomicLong acked = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        CompletableFuture<?>[] all = new CompletableFuture<?>[count];
+        Update inc = Update.inc(path, 1);
+        for (int i = 0; i < count; i++) {
+            permits.acquire();
+            all[i] = shared.patch(inc).toCompletableFuture().whenComplete((r, e) -> {
+                permits.release();
+                if (e == null) {
+                    acked.incrementAndGet();
+                    say("! ack " + path);
+                } else {
+                    failed.incrementAndGet();
+                }
+            });
+        }
+        CompletableFuture.allOf(all).handle((r, e) -> null).join();
+        return "{\"acked\":" + acked.get() + ",\"failed\":" + failed.get() + "}";
+    }
+
+    private String bigdoc(int entries) {
+        JsonObjectBuilder big = Json.createObjectBuilder();
+        String filler = "x".repeat(480);
+        for (int i = 0; i < entries; i++) {
+            big.add("k" + i, Json.createObjectBuilder().add("i", i).add("s", filler));
+        }
+        var r = shared.patch(Update.set("big", big.build())).toCompletableFuture().join();
+        return "{\"version\":" + r.version() + ",\"length\":" + shared.data().toString().length() + "}";
+    }
+
+    static JsonObject status(Status s) {
+        JsonObjectBuilder b = Json.createObjectBuilder()
+                .add("role", s.role().name())
+                .add("term", s.term())
+                .add("version", s.version())
+                .add("peerId", s.peerId())
+                .add("peers", s.peers().size())
+                .add("pending", s.pending());
+        return b.build();
+    }
+}

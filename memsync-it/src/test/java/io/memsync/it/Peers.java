@@ -1,0 +1,48 @@
+package io.memsync.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The peer JVMs of one test, in a fresh rendezvous folder; every one is killed by pid after the test, whether it
+ * passed or not. Register with {@code @RegisterExtension}.
+ */
+final class Peers implements AfterEachCallback {
+    private final List<PeerProcess> started = new ArrayList<>();
+    private Path rendezvous;
+
+    PeerProcess launch(String label) throws IOException {
+        if (rendezvous == null) {
+            rendezvous = Files.createTempDirectory("memsync-it-", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        }
+        PeerProcess p = PeerProcess.launch(label, rendezvous);
+        started.add(p);
+        return p;
+    }
+
+    Path rendezvous() {
+        return rendezvous;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        started.forEach(PeerProcess::close);
+        started.clear();
+        rendezvous = null;
+    }
+
+    static void signal(PeerProcess p, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + p.pid() + " failed");
+        }
+    }
+}
