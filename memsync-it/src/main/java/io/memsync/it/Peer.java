@@ -102,6 +102,7 @@ public final class Peer {
                 yield "{\"version\":" + r.version() + ",\"term\":" + r.term() + "}";
             }
             case "incs" -> incs(rest.split(" "));
+            case "writes" -> writes(rest.split(" "));
             case "data" -> shared.data().toString();
             case "digest" -> {
                 String text = shared.data().toString();
@@ -163,20 +164,30 @@ public final class Peer {
 
     private String incs(String[] args) throws InterruptedException {
         String path = args[0];
-        int count = Integer.parseInt(args[1]);
-        int window = Integer.parseInt(args[2]);
+        Update inc = Update.inc(path, 1);
+        return pipeline(Integer.parseInt(args[1]), Integer.parseInt(args[2]), path, i -> inc);
+    }
+
+    /** {@code writes <count> <window> <tag>}: each patch increments "counter" and pushes "tag-i" onto "list". */
+    private String writes(String[] args) throws InterruptedException {
+        String tag = args[2];
+        return pipeline(Integer.parseInt(args[0]), Integer.parseInt(args[1]), tag,
+                i -> Update.inc("counter", 1).push("list", tag + "-" + i));
+    }
+
+    private String pipeline(int count, int window, String label, java.util.function.IntFunction<Update> update)
+            throws InterruptedException {
         Semaphore permits = new Semaphore(window);
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         CompletableFuture<?>[] all = new CompletableFuture<?>[count];
-        Update inc = Update.inc(path, 1);
         for (int i = 0; i < count; i++) {
             permits.acquire();
-            all[i] = shared.patch(inc).toCompletableFuture().whenComplete((r, e) -> {
+            all[i] = shared.patch(update.apply(i)).toCompletableFuture().whenComplete((r, e) -> {
                 permits.release();
                 if (e == null) {
                     acked.incrementAndGet();
-                    say("! ack " + path);
+                    say("! ack " + label);
                 } else {
                     failed.incrementAndGet();
                 }
