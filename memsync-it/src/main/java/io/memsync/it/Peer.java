@@ -103,6 +103,16 @@ public final class Peer {
             }
             case "incs" -> incs(rest.split(" "));
             case "writes" -> writes(rest.split(" "));
+            case "ponger" -> {
+                shared.observe("ping", Long.class, v -> {
+                    if (v != null) {
+                        shared.patch(Update.set("pong", v));
+                    }
+                });
+                yield "{}";
+            }
+            case "pinger" -> pinger(Integer.parseInt(rest.trim()));
+            case "awaitValue" -> awaitValue(rest.split(" "));
             case "data" -> shared.data().toString();
             case "digest" -> {
                 String text = shared.data().toString();
@@ -195,6 +205,55 @@ public final class Peer {
         }
         CompletableFuture.allOf(all).handle((r, e) -> null).join();
         return "{\"acked\":" + acked.get() + ",\"failed\":" + failed.get() + "}";
+    }
+
+    /** Sets ping=i and waits for the ponger's pong=i, {@code rounds} times; reports round-trip percentiles. */
+    private String pinger(int rounds) throws Exception {
+        java.util.concurrent.BlockingQueue<Long> pongs = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (var sub = shared.observe("pong", Long.class, v -> {
+            if (v != null) {
+                pongs.add(v);
+            }
+        })) {
+            long[] rtt = new long[rounds];
+            for (int i = 0; i < rounds; i++) {
+                long target = i + 1_000_000L * (System.nanoTime() % 1000);
+                long t0 = System.nanoTime();
+                shared.patch(Update.set("ping", target));
+                while (true) {
+                    Long v = pongs.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+                    if (v == null) {
+                        throw new IllegalStateException("no pong for ping " + target);
+                    }
+                    if (v == target) {
+                        break;
+                    }
+                }
+                rtt[i] = System.nanoTime() - t0;
+            }
+            long[] measured = java.util.Arrays.copyOfRange(rtt, rounds / 5, rounds);
+            java.util.Arrays.sort(measured);
+            return "{\"p50us\":" + measured[measured.length / 2] / 1000 + ",\"p99us\":"
+                    + measured[(int) (measured.length * 0.99)] / 1000 + ",\"samples\":" + measured.length + "}";
+        }
+    }
+
+    /** Waits until the integer at a path equals a value (or 120 s pass). */
+    private String awaitValue(String[] args) throws Exception {
+        String path = args[0];
+        long expected = Long.parseLong(args[1]);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try (var sub = shared.observe(path, Long.class, v -> {
+            if (v != null && v == expected) {
+                done.countDown();
+            }
+        })) {
+            Long now = shared.read(path, Long.class);
+            if ((now == null || now != expected) && !done.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException(path + " did not reach " + expected + ", it is " + shared.read(path, Long.class));
+            }
+        }
+        return "{}";
     }
 
     private String bigdoc(int entries) {

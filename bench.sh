@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs memsync's benchmarks (not part of the tests).
+#   ./bench.sh jmh      JMH: update evaluation on 1 KB and 1 MB documents
+#   ./bench.sh cluster  multi-process: failover time, ping-pong latency, throughput
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/jdk.sh
+what=${1:-all}
+shift || true
+mvn -B -ntp -q -DskipTests install
+if [ "$what" = jmh ] || [ "$what" = all ]; then
+  java -jar memsync-bench/target/benchmarks.jar "${@:-UpdateBenchmark}"
+fi
+if [ "$what" = cluster ] || [ "$what" = all ]; then
+  mvn -B -ntp -q -pl memsync-it dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
+  java -cp "memsync-it/target/classes:$(cat memsync-it/target/bench.classpath)" io.memsync.it.ClusterBenchmark "$@"
+fi

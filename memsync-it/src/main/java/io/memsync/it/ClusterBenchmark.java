@@ -1,0 +1,125 @@
+package io.memsync.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.json.JsonObject;
+
+/**
+ * Multi-process benchmarks whose figures README reports: failover time after {@code kill -9} of the host,
+ * ping-pong latency between two client processes, and pipelined patch throughput with two observers.
+ * Run with {@code ./bench.sh cluster}. Not a test: it asserts nothing.
+ */
+public final class ClusterBenchmark {
+    private ClusterBenchmark() {
+    }
+
+    /**
+     * Runs the benchmarks.
+     *
+     * @param args optional: which ones ({@code failover}, {@code pingpong}, {@code throughput}); all by default
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        List<String> which = args.length == 0 ? List.of("failover", "pingpong", "throughput") : List.of(args);
+        for (String b : which) {
+            switch (b) {
+                case "failover" -> failover(10);
+                case "pingpong" -> pingPong(20_000);
+                case "throughput" -> throughput(200_000);
+                default -> throw new IllegalArgumentException("unknown benchmark " + b);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static Path rendezvous() throws Exception {
+        return Files.createTempDirectory("memsync-bench-", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+    }
+
+    private static void failover(int rounds) throws Exception {
+        long[] millis = new long[rounds];
+        for (int r = 0; r < rounds; r++) {
+            Path dir = rendezvous();
+            try (PeerProcess a = PeerProcess.launch("A", dir);
+                 PeerProcess b = PeerProcess.launch("B", dir);
+                 PeerProcess c = PeerProcess.launch("C", dir)) {
+                a.call("start failover data={\"n\":0}");
+                b.call("start failover");
+                c.call("start failover");
+                AtomicLong killedAt = new AtomicLong();
+                AtomicLong firstAck = new AtomicLong();
+                b.onLine(l -> {
+                    if (l.startsWith("! ack") && killedAt.get() != 0) {
+                        firstAck.compareAndSet(0, System.nanoTime());
+                    }
+                });
+                CompletableFuture<String> run = b.send("incs n 1000000 1");
+                while (b.acks() < 2000) {
+                    Thread.sleep(1); // benchmark pacing: let the writer warm up
+                }
+                killedAt.set(System.nanoTime());
+                a.kill9();
+                while (firstAck.get() == 0) {
+                    Thread.sleep(1);
+                }
+                millis[r] = TimeUnit.NANOSECONDS.toMicros(firstAck.get() - killedAt.get());
+                System.out.printf("failover round %d: %.1f ms%n", r + 1, millis[r] / 1000.0);
+                run.cancel(true);
+            }
+        }
+        Arrays.sort(millis);
+        System.out.printf("FAILOVER kill -9 -> first acknowledged patch at new host: median %.1f ms, max %.1f ms (%d rounds)%n",
+                millis[rounds / 2] / 1000.0, millis[rounds - 1] / 1000.0, rounds);
+    }
+
+    private static void pingPong(int rounds) throws Exception {
+        Path dir = rendezvous();
+        try (PeerProcess host = PeerProcess.launch("H", dir);
+             PeerProcess a = PeerProcess.launch("A", dir);
+             PeerProcess b = PeerProcess.launch("B", dir)) {
+            host.call("start pingpong data={\"ping\":0,\"pong\":0}");
+            a.call("start pingpong");
+            b.call("start pingpong");
+            b.call("ponger");
+            a.call("pinger 2000");
+            JsonObject r = a.call("pinger " + rounds, java.time.Duration.ofMinutes(10));
+            System.out.println("PINGPONG client A -> client B observer -> client A observer: p50 " + r.getInt("p50us")
+                    + " us, p99 " + r.getInt("p99us") + " us (" + r.getInt("samples") + " samples)");
+        }
+    }
+
+    private static void throughput(int patches) throws Exception {
+        Path dir = rendezvous();
+        try (PeerProcess host = PeerProcess.launch("H", dir);
+             PeerProcess w = PeerProcess.launch("W", dir);
+             PeerProcess o1 = PeerProcess.launch("O1", dir);
+             PeerProcess o2 = PeerProcess.launch("O2", dir)) {
+            host.call("start throughput data={\"n\":0,\"warm\":0}");
+            w.call("start throughput");
+            o1.call("start throughput");
+            o2.call("start throughput");
+            w.call("incs warm 50000 4096", java.time.Duration.ofMinutes(5));
+            List<CompletableFuture<String>> waits = new ArrayList<>();
+            for (PeerProcess p : List.of(w, o1, o2)) {
+                waits.add(p.send("awaitValue n " + patches));
+            }
+            long t0 = System.nanoTime();
+            CompletableFuture<String> run = w.send("incs n " + patches + " 4096");
+            CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+            long t1 = System.nanoTime();
+            run.get(10, TimeUnit.MINUTES);
+            double perSecond = patches / ((t1 - t0) / 1e9);
+            System.out.printf("THROUGHPUT one client writing pipelined $inc, two observing: %.0f patches/s until all converge (%d patches)%n",
+                    perSecond, patches);
+        }
+    }
+}
