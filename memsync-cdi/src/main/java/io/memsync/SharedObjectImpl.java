@@ -23,6 +23,7 @@ import io.memsync.replication.ReplicaOptions;
 import io.memsync.replication.ReplicaStatus;
 import io.memsync.replication.ViewChange;
 import io.memsync.discovery.FileRendezvous;
+import io.memsync.storage.SnapshotFile;
 import io.memsync.transport.WebSocketTransport;
 
 import jakarta.json.Json;
@@ -44,10 +45,14 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     private final Object lifecycle = new Object();
     private volatile Replica replica;
     private volatile ExecutorService dispatcher;
+    private volatile DocumentServer server;
+    private final SnapshotFile snapshot;
+    private final java.util.concurrent.atomic.AtomicBoolean saveScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     SharedObjectImpl(MemSync.Options options, Class<T> type) {
         this.options = options;
         this.type = type;
+        this.snapshot = options.file() == null ? null : new SnapshotFile(options.file());
     }
 
     private record Observer(String path, Consumer<MemSyncChange> listener) {
@@ -72,8 +77,15 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             }
             ExecutorService d = Executors.newSingleThreadExecutor(
                     Thread.ofPlatform().daemon().name("memsync-" + options.name() + "-observers").factory());
+            JsonObject initial = options.data();
+            if (snapshot != null) {
+                JsonObject persisted = snapshot.load();
+                if (persisted != null) {
+                    initial = persisted;
+                }
+            }
             ReplicaOptions ro = ReplicaOptions.builder(options.name())
-                    .data(PersistentJson.object(options.data()))
+                    .data(PersistentJson.object(initial))
                     .timeout(options.timeout())
                     .heartbeatInterval(options.heartbeat())
                     .recoveryWait(options.recoveryWait())
@@ -95,7 +107,24 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                 throw e;
             }
             replica = r;
+            if (options.serverPort() >= 0) {
+                try {
+                    server = new DocumentServer(options.name(), options.serverPort(), r::view);
+                } catch (RuntimeException e) {
+                    replica = null;
+                    r.stop();
+                    d.shutdown();
+                    throw new MemSyncException(MemSyncException.ERR_IO, "cannot serve '" + options.name()
+                            + "' over HTTP on port " + options.serverPort() + ": " + e.getMessage(), e);
+                }
+            }
         }
+    }
+
+    /** The HTTP port of the {@code server(port)} option, or -1. */
+    int serverPort() {
+        DocumentServer s = server;
+        return s == null ? -1 : s.port();
     }
 
     @Override
@@ -107,7 +136,15 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             }
             replica = null;
             try {
+                DocumentServer s = server;
+                server = null;
+                if (s != null) {
+                    s.close();
+                }
                 r.stop();
+                if (snapshot != null) {
+                    snapshot.save(r.view());
+                }
             } finally {
                 ExecutorService d = dispatcher;
                 dispatcher = null;
@@ -336,10 +373,26 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
 
         @Override
         public void viewChanged(ViewChange change) {
+            if (snapshot != null && change.state() == MemSyncChange.State.CONFIRMED && saveScheduled.compareAndSet(false, true)) {
+                dispatch.execute(SharedObjectImpl.this::persist);
+            }
             if (observers.isEmpty() && !options.logEvents()) {
                 return;
             }
             dispatch.execute(() -> notifyObservers(change));
+        }
+    }
+
+    /** Writes the current document to the {@code file} option (coalesced: one write per burst of changes). */
+    private void persist() {
+        saveScheduled.set(false);
+        Replica r = replica;
+        if (r != null) {
+            try {
+                snapshot.save(r.view());
+            } catch (MemSyncException e) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
+            }
         }
     }
 
