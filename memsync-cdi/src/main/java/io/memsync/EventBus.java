@@ -29,4 +29,12 @@ public interface EventBus {
      * @return closes the registration
      */
     <T> Subscription on(String event, Class<T> type, Consumer<T> listener);
+
+    /**
+     * Listens to every event, whatever its name (the CDI extension uses this to fire {@link MemSyncEvent}s).
+     *
+     * @param listener receives each event
+     * @return closes the registration
+     */
+    Subscription onAny(Consumer<MemSyncEvent> listener);
 }

@@ -42,6 +42,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     private final List<Observer> observers = new CopyOnWriteArrayList<>();
     private final Map<String, List<EventListener<?>>> eventListeners = new ConcurrentHashMap<>();
     private final EventBus events = new Bus();
+    private final List<Consumer<MemSyncEvent>> anyEventListeners = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     private volatile Replica replica;
     private volatile ExecutorService dispatcher;
@@ -325,13 +326,23 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     }
 
     /** Delivers an event to this process's listeners, off the network threads. */
-    void deliverEvent(String event, JsonValue payload) {
-        List<EventListener<?>> ls = eventListeners.get(event);
+    void deliverEvent(String event, JsonValue payload, boolean local) {
+        List<EventListener<?>> ls = eventListeners.getOrDefault(event, List.of());
         ExecutorService d = dispatcher;
-        if (ls == null || ls.isEmpty() || d == null) {
+        if ((ls.isEmpty() && anyEventListeners.isEmpty()) || d == null) {
             return;
         }
         d.execute(() -> {
+            if (!anyEventListeners.isEmpty()) {
+                MemSyncEvent e = new MemSyncEvent(options.name(), event, payload, local);
+                for (Consumer<MemSyncEvent> l : anyEventListeners) {
+                    try {
+                        l.accept(e);
+                    } catch (RuntimeException ex) {
+                        LOG.log(System.Logger.Level.WARNING, "listener of events on '" + options.name() + "' failed", ex);
+                    }
+                }
+            }
             for (EventListener<?> l : ls) {
                 try {
                     l.deliver(payload);
@@ -349,7 +360,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                 throw new MemSyncException(MemSyncException.ERR_CONFIG, "event name must not be empty");
             }
             replica();
-            deliverEvent(event, JsonMapping.toJson(payload));
+            deliverEvent(event, JsonMapping.toJson(payload), true);
         }
 
         @Override
@@ -360,6 +371,13 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             EventListener<E> l = new EventListener<>(payloadType, listener);
             eventListeners.computeIfAbsent(event, k -> new CopyOnWriteArrayList<>()).add(l);
             return () -> eventListeners.getOrDefault(event, List.of()).remove(l);
+        }
+
+        @Override
+        public Subscription onAny(Consumer<MemSyncEvent> listener) {
+            Objects.requireNonNull(listener, "listener");
+            anyEventListeners.add(listener);
+            return () -> anyEventListeners.remove(listener);
         }
     }
 

@@ -1,0 +1,133 @@
+package io.memsync.cdi;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import io.memsync.MemSync;
+import io.memsync.MemSyncException;
+import io.memsync.Role;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Applies MicroProfile Config properties {@code memsync.<name>.*} to a builder. Only loaded when MicroProfile
+ * Config is on the class path.
+ *
+ * <table>
+ *   <caption>Properties</caption>
+ *   <tr><td>{@code data}</td><td>initial document (JSON object text)</td></tr>
+ *   <tr><td>{@code file.path}</td><td>persistence file</td></tr>
+ *   <tr><td>{@code server.port}</td><td>HTTP port of {@code GET /<name>}</td></tr>
+ *   <tr><td>{@code peer.roles}</td><td>comma-separated: {@code writer}, {@code reader}, {@code rpc}</td></tr>
+ *   <tr><td>{@code network.max-writers}</td><td>writer cap</td></tr>
+ *   <tr><td>{@code network.wait-for-writer-slot}</td><td>duration</td></tr>
+ *   <tr><td>{@code timeout}, {@code heartbeat}, {@code recovery-wait}</td><td>durations: {@code 30s}, {@code 500ms},
+ *   {@code 2m} or ISO-8601 {@code PT30S}</td></tr>
+ *   <tr><td>{@code log-events}</td><td>boolean</td></tr>
+ *   <tr><td>{@code rendezvous.dir}</td><td>base rendezvous folder</td></tr>
+ *   <tr><td>{@code max-frame-size}</td><td>bytes</td></tr>
+ * </table>
+ */
+final class ConfigBinding {
+    private ConfigBinding() {
+    }
+
+    /** Applies the properties of {@code name}; returns one problem per bad property (nothing is half-applied). */
+    static List<String> apply(String name, MemSync.Builder builder) {
+        Config config = ConfigProvider.getConfig();
+        String prefix = "memsync." + name + ".";
+        List<String> problems = new ArrayList<>();
+        List<Consumer<MemSync.Builder>> steps = new ArrayList<>();
+        value(config, prefix + "data").ifPresent(v -> steps.add(b -> b.data(v)));
+        value(config, prefix + "file.path").ifPresent(v -> steps.add(b -> b.file(Path.of(v))));
+        value(config, prefix + "rendezvous.dir").ifPresent(v -> steps.add(b -> b.rendezvous(Path.of(v))));
+        integer(config, prefix + "server.port", problems).ifPresent(v -> steps.add(b -> b.server(v)));
+        integer(config, prefix + "network.max-writers", problems).ifPresent(v -> steps.add(b -> b.maxWriters(v)));
+        integer(config, prefix + "max-frame-size", problems).ifPresent(v -> steps.add(b -> b.maxFrameSize(v)));
+        duration(config, prefix + "network.wait-for-writer-slot", problems).ifPresent(v -> steps.add(b -> b.waitForWriterSlot(v)));
+        duration(config, prefix + "timeout", problems).ifPresent(v -> steps.add(b -> b.timeout(v)));
+        duration(config, prefix + "heartbeat", problems).ifPresent(v -> steps.add(b -> b.heartbeat(v)));
+        duration(config, prefix + "recovery-wait", problems).ifPresent(v -> steps.add(b -> b.recoveryWait(v)));
+        value(config, prefix + "log-events").ifPresent(v -> steps.add(b -> b.logEvents(Boolean.parseBoolean(v.trim()))));
+        value(config, prefix + "peer.roles").ifPresent(v -> {
+            List<Role> roles = new ArrayList<>();
+            for (String r : v.split(",")) {
+                String role = r.trim().toUpperCase(Locale.ROOT);
+                if (role.isEmpty()) {
+                    continue;
+                }
+                try {
+                    roles.add(Role.valueOf(role));
+                } catch (IllegalArgumentException e) {
+                    problems.add(prefix + "peer.roles: unknown role '" + r.trim() + "' (use writer, reader, rpc)");
+                }
+            }
+            steps.add(b -> b.roles(roles.toArray(Role[]::new)));
+        });
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        for (Consumer<MemSync.Builder> step : steps) {
+            try {
+                step.accept(builder);
+            } catch (MemSyncException e) {
+                problems.add("MicroProfile Config of '" + name + "': " + e.detail());
+            }
+        }
+        return problems;
+    }
+
+    private static Optional<String> value(Config config, String key) {
+        return config.getOptionalValue(key, String.class).filter(s -> !s.isBlank());
+    }
+
+    private static Optional<Integer> integer(Config config, String key, List<String> problems) {
+        return value(config, key).flatMap(v -> {
+            try {
+                return Optional.of(Integer.parseInt(v.trim()));
+            } catch (NumberFormatException e) {
+                problems.add(key + ": '" + v + "' is not an integer");
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static Optional<Duration> duration(Config config, String key, List<String> problems) {
+        return value(config, key).flatMap(v -> {
+            try {
+                return Optional.of(parseDuration(v.trim()));
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                problems.add(key + ": '" + v + "' is not a duration (use 30s, 500ms, 2m or PT30S)");
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, a plain number of milliseconds, or ISO-8601. */
+    static Duration parseDuration(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        if (t.startsWith("p")) {
+            return Duration.parse(text.toUpperCase(Locale.ROOT));
+        }
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+        }
+        if (t.endsWith("s")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000));
+        }
+        if (t.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+        }
+        if (t.endsWith("h")) {
+            return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+        }
+        return Duration.ofMillis(Long.parseLong(t));
+    }
+}

@@ -1,0 +1,262 @@
+package io.memsync.cdi;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.memsync.MemSync;
+import io.memsync.MemSyncChange;
+import io.memsync.MemSyncEvent;
+import io.memsync.MemSyncException;
+import io.memsync.RpcMethod;
+import io.memsync.Shared;
+import io.memsync.SharedObject;
+
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.AnnotatedMethod;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeShutdown;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.InjectionPoint;
+import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
+import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import jakarta.enterprise.inject.spi.ProcessObserverMethod;
+import jakarta.inject.Singleton;
+
+/**
+ * The memsync portable extension.
+ *
+ * <ul>
+ *   <li>collects every {@code @Shared("name") SharedObject} (or {@code SharedObject<T>}) injection point and
+ *       every {@code @Observes @Shared("name") MemSyncChange/MemSyncEvent} observer, and adds one bean per name;</li>
+ *   <li>collects {@link RpcMethod} methods of enabled beans;</li>
+ *   <li>reports bad names, bad RPC methods, duplicate RPC names and one name bound to two types as deployment
+ *       problems — all of them, not only the first;</li>
+ *   <li>configures each shared object from MicroProfile Config ({@code memsync.<name>.*}), starts them before the
+ *       application serves, fires {@link MemSyncChange} and {@link MemSyncEvent} events qualified with
+ *       {@code @Shared("name")} (to synchronous and asynchronous observers), and stops them at shutdown.</li>
+ * </ul>
+ */
+public class MemSyncExtension implements Extension {
+    private static final System.Logger LOG = System.getLogger(MemSyncExtension.class.getName());
+
+    private final Map<String, Class<?>> boundTypes = new LinkedHashMap<>();
+    private final Map<String, String> boundAt = new LinkedHashMap<>();
+    private final List<String> problems = new ArrayList<>();
+    private final List<RpcBinding> rpcMethods = new ArrayList<>();
+    private final Map<String, SharedObject<?>> objects = new ConcurrentHashMap<>();
+
+    private record RpcBinding(Bean<?> bean, Method method) {
+    }
+
+    /** Public no-argument constructor, as the service loader requires. */
+    public MemSyncExtension() {
+    }
+
+    void injectionPoint(@Observes ProcessInjectionPoint<?, ?> pip) {
+        InjectionPoint ip = pip.getInjectionPoint();
+        Type type = ip.getType();
+        Class<?> raw = type instanceof Class<?> c ? c
+                : type instanceof java.lang.reflect.ParameterizedType p && p.getRawType() instanceof Class<?> c2 ? c2 : null;
+        if (raw != SharedObject.class) {
+            return;
+        }
+        String where = describe(ip);
+        Shared shared = qualifier(ip.getQualifiers());
+        if (shared == null) {
+            pip.addDefinitionError(new IllegalArgumentException("SharedObject injection point " + where
+                    + " needs a @Shared(\"name\") qualifier"));
+            return;
+        }
+        var nameProblem = DeploymentRules.checkName(shared.value(), where);
+        if (nameProblem.isPresent()) {
+            pip.addDefinitionError(new IllegalArgumentException(nameProblem.get()));
+            return;
+        }
+        declare(shared.value(), DeploymentRules.boundType(type), where);
+    }
+
+    void observer(@Observes ProcessObserverMethod<?, ?> pom) {
+        Type observed = pom.getObserverMethod().getObservedType();
+        if (observed != MemSyncChange.class && observed != MemSyncEvent.class) {
+            return;
+        }
+        Shared shared = qualifier(pom.getObserverMethod().getObservedQualifiers());
+        if (shared == null) {
+            return;
+        }
+        String where = "observer " + pom.getAnnotatedMethod().getJavaMember().getDeclaringClass().getName() + "."
+                + pom.getAnnotatedMethod().getJavaMember().getName() + "()";
+        var nameProblem = DeploymentRules.checkName(shared.value(), where);
+        if (nameProblem.isPresent()) {
+            pom.addDefinitionError(new IllegalArgumentException(nameProblem.get()));
+            return;
+        }
+        declare(shared.value(), null, where);
+    }
+
+    private synchronized void declare(String name, Class<?> type, String where) {
+        if (!boundTypes.containsKey(name)) {
+            boundTypes.put(name, type);
+            boundAt.put(name, where);
+            return;
+        }
+        Class<?> existing = boundTypes.get(name);
+        if (type != null && existing != null && !existing.equals(type)) {
+            problems.add("@Shared(\"" + name + "\") is bound to two types: " + existing.getName() + " at "
+                    + boundAt.get(name) + " and " + type.getName() + " at " + where);
+        } else if (type != null) {
+            boundTypes.put(name, type);
+            boundAt.put(name, where);
+        }
+    }
+
+    void managedBean(@Observes ProcessManagedBean<?> pmb) {
+        for (AnnotatedMethod<?> am : pmb.getAnnotatedBeanClass().getMethods()) {
+            if (!am.isAnnotationPresent(RpcMethod.class)) {
+                continue;
+            }
+            Method m = am.getJavaMember();
+            List<String> local = DeploymentRules.checkRpcMethod(m);
+            if (!local.isEmpty()) {
+                local.forEach(p -> pmb.addDefinitionError(new IllegalArgumentException(p)));
+                continue;
+            }
+            synchronized (this) {
+                rpcMethods.add(new RpcBinding(pmb.getBean(), m));
+            }
+        }
+    }
+
+    void addBeans(@Observes AfterBeanDiscovery abd) {
+        boundTypes.forEach((name, type) -> {
+            Type parameterized = new SharedObjectType(type == null ? jakarta.json.JsonObject.class : type);
+            abd.addBean()
+                    .beanClass(MemSyncExtension.class)
+                    .types(Object.class, SharedObject.class, parameterized)
+                    .qualifiers(SharedLiteral.of(name), Any.Literal.INSTANCE)
+                    .scope(Singleton.class)
+                    .createWith(c -> object(name));
+        });
+    }
+
+    void start(@Observes AfterDeploymentValidation adv, BeanManager bm) {
+        problems.addAll(DeploymentRules.duplicateRpcNames(rpcMethods.stream().map(RpcBinding::method).toList()));
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> adv.addDeploymentProblem(new IllegalStateException(p)));
+            return;
+        }
+        for (Map.Entry<String, Class<?>> e : boundTypes.entrySet()) {
+            String name = e.getKey();
+            try {
+                objects.put(name, build(name, e.getValue(), bm));
+            } catch (MemSyncException | IllegalStateException ex) {
+                adv.addDeploymentProblem(new IllegalStateException("cannot start shared object '" + name + "': "
+                        + ex.getMessage(), ex));
+            }
+        }
+    }
+
+    private SharedObject<?> build(String name, Class<?> type, BeanManager bm) {
+        MemSync.Builder builder = MemSync.builder(name);
+        if (configAvailable()) {
+            List<String> configProblems = ConfigBinding.apply(name, builder);
+            if (!configProblems.isEmpty()) {
+                throw new IllegalStateException(String.join("; ", configProblems));
+            }
+        }
+        for (RpcBinding rpc : rpcMethods) {
+            String target = rpc.method().getAnnotation(RpcMethod.class).shared();
+            if (!target.isEmpty() && !target.equals(name)) {
+                continue;
+            }
+            Bean<?> bean = rpc.bean();
+            builder.rpc(DeploymentRules.rpcName(rpc.method()), new BeanRpcHandler(DeploymentRules.rpcName(rpc.method()),
+                    rpc.method(), () -> bm.getReference(bean, bean.getBeanClass(), bm.createCreationalContext(bean))));
+        }
+        SharedObject<?> shared = builder.start(type == null ? jakarta.json.JsonObject.class : type);
+        Event<Object> events = bm.getEvent();
+        Event<MemSyncChange> changes = events.select(MemSyncChange.class, SharedLiteral.of(name));
+        Event<MemSyncEvent> busEvents = events.select(MemSyncEvent.class, SharedLiteral.of(name));
+        shared.observe("", change -> {
+            changes.fire(change);
+            changes.fireAsync(change);
+        });
+        shared.events().onAny(event -> {
+            busEvents.fire(event);
+            busEvents.fireAsync(event);
+        });
+        return shared;
+    }
+
+    private static boolean configAvailable() {
+        try {
+            Class.forName("org.eclipse.microprofile.config.ConfigProvider", false, MemSyncExtension.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    void stop(@Observes BeforeShutdown shutdown) {
+        objects.forEach((name, shared) -> {
+            try {
+                shared.stop();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping shared object '" + name + "' failed", e);
+            }
+        });
+        objects.clear();
+    }
+
+    /**
+     * The started shared object of a name, for beans and producers.
+     *
+     * @param name the name
+     * @return the shared object
+     * @throws IllegalStateException when no injection point or observer declared the name, or it is not started
+     */
+    public SharedObject<?> object(String name) {
+        SharedObject<?> shared = objects.get(name);
+        if (shared == null) {
+            throw new IllegalStateException("shared object '" + name + "' is not started (known: " + objects.keySet() + ")");
+        }
+        return shared;
+    }
+
+    /**
+     * The names of the shared objects this deployment uses.
+     *
+     * @return the names
+     */
+    public Set<String> names() {
+        return Set.copyOf(boundTypes.keySet());
+    }
+
+    private static Shared qualifier(Set<Annotation> qualifiers) {
+        for (Annotation a : qualifiers) {
+            if (a instanceof Shared s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(InjectionPoint ip) {
+        if (ip.getMember() != null) {
+            return ip.getMember().getDeclaringClass().getName() + "." + ip.getMember().getName();
+        }
+        return String.valueOf(ip);
+    }
+}
