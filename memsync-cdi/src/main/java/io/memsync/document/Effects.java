@@ -56,8 +56,8 @@ public final class Effects {
      */
     static JsonObject op(String op, String path, JsonValue value) {
         OrderedPMap<String, JsonValue> m = OrderedPMap.<String, JsonValue>empty()
-                .plus("op", jakarta.json.Json.createValue(op))
-                .plus("path", jakarta.json.Json.createValue(path));
+                .plus("op", JsonValues.JSON.createValue(op))
+                .plus("path", JsonValues.JSON.createValue(path));
         if (value != null) {
             m = m.plus("value", value);
         }

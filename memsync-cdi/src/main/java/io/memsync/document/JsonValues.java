@@ -29,6 +29,9 @@ import jakarta.json.JsonValue;
  */
 public final class JsonValues {
 
+    /** The JSON-P provider, looked up once ({@code Json.createValue} looks it up on every call). */
+    static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
+
     private JsonValues() {
     }
 
@@ -199,12 +202,12 @@ public final class JsonValues {
      */
     static JsonNumber integral(BigInteger v) {
         if (v.bitLength() < 32) {
-            return Json.createValue(v.intValue());
+            return JsonValues.JSON.createValue(v.intValue());
         }
         if (v.bitLength() < 64) {
-            return Json.createValue(v.longValue());
+            return JsonValues.JSON.createValue(v.longValue());
         }
-        return Json.createValue(v);
+        return JsonValues.JSON.createValue(v);
     }
 
     /**
@@ -218,7 +221,7 @@ public final class JsonValues {
         if (a.isIntegral() && b.isIntegral()) {
             return integral(a.bigIntegerValue().add(b.bigIntegerValue()));
         }
-        return Json.createValue(a.bigDecimalValue().add(b.bigDecimalValue()));
+        return JsonValues.JSON.createValue(a.bigDecimalValue().add(b.bigDecimalValue()));
     }
 
     /**
@@ -232,6 +235,6 @@ public final class JsonValues {
         if (a.isIntegral() && b.isIntegral()) {
             return integral(a.bigIntegerValue().multiply(b.bigIntegerValue()));
         }
-        return Json.createValue(a.bigDecimalValue().multiply(b.bigDecimalValue(), MathContext.DECIMAL128));
+        return JsonValues.JSON.createValue(a.bigDecimalValue().multiply(b.bigDecimalValue(), MathContext.DECIMAL128));
     }
 }

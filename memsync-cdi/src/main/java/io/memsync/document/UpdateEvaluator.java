@@ -360,7 +360,7 @@ public final class UpdateEvaluator {
                 boolean inc = op.equals("$inc");
                 return write(run, doc, segs, 0, "", old -> {
                     if (old == null) {
-                        return inc ? n : JsonValues.multiply(Json.createValue(0), n);
+                        return inc ? n : JsonValues.multiply(JsonValues.JSON.createValue(0), n);
                     }
                     if (!(old instanceof JsonNumber o)) {
                         throw run.fail("cannot apply to the non-number field value " + old);
@@ -595,8 +595,8 @@ public final class UpdateEvaluator {
         }
         Instant now = Instant.now();
         return switch (type) {
-            case "date" -> Json.createValue(now.toString());
-            case "timestamp" -> Json.createValue(now.toEpochMilli());
+            case "date" -> JsonValues.JSON.createValue(now.toString());
+            case "timestamp" -> JsonValues.JSON.createValue(now.toEpochMilli());
             default -> throw run.fail("unknown $type '" + type + "'");
         };
     }
