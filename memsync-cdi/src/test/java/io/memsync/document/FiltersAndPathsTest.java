@@ -1,0 +1,94 @@
+package io.memsync.document;
+
+import static io.memsync.document.Fixture.json;
+import static io.memsync.document.Fixture.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
+
+import io.memsync.MemSyncException;
+
+import org.junit.jupiter.api.Test;
+
+class FiltersAndPathsTest {
+
+    private static final JsonValue DOC = json("{'a':1,'b':{'c':'x'},'tags':['p','q'],"
+            + "'items':[{'n':'i1','v':3},{'n':'i2','v':8}],'z':null}");
+
+    private static boolean m(String filter) {
+        return Filters.matches(DOC, obj(filter));
+    }
+
+    @Test
+    void filters() {
+        assertThat(m("{'a':1,'b.c':'x'}")).isTrue();
+        assertThat(m("{'a':1.0}")).isTrue();
+        assertThat(m("{'a':2}")).isFalse();
+        assertThat(m("{'tags':'q'}")).isTrue();
+        assertThat(m("{'tags':['p','q']}")).isTrue();
+        assertThat(m("{'items.n':'i2'}")).isTrue();
+        assertThat(m("{'items.v':{'$gt':5}}")).isTrue();
+        assertThat(m("{'items.v':{'$gt':9}}")).isFalse();
+        assertThat(m("{'items.1.v':8}")).isTrue();
+        assertThat(m("{'a':{'$gte':1,'$lt':2}}")).isTrue();
+        assertThat(m("{'a':{'$gt':'0'}}")).isFalse();
+        assertThat(m("{'a':{'$ne':2},'b.c':{'$in':['x','y']}}")).isTrue();
+        assertThat(m("{'a':{'$nin':[1]}}")).isFalse();
+        assertThat(m("{'a':{'$lte':0}}")).isFalse();
+        assertThat(m("{'a':{'$eq':1}}")).isTrue();
+        assertThat(m("{'q':{'$exists':false},'a':{'$exists':true},'z':{'$exists':true}}")).isTrue();
+        assertThat(m("{'$or':[{'a':2},{'b.c':'x'}]}")).isTrue();
+        assertThat(m("{'$and':[{'a':1},{'b.c':'y'}]}")).isFalse();
+        assertThat(m("{'$nor':[{'a':2},{'b.c':'y'}]}")).isTrue();
+        assertThat(m("{'missing':{'$ne':1}}")).isTrue();
+        assertThatThrownBy(() -> m("{'a':{'$regex':'x'}}")).isInstanceOf(MemSyncException.class);
+        assertThatThrownBy(() -> m("{'$or':{}}")).isInstanceOf(MemSyncException.class);
+    }
+
+    @Test
+    void pathsGet() {
+        assertThat(Paths.get(DOC, "")).isSameAs(DOC);
+        assertThat(Paths.get(DOC, "b.c")).isEqualTo(Json.createValue("x"));
+        assertThat(Paths.get(DOC, "items.1.n")).isEqualTo(Json.createValue("i2"));
+        assertThat(Paths.get(DOC, "items.7.n")).isNull();
+        assertThat(Paths.get(DOC, "a.b")).isNull();
+        assertThat(Paths.get(DOC, "z")).isEqualTo(JsonValue.NULL);
+    }
+
+    @Test
+    void pathsOverlap() {
+        assertThat(Paths.overlap("a", "a")).isTrue();
+        assertThat(Paths.overlap("a", "a.b")).isTrue();
+        assertThat(Paths.overlap("a.b.c", "a.b")).isTrue();
+        assertThat(Paths.overlap("a.b", "a.c")).isFalse();
+        assertThat(Paths.overlap("ab", "a")).isFalse();
+        assertThat(Paths.overlap("a.$[].b", "a.3.b")).isTrue();
+        assertThat(Paths.overlap("a.$[].b", "a.3.c")).isFalse();
+    }
+
+    @Test
+    void pathsValidate() {
+        Paths.validate("a.b.0.$[]");
+        for (String bad : new String[] {"", "a..b", ".a", "a.", "x".repeat(1001), "a.$x"}) {
+            assertThatThrownBy(() -> Paths.validate(bad)).isInstanceOfSatisfying(MemSyncException.class, e -> {
+                assertThat(e.code()).isEqualTo(MemSyncException.ERR_INVALID_PATCH);
+                assertThat(e.getMessage()).contains(bad.length() > 40 ? bad.substring(0, 40) : "'" + bad + "'");
+            });
+        }
+    }
+
+    @Test
+    void bsonOrder() {
+        String[] ascending = {"null", "-5", "1", "1.5", "2", "''", "'a'", "'b'", "{}", "{'a':1}", "[]", "[1]",
+            "false", "true"};
+        for (int i = 0; i + 1 < ascending.length; i++) {
+            assertThat(JsonValues.compare(json(ascending[i]), json(ascending[i + 1])))
+                    .as(ascending[i] + " < " + ascending[i + 1]).isNegative();
+            assertThat(JsonValues.compare(json(ascending[i + 1]), json(ascending[i]))).isPositive();
+        }
+        assertThat(JsonValues.compare(json("2"), json("2.0"))).isZero();
+        assertThat(JsonValues.compare(json("9223372036854775808"), json("9223372036854775807"))).isPositive();
+    }
+}
