@@ -14,6 +14,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParsingException;
 
 /**
@@ -22,6 +23,8 @@ import jakarta.json.stream.JsonParsingException;
  */
 final class JsonMapping {
     private static final Jsonb JSONB = JsonbBuilder.create();
+    /** Cached: {@code Json.createValue} looks the provider up on every call. */
+    static final JsonProvider JSON = JsonProvider.provider();
 
     private JsonMapping() {
     }
@@ -35,32 +38,32 @@ final class JsonMapping {
             return json;
         }
         if (value instanceof String s) {
-            return Json.createValue(s);
+            return JSON.createValue(s);
         }
         if (value instanceof Boolean b) {
             return b ? JsonValue.TRUE : JsonValue.FALSE;
         }
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return Json.createValue(((Number) value).intValue());
+            return JSON.createValue(((Number) value).intValue());
         }
         if (value instanceof Long l) {
-            return Json.createValue(l);
+            return JSON.createValue(l);
         }
         if (value instanceof BigInteger bi) {
-            return Json.createValue(bi);
+            return JSON.createValue(bi);
         }
         if (value instanceof BigDecimal bd) {
-            return Json.createValue(bd);
+            return JSON.createValue(bd);
         }
         if (value instanceof Double || value instanceof Float) {
-            return Json.createValue(((Number) value).doubleValue());
+            return JSON.createValue(((Number) value).doubleValue());
         }
         if (value instanceof Character c) {
-            return Json.createValue(String.valueOf(c));
+            return JSON.createValue(String.valueOf(c));
         }
         try {
             String text = JSONB.toJson(value);
-            try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            try (JsonReader reader = JSON.createReader(new StringReader(text))) {
                 return reader.readValue();
             }
         } catch (JsonbException | JsonException e) {
@@ -83,7 +86,7 @@ final class JsonMapping {
 
     /** Parses JSON text; failures are {@link JsonException}s or {@link JsonParsingException}s. */
     static JsonValue parse(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             return reader.readValue();
         }
     }

@@ -84,8 +84,8 @@ public final class Precondition {
      */
     public JsonObject json() {
         return filter == null
-                ? Json.createObjectBuilder().add("version", version).build()
-                : Json.createObjectBuilder().add("filter", filter).build();
+                ? JsonMapping.JSON.createObjectBuilder().add("version", version).build()
+                : JsonMapping.JSON.createObjectBuilder().add("filter", filter).build();
     }
 
     /**

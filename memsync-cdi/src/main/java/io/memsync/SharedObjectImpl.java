@@ -263,7 +263,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     public <R> CompletionStage<R> call(String method, Type resultType, Object... args) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(resultType, "resultType");
-        JsonArrayBuilder b = Json.createArrayBuilder();
+        JsonArrayBuilder b = JsonMapping.JSON.createArrayBuilder();
         for (Object a : args == null ? new Object[] {null} : args) {
             b.add(JsonMapping.toJson(a));
         }
@@ -447,7 +447,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             JsonObject op = v.asJsonObject();
             if (overlaps(op.get("path"), observed) || overlaps(op.get("from"), observed)) {
                 if (b == null) {
-                    b = Json.createArrayBuilder();
+                    b = JsonMapping.JSON.createArrayBuilder();
                 }
                 b.add(op);
             }

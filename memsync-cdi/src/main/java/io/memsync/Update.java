@@ -419,7 +419,7 @@ public sealed interface Update permits Update.Operators, RawUpdate {
          * @return a new update with the operation added
          */
         public Operators pushAll(String path, Object... values) {
-            return op("$push", path, Json.createObjectBuilder().add("$each", array(values)).build());
+            return op("$push", path, JsonMapping.JSON.createObjectBuilder().add("$each", array(values)).build());
         }
 
         /**
@@ -484,7 +484,7 @@ public sealed interface Update permits Update.Operators, RawUpdate {
         }
 
         private static JsonArray array(Object... values) {
-            JsonArrayBuilder b = Json.createArrayBuilder();
+            JsonArrayBuilder b = JsonMapping.JSON.createArrayBuilder();
             Arrays.stream(values).map(JsonMapping::toJson).forEach(b::add);
             return b.build();
         }
@@ -506,9 +506,9 @@ public sealed interface Update permits Update.Operators, RawUpdate {
             if (j == null) {
                 java.util.LinkedHashMap<String, JsonObjectBuilder> byOperator = new java.util.LinkedHashMap<>();
                 for (Op op : ops) {
-                    byOperator.computeIfAbsent(op.operator(), k -> Json.createObjectBuilder()).add(op.path(), op.argument());
+                    byOperator.computeIfAbsent(op.operator(), k -> JsonMapping.JSON.createObjectBuilder()).add(op.path(), op.argument());
                 }
-                JsonObjectBuilder b = Json.createObjectBuilder();
+                JsonObjectBuilder b = JsonMapping.JSON.createObjectBuilder();
                 byOperator.forEach(b::add);
                 j = b.build();
                 json = j;
