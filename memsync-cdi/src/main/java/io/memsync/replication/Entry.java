@@ -1,0 +1,41 @@
+package io.memsync.replication;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import java.util.List;
+
+/**
+ * One ordered log entry: an accepted update (with its effect) or a rejection (with a code), both consuming a version.
+ */
+record Entry(long term, long version, String peer, long seq, long hlc, JsonArray effect, String code, String message,
+             List<String> paths, boolean commutative) {
+
+    boolean accepted() {
+        return effect != null;
+    }
+
+    JsonObject toJson() {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("t", term).add("v", version).add("p", peer).add("s", seq)
+                .add("h", hlc).add("cm", commutative);
+        if (effect != null) {
+            b.add("e", effect);
+        } else {
+            b.add("c", code).add("m", message == null ? "" : message);
+        }
+        JsonArrayBuilder pa = Json.createArrayBuilder();
+        paths.forEach(pa::add);
+        return b.add("ps", pa).build();
+    }
+
+    static Entry fromJson(JsonObject o) {
+        return new Entry(o.getJsonNumber("t").longValue(), o.getJsonNumber("v").longValue(), o.getString("p"),
+                o.getJsonNumber("s").longValue(), o.getJsonNumber("h").longValue(),
+                o.containsKey("e") ? o.getJsonArray("e") : null, o.getString("c", null), o.getString("m", null),
+                o.getJsonArray("ps").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList(),
+                o.getBoolean("cm", false));
+    }
+}

@@ -1,0 +1,1444 @@
+package io.memsync.replication;
+
+import io.memsync.MemSyncChange;
+import io.memsync.MemSyncException;
+import io.memsync.Precondition;
+import io.memsync.Update;
+import io.memsync.document.Effects;
+import io.memsync.document.Filters;
+import io.memsync.document.Paths;
+import io.memsync.document.PersistentJson;
+import io.memsync.document.UpdateEvaluator;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonStructure;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One process's membership in one named network: it either hosts (orders every update) or follows the host as a
+ * client, and takes over when the host dies. Transport-independent: it reaches other processes only through a
+ * {@link Transport}, finds the host through an {@link Election} and checks members with a {@link Liveness}.
+ *
+ * <p><b>Threading.</b> All state changes run on one event thread per replica (a single-thread scheduler onto which
+ * incoming frames, local submits, timers and channel closes are posted), so updates are applied one at a time in
+ * arrival order. {@link #view()} and {@link #status()} read volatile snapshots and never block. Listener calls are
+ * made on the event thread, in order, one at a time.
+ *
+ * <p><b>Protocol.</b> Compact JSON frames with a type field {@code t}: {@code hello}, {@code patch}, {@code ack},
+ * {@code ping}, {@code bye} from clients; {@code welcome}, {@code e} (a batch of entries), {@code snap} (a chunk of
+ * a state snapshot), {@code hb}, {@code pong}, {@code pull}, {@code refuse}, {@code err} from the host. A client
+ * learns the outcome of its update from the ordered entry itself. Rejections are ordered entries without an effect
+ * (they consume a version), so their outcome replicates with the log and with snapshots.
+ */
+public final class Replica {
+    private static final System.Logger LOG = System.getLogger(Replica.class.getName());
+    /** Snapshot chunk size in characters (escaped inside a frame, so a frame stays near 1 MiB). */
+    static final int CHUNK_CHARS = 512 * 1024;
+    /** Entries kept in the log at least, even below the low-water mark, for stale checks after failover. */
+    static final int MIN_RETAINED = 1024;
+
+    private final ReplicaOptions options;
+    private final Transport transport;
+    private final Election election;
+    private final Liveness liveness;
+    private final ReplicaListener listener;
+    private final SecureRandom random = new SecureRandom();
+
+    private volatile ScheduledThreadPoolExecutor loop;
+    private volatile Thread loopThread;
+    private volatile JsonObject view = JsonValue.EMPTY_JSON_OBJECT;
+    private volatile ReplicaStatus status;
+
+    // ---- state, touched only on the event thread ----
+    private ReplicaStatus.Role role = ReplicaStatus.Role.STOPPED;
+    private String peerId = "";
+    private long term;
+    private boolean haveDoc;
+    private JsonObject doc = JsonValue.EMPTY_JSON_OBJECT;
+    private long version;
+    private long lastTerm;
+    private List<Entry> log = new ArrayList<>();
+    private long logBase;
+    private long logBaseTerm;
+    private Map<String, Long> table = new HashMap<>();
+    private final TreeMap<Long, Pending> pending = new TreeMap<>();
+    private long nextSeq;
+    private long hlc;
+    private CompletableFuture<Void> started = new CompletableFuture<>();
+    private CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private long startDeadline;
+    private List<String> peers = List.of();
+    private ScheduledFuture<?> ticker;
+    private final Map<Long, Ping> pings = new HashMap<>();
+    private long pingSeq;
+    // client
+    private Channel hostChannel;
+    private boolean synced;
+    private long lastHeard;
+    private StringBuilder snapBuf;
+    // host
+    private Election.Lease lease;
+    private Transport.Listener listenerHandle;
+    private final Map<Channel, Peer> conns = new LinkedHashMap<>();
+    private boolean recovering;
+    private boolean stopping;
+    private Set<String> awaiting = new HashSet<>();
+    private List<HostRecord.Member> oldMembers = List.of();
+    private final List<Runnable> held = new ArrayList<>();
+    private Peer pulling;
+    private final List<Entry> outbox = new ArrayList<>();
+    private boolean flushScheduled;
+
+    /**
+     * Creates a replica; nothing happens until {@link #start()}.
+     *
+     * @param options   options
+     * @param transport how to listen and connect
+     * @param election  the host lease and record
+     * @param liveness  member liveness checks
+     * @param listener  receives view and role changes
+     */
+    public Replica(ReplicaOptions options, Transport transport, Election election, Liveness liveness,
+                   ReplicaListener listener) {
+        this.options = options;
+        this.transport = transport;
+        this.election = election;
+        this.liveness = liveness;
+        this.listener = listener;
+        this.status = new ReplicaStatus(ReplicaStatus.Role.STOPPED, 0, 0, "", List.of(), 0);
+    }
+
+    // =====================================================================================================
+    // public API
+    // =====================================================================================================
+
+    /**
+     * Joins the network: becomes host (after recovering the document from live members of the old term, if any)
+     * or connects as a client and receives the document. Blocks until this replica has the document.
+     *
+     * @throws MemSyncException {@code ERR_TIMEOUT} when nothing worked within {@link ReplicaOptions#timeout()},
+     *                          {@code ERR_MAX_WRITERS} when the host refused this writer, {@code ERR_STOPPED} when
+     *                          stopped meanwhile
+     * @throws IllegalStateException when already started
+     */
+    public void start() {
+        CompletableFuture<Void> s;
+        synchronized (this) {
+            if (loop != null) {
+                throw new IllegalStateException("replica '" + options.name() + "' already started");
+            }
+            ScheduledThreadPoolExecutor l = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "memsync-" + options.name());
+                t.setDaemon(true);
+                loopThread = t;
+                return t;
+            });
+            l.setRemoveOnCancelPolicy(true);
+            loop = l;
+            s = new CompletableFuture<>();
+            started = s;
+            stopped = new CompletableFuture<>();
+            post(() -> {
+                resetState();
+                peerId = UUID.randomUUID().toString();
+                startDeadline = System.nanoTime() + options.timeout().toNanos();
+                setRole(ReplicaStatus.Role.CONNECTING);
+                seek();
+            });
+        }
+        try {
+            s.get(options.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            stop();
+            throw e.getCause() instanceof MemSyncException m ? m
+                    : new MemSyncException(MemSyncException.ERR_IO, "start of '" + options.name() + "' failed", e.getCause());
+        } catch (TimeoutException e) {
+            stop();
+            throw new MemSyncException(MemSyncException.ERR_TIMEOUT, "start of '" + options.name() + "' timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            throw new MemSyncException(MemSyncException.ERR_STOPPED, "interrupted while starting '" + options.name() + "'");
+        }
+    }
+
+    /**
+     * The current view: the confirmed document with this replica's pending updates re-evaluated on top (a pending
+     * update that no longer evaluates is left out). Immutable; never half-applied.
+     *
+     * @return the view
+     */
+    public JsonObject view() {
+        return view;
+    }
+
+    /**
+     * Submits an update. It is applied to the view before this method returns (read-your-writes) and sent to the
+     * host, which orders it.
+     *
+     * <p>The stage completes with the {@link Outcome} once the host ordered it, or fails with a
+     * {@link MemSyncException}: {@code ERR_STALE_PATCH}, {@code ERR_PRECONDITION} or {@code ERR_INVALID_PATCH}
+     * (definite rejections: the update is rolled back from the view), {@code ERR_READ_ONLY} (this replica is not a
+     * writer), {@code ERR_STOPPED}, or {@code ERR_TIMEOUT}, which means <em>outcome unknown</em>: the update stays
+     * pending, is re-sent after reconnects and deduplicated, and may still apply.
+     *
+     * @param update       the update
+     * @param precondition a precondition the host checks, or {@code null}
+     * @return the outcome stage
+     */
+    public CompletableFuture<Outcome> submit(Update update, Precondition precondition) {
+        CompletableFuture<Outcome> f = new CompletableFuture<>();
+        ScheduledThreadPoolExecutor l = loop;
+        if (l == null) {
+            f.completeExceptionally(stoppedException());
+            return f;
+        }
+        Runnable task = () -> localSubmit(update, precondition, f);
+        if (Thread.currentThread() == loopThread) {
+            task.run();
+            touch();
+            return f;
+        }
+        try {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            l.execute(() -> {
+                try {
+                    safely(task);
+                } finally {
+                    done.complete(null);
+                }
+            });
+            done.join();
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(stoppedException());
+        }
+        return f;
+    }
+
+    /**
+     * The replica's current state.
+     *
+     * @return status
+     */
+    public ReplicaStatus status() {
+        return status;
+    }
+
+    /**
+     * Measures a round trip to the host. On the host it completes at once.
+     *
+     * @return the round-trip time; fails with {@code ERR_TIMEOUT} or {@code ERR_STOPPED}
+     */
+    public CompletableFuture<Duration> ping() {
+        CompletableFuture<Duration> f = new CompletableFuture<>();
+        if (!post(() -> {
+            if (role == ReplicaStatus.Role.HOST) {
+                f.complete(Duration.ZERO);
+            } else if (role == ReplicaStatus.Role.STOPPED) {
+                f.completeExceptionally(stoppedException());
+            } else {
+                long id = ++pingSeq;
+                Ping p = new Ping(f, System.nanoTime());
+                pings.put(id, p);
+                p.timer = schedule(() -> {
+                    if (pings.remove(id) != null) {
+                        f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "ping timed out"));
+                    }
+                }, options.timeout().toMillis());
+                if (hostChannel != null && synced) {
+                    hostChannel.send(Json.createObjectBuilder().add("t", "ping").add("id", id).build().toString());
+                }
+            }
+        })) {
+            f.completeExceptionally(stoppedException());
+        }
+        return f;
+    }
+
+    /**
+     * Whether other members are known.
+     *
+     * @return {@code true} when the network has another member
+     */
+    public boolean hasPeers() {
+        return status.peers().size() > 1;
+    }
+
+    /**
+     * Stops gracefully. A client leaves; a host hands over: it stops ordering, waits (bounded by the timeout) until
+     * every client acknowledged its last version, publishes the handover version, releases the lease and closes.
+     * Pending updates fail with {@code ERR_STOPPED}. Afterwards {@link #start()} may be called again (with a fresh
+     * peer id). Must not be called from a listener.
+     */
+    public void stop() {
+        ScheduledThreadPoolExecutor l;
+        CompletableFuture<Void> s;
+        synchronized (this) {
+            l = loop;
+            s = stopped;
+        }
+        if (l == null) {
+            return;
+        }
+        if (!post(this::beginStop)) {
+            s.complete(null);
+        }
+        try {
+            s.get(options.timeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "stop of " + options.name() + " did not finish cleanly", e);
+        }
+        synchronized (this) {
+            if (loop == l) {
+                l.shutdownNow();
+                loop = null;
+            }
+        }
+    }
+
+    /** Test hook: simulates a crash (the event thread stops at once; nothing is sent or released). */
+    void kill() {
+        synchronized (this) {
+            ScheduledThreadPoolExecutor l = loop;
+            if (l != null) {
+                l.shutdownNow();
+                loop = null;
+            }
+            status = new ReplicaStatus(ReplicaStatus.Role.STOPPED, status.term(), status.version(), status.peerId(),
+                    List.of(), 0);
+        }
+    }
+
+    // =====================================================================================================
+    // event loop plumbing
+    // =====================================================================================================
+
+    private boolean post(Runnable r) {
+        ScheduledThreadPoolExecutor l = loop;
+        if (l == null) {
+            return false;
+        }
+        try {
+            l.execute(() -> safely(r));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable r, long millis) {
+        ScheduledThreadPoolExecutor l = loop;
+        if (l == null) {
+            return null;
+        }
+        try {
+            return l.schedule(() -> safely(r), Math.max(0, millis), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "replica " + options.name() + " event failed", e);
+        }
+        touch();
+    }
+
+    private void touch() {
+        status = new ReplicaStatus(role, term, version, peerId, peers, pending.size());
+    }
+
+    private void setRole(ReplicaStatus.Role r) {
+        if (role != r) {
+            role = r;
+            touch();
+            try {
+                listener.roleChanged(status);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "listener failed", e);
+            }
+        }
+    }
+
+    private void resetState() {
+        haveDoc = false;
+        doc = JsonValue.EMPTY_JSON_OBJECT;
+        view = doc;
+        version = 0;
+        lastTerm = 0;
+        log = new ArrayList<>();
+        logBase = 0;
+        logBaseTerm = 0;
+        table = new HashMap<>();
+        pending.clear();
+        nextSeq = 0;
+        peers = List.of();
+        hostChannel = null;
+        synced = false;
+        stopping = false;
+        recovering = false;
+        conns.clear();
+        held.clear();
+        outbox.clear();
+        pulling = null;
+    }
+
+    private MemSyncException stoppedException() {
+        return new MemSyncException(MemSyncException.ERR_STOPPED, "shared object '" + options.name() + "' is stopped",
+                null, term, version);
+    }
+
+    private long nextHlc() {
+        hlc = Math.max(hlc + 1, options.clock().millis() * 1000);
+        return hlc;
+    }
+
+    private static JsonObject parse(String text) {
+        try (var r = Json.createReader(new StringReader(text))) {
+            return r.readObject();
+        }
+    }
+
+    // =====================================================================================================
+    // finding a host
+    // =====================================================================================================
+
+    private void seek() {
+        if (role == ReplicaStatus.Role.STOPPED || role == ReplicaStatus.Role.HOST) {
+            return;
+        }
+        if (!started.isDone() && System.nanoTime() > startDeadline) {
+            MemSyncException e = new MemSyncException(MemSyncException.ERR_TIMEOUT,
+                    "no host for '" + options.name() + "' within " + options.timeout(), null, term, version);
+            started.completeExceptionally(e);
+            return;
+        }
+        setRole(ReplicaStatus.Role.CONNECTING);
+        try {
+            Election.Lease l = election.tryAcquire();
+            if (l != null) {
+                becomeHost(l);
+                return;
+            }
+            HostRecord rec = election.read();
+            if (rec != null && rec.term() >= term) {
+                Channel ch = transport.connect(rec.endpoint(), options.name(), Base64.getDecoder().decode(rec.secret()),
+                        clientHandler(), Duration.ofMillis(Math.max(500, options.heartbeatInterval().toMillis() * 5)));
+                term = Math.max(term, rec.term());
+                hostChannel = ch;
+                synced = false;
+                snapBuf = null;
+                lastHeard = System.nanoTime();
+                sendHello();
+                startTicker();
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "seek for " + options.name() + ": " + e);
+        }
+        long base = Math.max(5, options.heartbeatInterval().toMillis() / 2);
+        schedule(this::seek, base + ThreadLocalRandom.current().nextLong(base));
+    }
+
+    private ChannelHandler clientHandler() {
+        return new ChannelHandler() {
+            @Override
+            public void onFrame(Channel channel, String frame) {
+                post(() -> {
+                    if (channel == hostChannel) {
+                        clientFrame(frame);
+                    }
+                });
+            }
+
+            @Override
+            public void onClose(Channel channel) {
+                post(() -> {
+                    if (channel == hostChannel) {
+                        lostHost();
+                    }
+                });
+            }
+        };
+    }
+
+    private void lostHost() {
+        Channel ch = hostChannel;
+        hostChannel = null;
+        synced = false;
+        if (ch != null) {
+            ch.close();
+        }
+        for (Ping p : pings.values()) {
+            p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "host lost during ping"));
+        }
+        pings.clear();
+        if (role != ReplicaStatus.Role.STOPPED) {
+            seek();
+        }
+    }
+
+    private void startTicker() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        long ms = options.heartbeatInterval().toMillis();
+        ScheduledThreadPoolExecutor l = loop;
+        if (l != null) {
+            ticker = l.scheduleAtFixedRate(() -> safely(this::tick), ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void tick() {
+        if (role == ReplicaStatus.Role.HOST) {
+            hostTick();
+        } else if (hostChannel != null
+                && System.nanoTime() - lastHeard > 3 * options.heartbeatInterval().toNanos()) {
+            LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host missed heartbeats");
+            lostHost();
+        }
+    }
+
+    // =====================================================================================================
+    // client side
+    // =====================================================================================================
+
+    private void sendHello() {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("t", "hello").add("peer", peerId).add("pid", options.pid())
+                .add("start", options.processStartTime()).add("writer", options.writer())
+                .add("maxWriters", options.maxWriters()).add("have", haveDoc).add("lt", lastTerm).add("lv", version)
+                .add("pending", pending.size());
+        hostChannel.send(b.build().toString());
+        for (Pending p : pending.values()) {
+            sendPatch(p);
+        }
+    }
+
+    private void sendPatch(Pending p) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("t", "patch").add("peer", peerId).add("seq", p.seq)
+                .add("base", p.base).add("hlc", p.hlc).add("kind", p.update.kind().name()).add("u", p.update.json());
+        if (p.pre != null) {
+            b.add("pre", p.pre.json());
+        }
+        hostChannel.send(b.build().toString());
+    }
+
+    private void clientFrame(String text) {
+        lastHeard = System.nanoTime();
+        JsonObject f;
+        try {
+            f = parse(text);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": malformed frame from host ignored");
+            return;
+        }
+        try {
+            switch (f.getString("t", "")) {
+                case "hb" -> {
+                    term = Math.max(term, f.getJsonNumber("term").longValue());
+                    peers = strings(f.getJsonArray("peers"));
+                    compact(f.getJsonNumber("lw").longValue());
+                }
+                case "snap" -> {
+                    int i = f.getInt("i");
+                    int n = f.getInt("n");
+                    if (i == 0) {
+                        snapBuf = new StringBuilder();
+                    }
+                    if (snapBuf == null) {
+                        throw new IllegalStateException("snapshot chunk out of order");
+                    }
+                    snapBuf.append(f.getString("d"));
+                    if (i == n - 1) {
+                        JsonObject state = parse(snapBuf.toString());
+                        snapBuf = null;
+                        installState(state);
+                    }
+                }
+                case "welcome" -> {
+                    term = Math.max(term, f.getJsonNumber("term").longValue());
+                    peers = strings(f.getJsonArray("peers"));
+                    applyEntries(f.getJsonArray("entries"));
+                    synced = true;
+                    setRole(ReplicaStatus.Role.CLIENT);
+                    started.complete(null);
+                    sendAck();
+                    for (Map.Entry<Long, Ping> p : pings.entrySet()) {
+                        hostChannel.send(Json.createObjectBuilder().add("t", "ping").add("id", p.getKey()).build().toString());
+                    }
+                }
+                case "e" -> {
+                    applyEntries(f.getJsonArray("entries"));
+                    sendAck();
+                }
+                case "pong" -> {
+                    Ping p = pings.remove(f.getJsonNumber("id").longValue());
+                    if (p != null) {
+                        if (p.timer != null) {
+                            p.timer.cancel(false);
+                        }
+                        p.future.complete(Duration.ofNanos(System.nanoTime() - p.started));
+                    }
+                }
+                case "pull" -> sendState(hostChannel);
+                case "refuse" -> {
+                    MemSyncException e = new MemSyncException(f.getString("code"), f.getString("m", "refused"), null,
+                            term, version);
+                    started.completeExceptionally(e);
+                    Channel ch = hostChannel;
+                    hostChannel = null;
+                    ch.close();
+                    finishStop();
+                }
+                case "err" -> LOG.log(System.Logger.Level.WARNING,
+                        options.name() + ": host reported " + f.getString("code", "?") + ": " + f.getString("m", ""));
+                default -> LOG.log(System.Logger.Level.WARNING, options.name() + ": unknown frame type from host");
+            }
+        } catch (GapException e) {
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": " + e.getMessage() + "; reconnecting");
+            lostHost();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": bad frame from host: " + e);
+        }
+    }
+
+    private void sendAck() {
+        if (hostChannel != null) {
+            hostChannel.send(Json.createObjectBuilder().add("t", "ack").add("v", version).build().toString());
+        }
+    }
+
+    private static List<String> strings(JsonArray a) {
+        return a == null ? List.of() : a.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+    }
+
+    private void applyEntries(JsonArray entries) {
+        for (JsonValue v : entries) {
+            Entry e = Entry.fromJson(v.asJsonObject());
+            if (e.version() <= version) {
+                continue;
+            }
+            if (e.version() != version + 1 || !haveDoc) {
+                throw new GapException("entry " + e.version() + " does not follow " + version);
+            }
+            applyEntry(e);
+        }
+    }
+
+    /** Applies one ordered entry (client or host), resolves the matching pending update and tells the listener. */
+    private void applyEntry(Entry e) {
+        JsonObject before = view;
+        if (e.accepted()) {
+            doc = PersistentJson.object(Effects.apply(doc, e.effect()));
+        }
+        version = e.version();
+        lastTerm = e.term();
+        term = Math.max(term, e.term());
+        log.add(e);
+        table.merge(e.peer(), e.seq(), Math::max);
+        hlc = Math.max(hlc, e.hlc());
+        boolean local = e.peer().equals(peerId);
+        Pending p = local ? pending.remove(e.seq()) : null;
+        recomputeView();
+        if (p != null) {
+            p.cancelTimer();
+            if (e.accepted()) {
+                p.future.complete(new Outcome(e.term(), e.version(), e.effect()));
+            } else {
+                p.future.completeExceptionally(new MemSyncException(e.code(), e.message(), null, e.term(), e.version()));
+            }
+        }
+        if (e.accepted()) {
+            fire(new ViewChange(before, view, e.effect(), version, lastTerm, local, MemSyncChange.State.CONFIRMED));
+        } else if (local) {
+            fire(new ViewChange(before, view, Json.createDiff(before, view).toJsonArray(), version, lastTerm, true,
+                    MemSyncChange.State.ROLLED_BACK));
+        }
+    }
+
+    private void recomputeView() {
+        JsonObject v = doc;
+        for (Pending p : pending.values()) {
+            try {
+                v = UpdateEvaluator.evaluate(v, p.update).document();
+            } catch (MemSyncException ex) {
+                // a pending update that no longer evaluates is left out of the view
+            }
+        }
+        view = v;
+    }
+
+    private void fire(ViewChange c) {
+        if (!started.isDone() && c.state() == MemSyncChange.State.CONFIRMED && !c.local()) {
+            return;
+        }
+        try {
+            listener.viewChanged(c);
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "listener failed", ex);
+        }
+    }
+
+    private JsonObject stateJson() {
+        JsonObjectBuilder t = Json.createObjectBuilder();
+        table.forEach(t::add);
+        JsonArrayBuilder l = Json.createArrayBuilder();
+        log.forEach(e -> l.add(e.toJson()));
+        return Json.createObjectBuilder().add("lt", lastTerm).add("v", version).add("doc", doc).add("table", t)
+                .add("lb", logBase).add("lbt", logBaseTerm).add("log", l).build();
+    }
+
+    private void sendState(Channel ch) {
+        String s = stateJson().toString();
+        int n = Math.max(1, (s.length() + CHUNK_CHARS - 1) / CHUNK_CHARS);
+        for (int i = 0; i < n; i++) {
+            ch.send(Json.createObjectBuilder().add("t", "snap").add("i", i).add("n", n)
+                    .add("d", s.substring(i * CHUNK_CHARS, Math.min(s.length(), (i + 1) * CHUNK_CHARS))).build().toString());
+        }
+    }
+
+    /** Replaces the confirmed state with a snapshot (with its log tail and exactly-once table). */
+    private void installState(JsonObject s) {
+        JsonObject before = view;
+        doc = PersistentJson.object(s.getJsonObject("doc"));
+        version = s.getJsonNumber("v").longValue();
+        lastTerm = s.getJsonNumber("lt").longValue();
+        term = Math.max(term, lastTerm);
+        logBase = s.getJsonNumber("lb").longValue();
+        logBaseTerm = s.getJsonNumber("lbt").longValue();
+        log = new ArrayList<>();
+        for (JsonValue v : s.getJsonArray("log")) {
+            log.add(Entry.fromJson(v.asJsonObject()));
+        }
+        table = new HashMap<>();
+        s.getJsonObject("table").forEach((k, v) -> table.put(k, ((JsonNumber) v).longValue()));
+        haveDoc = true;
+        Long mine = table.get(peerId);
+        List<Pending> resolved = new ArrayList<>();
+        if (mine != null) {
+            while (!pending.isEmpty() && pending.firstKey() <= mine) {
+                resolved.add(pending.pollFirstEntry().getValue());
+            }
+        }
+        recomputeView();
+        for (Pending p : resolved) {
+            p.cancelTimer();
+            Entry e = log.stream().filter(x -> x.peer().equals(peerId) && x.seq() == p.seq).findFirst().orElse(null);
+            if (e == null) {
+                p.future.complete(new Outcome(lastTerm, version, null));
+            } else if (e.accepted()) {
+                p.future.complete(new Outcome(e.term(), e.version(), e.effect()));
+            } else {
+                p.future.completeExceptionally(new MemSyncException(e.code(), e.message(), null, e.term(), e.version()));
+            }
+        }
+        if (!before.equals(view)) {
+            fire(new ViewChange(before, view, Json.createDiff(before, view).toJsonArray(), version, lastTerm, false,
+                    MemSyncChange.State.CONFIRMED));
+        }
+    }
+
+    private void compact(long lowWater) {
+        int k = 0;
+        while (log.size() - k > MIN_RETAINED && log.get(k).version() <= lowWater) {
+            k++;
+        }
+        if (k > 0) {
+            Entry last = log.get(k - 1);
+            logBase = last.version();
+            logBaseTerm = last.term();
+            log.subList(0, k).clear();
+        }
+    }
+
+    private long termAt(long v) {
+        if (v == logBase) {
+            return logBaseTerm;
+        }
+        if (v > logBase && v <= version) {
+            return log.get((int) (v - logBase - 1)).term();
+        }
+        return -1;
+    }
+
+    // =====================================================================================================
+    // local submits
+    // =====================================================================================================
+
+    private void localSubmit(Update update, Precondition pre, CompletableFuture<Outcome> f) {
+        if (role == ReplicaStatus.Role.STOPPED) {
+            f.completeExceptionally(stoppedException());
+            return;
+        }
+        if (!options.writer()) {
+            f.completeExceptionally(new MemSyncException(MemSyncException.ERR_READ_ONLY,
+                    "'" + options.name() + "' was started as a reader", null, term, version));
+            return;
+        }
+        UpdateEvaluator.Evaluation ev;
+        try {
+            ev = UpdateEvaluator.evaluate(view, update);
+        } catch (MemSyncException e) {
+            f.completeExceptionally(new MemSyncException(e.code(), e.detail(), e, term, version));
+            return;
+        }
+        Pending p = new Pending(++nextSeq, update, pre, version, nextHlc(), f);
+        pending.put(p.seq, p);
+        p.timer = schedule(() -> p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT,
+                "no outcome for update " + p.seq + " of '" + options.name() + "' within " + options.timeout()
+                        + "; outcome unknown, it stays pending", null, term, version)), options.timeout().toMillis());
+        if (role == ReplicaStatus.Role.HOST && !recovering && !stopping) {
+            order(peerId, p.seq, p.base, p.hlc, update, pre);
+            flush();
+            return;
+        }
+        JsonObject before = view;
+        view = ev.document();
+        fire(new ViewChange(before, view, ev.effect(), version, lastTerm, true, MemSyncChange.State.PENDING));
+        if (hostChannel != null) {
+            sendPatch(p);
+        }
+    }
+
+    // =====================================================================================================
+    // host side
+    // =====================================================================================================
+
+    private void becomeHost(Election.Lease l) throws IOException {
+        HostRecord rec;
+        try {
+            rec = election.read();
+        } catch (IOException e) {
+            l.close();
+            throw e;
+        }
+        if (hostChannel != null) {
+            Channel ch = hostChannel;
+            hostChannel = null;
+            ch.close();
+        }
+        lease = l;
+        term = Math.max(rec == null ? 0 : rec.term(), Math.max(term, lastTerm)) + 1;
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        try {
+            listenerHandle = transport.listen(options.name(), secret, this::acceptHandler);
+        } catch (IOException e) {
+            lease = null;
+            l.close();
+            throw e;
+        }
+        secretB64 = Base64.getEncoder().encodeToString(secret);
+        oldMembers = rec == null ? List.of() : rec.members().stream()
+                .filter(m -> !m.peerId().equals(peerId) && liveness.isAlive(m)).toList();
+        if (!haveDoc && oldMembers.isEmpty()) {
+            installInitial();
+        }
+        boolean skip = haveDoc && rec != null && rec.handoverVersion() >= 0 && rec.handoverVersion() <= version;
+        recovering = !(oldMembers.isEmpty() || skip);
+        awaiting = new HashSet<>();
+        oldMembers.forEach(m -> awaiting.add(m.peerId()));
+        stopping = false;
+        setRole(ReplicaStatus.Role.HOST);
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": " + peerId + " is host of term " + term
+                + (recovering ? ", recovering from " + awaiting : ""));
+        publish(-1);
+        startTicker();
+        if (recovering) {
+            schedule(this::finishRecovery, options.recoveryWait().toMillis());
+        } else {
+            open();
+        }
+    }
+
+    private String secretB64;
+
+    private void installInitial() {
+        doc = PersistentJson.object(options.data());
+        version = 0;
+        lastTerm = 0;
+        log = new ArrayList<>();
+        logBase = 0;
+        logBaseTerm = 0;
+        table = new HashMap<>();
+        haveDoc = true;
+        recomputeView();
+    }
+
+    private void publish(long handover) {
+        if (lease == null) {
+            return;
+        }
+        List<HostRecord.Member> members = new ArrayList<>();
+        members.add(new HostRecord.Member(peerId, options.pid(), options.processStartTime(), options.writer()));
+        Set<String> seen = new HashSet<>();
+        for (Peer p : conns.values()) {
+            if (p.peerId != null && seen.add(p.peerId)) {
+                members.add(new HostRecord.Member(p.peerId, p.pid, p.startTime, p.writer));
+            }
+        }
+        if (recovering) {
+            oldMembers.stream().filter(m -> !seen.contains(m.peerId())).forEach(members::add);
+        }
+        peers = members.stream().map(HostRecord.Member::peerId).toList();
+        try {
+            lease.publish(new HostRecord(listenerHandle.endpoint(), term, version, secretB64, members, handover));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": cannot publish host record", e);
+        }
+    }
+
+    private ChannelHandler acceptHandler(Channel ch) {
+        return new ChannelHandler() {
+            @Override
+            public void onFrame(Channel channel, String frame) {
+                post(() -> hostFrame(channel, frame));
+            }
+
+            @Override
+            public void onClose(Channel channel) {
+                post(() -> hostClosed(channel));
+            }
+        };
+    }
+
+    private void protocolError(Channel ch, String message) {
+        LOG.log(System.Logger.Level.WARNING, options.name() + ": protocol error from " + ch.remote() + ": " + message);
+        ch.send(Json.createObjectBuilder().add("t", "err").add("code", MemSyncException.ERR_PROTOCOL)
+                .add("m", message).build().toString());
+    }
+
+    private void hostFrame(Channel ch, String text) {
+        if (role != ReplicaStatus.Role.HOST || !ch.isOpen()) {
+            return;
+        }
+        JsonObject f;
+        try {
+            f = parse(text);
+        } catch (RuntimeException e) {
+            protocolError(ch, "frame does not parse");
+            return;
+        }
+        try {
+            String t = f.getString("t", "");
+            Peer p = conns.get(ch);
+            if (p == null && !t.equals("hello")) {
+                protocolError(ch, "'" + t + "' before hello");
+                return;
+            }
+            switch (t) {
+                case "hello" -> onHello(ch, f);
+                case "patch" -> {
+                    String peer = f.getString("peer");
+                    if (!peer.equals(p.peerId)) {
+                        protocolError(ch, "patch for another peer");
+                        return;
+                    }
+                    long seq = f.getJsonNumber("seq").longValue();
+                    long base = f.getJsonNumber("base").longValue();
+                    long h = f.getJsonNumber("hlc").longValue();
+                    Update.Kind kind = Update.Kind.valueOf(f.getString("kind"));
+                    JsonValue u = f.get("u");
+                    Update update = switch (kind) {
+                        case OPERATORS -> Update.of(u.asJsonObject());
+                        case JSON_PATCH -> Update.jsonPatch(u.asJsonArray());
+                        case MERGE_PATCH -> Update.mergePatch(u.asJsonObject());
+                    };
+                    Precondition pre = f.containsKey("pre") ? Precondition.fromJson(f.getJsonObject("pre")) : null;
+                    boolean writer = p.writer;
+                    Runnable work = () -> {
+                        if (writer) {
+                            order(peer, seq, base, h, update, pre);
+                        } else {
+                            reject(peer, seq, h, MemSyncException.ERR_READ_ONLY, "peer is not a writer");
+                        }
+                        scheduleFlush();
+                    };
+                    if (recovering || stopping || !p.ready) {
+                        if (!stopping) {
+                            held.add(work);
+                        }
+                    } else {
+                        work.run();
+                    }
+                }
+                case "ack" -> p.acked = Math.max(p.acked, f.getJsonNumber("v").longValue());
+                case "ping" -> ch.send(Json.createObjectBuilder().add("t", "pong").add("id", f.getJsonNumber("id"))
+                        .build().toString());
+                case "bye" -> {
+                    conns.remove(ch);
+                    ch.close();
+                    publish(-1);
+                }
+                case "snap" -> {
+                    if (pulling != p) {
+                        protocolError(ch, "unexpected snapshot");
+                        return;
+                    }
+                    int i = f.getInt("i");
+                    int n = f.getInt("n");
+                    if (i == 0) {
+                        p.snap = new StringBuilder();
+                    }
+                    p.snap.append(f.getString("d"));
+                    if (i == n - 1) {
+                        JsonObject state = parse(p.snap.toString());
+                        p.snap = null;
+                        installState(state);
+                        pulling = null;
+                        open();
+                    }
+                }
+                case "err" -> LOG.log(System.Logger.Level.WARNING, options.name() + ": client reported "
+                        + f.getString("code", "?") + ": " + f.getString("m", ""));
+                default -> protocolError(ch, "unknown frame type '" + t + "'");
+            }
+        } catch (RuntimeException e) {
+            protocolError(ch, "bad frame: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private void onHello(Channel ch, JsonObject f) {
+        if (conns.containsKey(ch)) {
+            protocolError(ch, "second hello");
+            return;
+        }
+        Peer p = new Peer(ch);
+        p.peerId = f.getString("peer");
+        p.pid = f.getJsonNumber("pid").longValue();
+        p.startTime = f.getJsonNumber("start").longValue();
+        p.writer = f.getBoolean("writer");
+        p.maxWriters = f.getInt("maxWriters");
+        p.have = f.getBoolean("have");
+        p.helloTerm = f.getJsonNumber("lt").longValue();
+        p.helloVersion = f.getJsonNumber("lv").longValue();
+        p.acked = p.have ? p.helloVersion : 0;
+        boolean known = oldMembers.stream().anyMatch(m -> m.peerId().equals(p.peerId));
+        if (!known) {
+            int writers = options.writer() ? 1 : 0;
+            int cap = Math.min(options.maxWriters(), p.maxWriters);
+            for (Peer o : conns.values()) {
+                writers += o.writer ? 1 : 0;
+                cap = Math.min(cap, o.maxWriters);
+            }
+            if ((p.writer ? writers + 1 : writers) > cap) {
+                ch.send(Json.createObjectBuilder().add("t", "refuse").add("code", MemSyncException.ERR_MAX_WRITERS)
+                        .add("m", "writer cap " + cap + " of '" + options.name() + "' reached (" + writers + " writers)")
+                        .build().toString());
+                ch.close();
+                return;
+            }
+        }
+        conns.put(ch, p);
+        if (recovering) {
+            awaiting.remove(p.peerId);
+            if (awaiting.isEmpty()) {
+                finishRecovery();
+            }
+        } else {
+            welcome(p);
+            publish(-1);
+        }
+    }
+
+    private void welcome(Peer p) {
+        JsonArrayBuilder entries = Json.createArrayBuilder();
+        if (p.have && p.helloVersion <= version && termAt(p.helloVersion) == p.helloTerm && p.helloTerm >= 0) {
+            for (Entry e : log) {
+                if (e.version() > p.helloVersion) {
+                    entries.add(e.toJson());
+                }
+            }
+        } else {
+            sendState(p.channel);
+        }
+        p.ready = true;
+        p.acked = Math.min(p.acked, version);
+        List<String> ps = new ArrayList<>();
+        ps.add(peerId);
+        conns.values().forEach(c -> ps.add(c.peerId));
+        JsonArrayBuilder pa = Json.createArrayBuilder();
+        ps.forEach(pa::add);
+        p.channel.send(Json.createObjectBuilder().add("t", "welcome").add("term", term).add("entries", entries)
+                .add("peers", pa).build().toString());
+    }
+
+    private void finishRecovery() {
+        if (role != ReplicaStatus.Role.HOST || !recovering || pulling != null) {
+            return;
+        }
+        Peer best = null;
+        for (Peer p : conns.values()) {
+            if (!p.have) {
+                continue;
+            }
+            if (best == null || p.helloTerm > best.helloTerm
+                    || (p.helloTerm == best.helloTerm && p.helloVersion > best.helloVersion)) {
+                best = p;
+            }
+        }
+        if (best != null && (!haveDoc || best.helloTerm > lastTerm
+                || (best.helloTerm == lastTerm && best.helloVersion > version))) {
+            pulling = best;
+            best.channel.send(Json.createObjectBuilder().add("t", "pull").build().toString());
+            return;
+        }
+        if (!haveDoc) {
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": no live member answered; starting from initial data");
+            installInitial();
+        }
+        open();
+    }
+
+    private void open() {
+        recovering = false;
+        pulling = null;
+        for (Peer p : conns.values()) {
+            if (!p.ready) {
+                welcome(p);
+            }
+        }
+        publish(-1);
+        if (!started.isDone()) {
+            started.complete(null);
+        }
+        // own pending updates first (they are older), then writes that waited
+        for (Pending p : new ArrayList<>(pending.values())) {
+            order(peerId, p.seq, p.base, p.hlc, p.update, p.pre);
+        }
+        List<Runnable> w = new ArrayList<>(held);
+        held.clear();
+        w.forEach(Runnable::run);
+        flush();
+    }
+
+    private void hostClosed(Channel ch) {
+        Peer p = conns.remove(ch);
+        if (p == null || role != ReplicaStatus.Role.HOST) {
+            return;
+        }
+        if (pulling == p) {
+            pulling = null;
+            finishRecovery();
+        }
+        if (!recovering) {
+            publish(-1);
+        }
+    }
+
+    /** Orders one update: checks, evaluates and appends an entry (accepted or rejected). */
+    private void order(String peer, long seq, long base, long h, Update update, Precondition pre) {
+        Long last = table.get(peer);
+        if (last != null && seq <= last) {
+            return; // duplicate: its entry was already ordered and travels on the stream
+        }
+        hlc = Math.max(hlc, h);
+        if (base < logBase && base < version) {
+            reject(peer, seq, h, MemSyncException.ERR_STALE_PATCH, "update based on version " + base
+                    + " which is older than the retained log (from " + logBase + ")");
+            return;
+        }
+        if (pre != null) {
+            boolean holds = pre.filter() == null ? pre.expectedVersion() == version : Filters.matches(doc, pre.filter());
+            if (!holds) {
+                reject(peer, seq, h, MemSyncException.ERR_PRECONDITION, "precondition " + pre + " does not hold at version "
+                        + version);
+                return;
+            }
+        }
+        UpdateEvaluator.Evaluation ev;
+        try {
+            ev = UpdateEvaluator.evaluate(doc, update);
+        } catch (MemSyncException e) {
+            if (conflict(peer, base, h, declaredPaths(update), false) != null) {
+                reject(peer, seq, h, MemSyncException.ERR_STALE_PATCH, "update no longer applies after a newer change: "
+                        + e.detail());
+            } else {
+                reject(peer, seq, h, e.code(), e.detail());
+            }
+            return;
+        }
+        Entry x = conflict(peer, base, h, ev.paths(), ev.commutative());
+        if (x != null) {
+            reject(peer, seq, h, MemSyncException.ERR_STALE_PATCH, "update conflicts with newer change at version "
+                    + x.version() + " (paths " + x.paths() + ")");
+            return;
+        }
+        append(new Entry(term, version + 1, peer, seq, h, ev.effect(), null, null, ev.paths(), ev.commutative()));
+    }
+
+    private void reject(String peer, long seq, long h, String code, String message) {
+        append(new Entry(term, version + 1, peer, seq, h, null, code, message, List.of(), false));
+    }
+
+    private void append(Entry e) {
+        applyEntry(e);
+        outbox.add(e);
+    }
+
+    private Entry conflict(String peer, long base, long h, List<String> paths, boolean commutative) {
+        for (Entry x : log) {
+            if (x.version() <= base || !x.accepted() || x.peer().equals(peer)) {
+                continue;
+            }
+            int c = Long.compare(x.hlc(), h);
+            if (c < 0 || (c == 0 && x.peer().compareTo(peer) <= 0)) {
+                continue;
+            }
+            if (commutative && x.commutative()) {
+                continue;
+            }
+            for (String a : x.paths()) {
+                for (String b : paths) {
+                    if (Paths.overlap(a, b)) {
+                        return x;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<String> declaredPaths(Update u) {
+        List<String> out = new ArrayList<>();
+        JsonStructure j = u.json();
+        switch (u.kind()) {
+            case OPERATORS -> j.asJsonObject().values().forEach(v -> {
+                if (v instanceof JsonObject o) {
+                    out.addAll(o.keySet());
+                }
+            });
+            case MERGE_PATCH -> out.addAll(j.asJsonObject().keySet());
+            case JSON_PATCH -> j.asJsonArray().forEach(v -> {
+                String p = v instanceof JsonObject o ? o.getString("path", "") : "";
+                out.add(p.isEmpty() ? "" : p.substring(1).replace('/', '.'));
+            });
+        }
+        return out.isEmpty() ? List.of("") : out;
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            post(this::flush);
+        }
+    }
+
+    /** Sends every entry ordered since the last flush to every ready client, one frame per client. */
+    private void flush() {
+        flushScheduled = false;
+        if (outbox.isEmpty()) {
+            return;
+        }
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        outbox.forEach(e -> a.add(e.toJson()));
+        outbox.clear();
+        String frame = Json.createObjectBuilder().add("t", "e").add("entries", a).build().toString();
+        for (Peer p : conns.values()) {
+            if (p.ready) {
+                p.channel.send(frame);
+            }
+        }
+    }
+
+    private void hostTick() {
+        if (lease == null || !lease.isValid()) {
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": lease lost, stepping down");
+            stepDown();
+            return;
+        }
+        long lw = version;
+        for (Peer p : conns.values()) {
+            if (p.ready) {
+                lw = Math.min(lw, p.acked);
+            }
+        }
+        compact(lw);
+        JsonArrayBuilder pa = Json.createArrayBuilder();
+        peers.forEach(pa::add);
+        String hb = Json.createObjectBuilder().add("t", "hb").add("term", term).add("v", version).add("lw", lw)
+                .add("peers", pa).build().toString();
+        for (Peer p : conns.values()) {
+            p.channel.send(hb);
+        }
+    }
+
+    private void closeHost() {
+        if (listenerHandle != null) {
+            listenerHandle.close();
+            listenerHandle = null;
+        }
+        for (Peer p : conns.values()) {
+            p.channel.close();
+        }
+        conns.clear();
+        held.clear();
+        outbox.clear();
+        recovering = false;
+        pulling = null;
+        if (lease != null) {
+            lease.close();
+            lease = null;
+        }
+    }
+
+    private void stepDown() {
+        closeHost();
+        setRole(ReplicaStatus.Role.CONNECTING);
+        seek();
+    }
+
+    // =====================================================================================================
+    // stop
+    // =====================================================================================================
+
+    private void beginStop() {
+        if (role == ReplicaStatus.Role.STOPPED) {
+            finishStop();
+            return;
+        }
+        if (role == ReplicaStatus.Role.HOST && !recovering) {
+            stopping = true;
+            flush();
+            long deadline = System.nanoTime() + options.timeout().toNanos();
+            awaitAcks(deadline);
+            return;
+        }
+        if (hostChannel != null) {
+            hostChannel.send(Json.createObjectBuilder().add("t", "bye").build().toString());
+            hostChannel.close();
+            hostChannel = null;
+        }
+        closeHost();
+        finishStop();
+    }
+
+    private void awaitAcks(long deadline) {
+        boolean all = conns.values().stream().allMatch(p -> !p.ready || p.acked >= version);
+        if (all || System.nanoTime() > deadline || role != ReplicaStatus.Role.HOST) {
+            publish(version);
+            closeHost();
+            finishStop();
+        } else {
+            schedule(() -> awaitAcks(deadline), 2);
+        }
+    }
+
+    private void finishStop() {
+        if (ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+        }
+        for (Pending p : pending.values()) {
+            p.cancelTimer();
+            p.future.completeExceptionally(stoppedException());
+        }
+        pending.clear();
+        for (Ping p : pings.values()) {
+            p.future.completeExceptionally(stoppedException());
+        }
+        pings.clear();
+        peers = List.of();
+        started.completeExceptionally(stoppedException());
+        setRole(ReplicaStatus.Role.STOPPED);
+        touch();
+        stopped.complete(null);
+    }
+
+    // =====================================================================================================
+    // helpers
+    // =====================================================================================================
+
+    private static final class Pending {
+        final long seq;
+        final Update update;
+        final Precondition pre;
+        final long base;
+        final long hlc;
+        final CompletableFuture<Outcome> future;
+        ScheduledFuture<?> timer;
+
+        Pending(long seq, Update update, Precondition pre, long base, long hlc, CompletableFuture<Outcome> future) {
+            this.seq = seq;
+            this.update = update;
+            this.pre = pre;
+            this.base = base;
+            this.hlc = hlc;
+            this.future = future;
+        }
+
+        void cancelTimer() {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    private static final class Ping {
+        final CompletableFuture<Duration> future;
+        final long started;
+        ScheduledFuture<?> timer;
+
+        Ping(CompletableFuture<Duration> future, long started) {
+            this.future = future;
+            this.started = started;
+        }
+    }
+
+    private static final class Peer {
+        final Channel channel;
+        String peerId;
+        long pid;
+        long startTime;
+        boolean writer;
+        int maxWriters = Integer.MAX_VALUE;
+        boolean have;
+        long helloTerm;
+        long helloVersion;
+        long acked;
+        boolean ready;
+        StringBuilder snap;
+
+        Peer(Channel channel) {
+            this.channel = channel;
+        }
+    }
+
+    private static final class GapException extends RuntimeException {
+        GapException(String m) {
+            super(m);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.memsync.replication;
+
+import java.util.List;
+
+/**
+ * A snapshot of a replica's state.
+ *
+ * @param role         its role
+ * @param term         the highest term it has seen
+ * @param version      its confirmed version
+ * @param peerId       the id of its current {@code start()}
+ * @param peers        the peer ids of the network's members it knows (host included)
+ * @param pendingCount how many of its updates are not ordered yet
+ */
+public record ReplicaStatus(Role role, long term, long version, String peerId, List<String> peers, int pendingCount) {
+    /** Copies the peer list. */
+    public ReplicaStatus {
+        peers = List.copyOf(peers);
+    }
+
+    /** The role of a replica. */
+    public enum Role {
+        /** Not a member yet, or between hosts: looking for a host or taking over. */
+        CONNECTING,
+        /** Orders updates for the network. */
+        HOST,
+        /** Follows the host. */
+        CLIENT,
+        /** Stopped (or never started). */
+        STOPPED
+    }
+}
