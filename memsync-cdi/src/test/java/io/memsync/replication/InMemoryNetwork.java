@@ -1,0 +1,363 @@
+package io.memsync.replication;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * An in-memory network for replication tests: a {@link Transport} per simulated process whose channels deliver
+ * through one scheduler thread with configurable random delays (never reordering within a channel), an in-memory
+ * {@link Election} and {@link Liveness}. Connections can be dropped and processes crashed (their channels close,
+ * their lease is released and liveness reports them dead).
+ */
+final class InMemoryNetwork implements AutoCloseable {
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "in-memory-network");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Random random;
+    private final Map<String, MemListener> listeners = new ConcurrentHashMap<>();
+    private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private volatile long maxDelayMicros;
+    private Lease holder;
+    private HostRecord record;
+
+    InMemoryNetwork(long seed) {
+        random = new Random(seed);
+    }
+
+    /** Messages get a random delay in {@code [0, max]}. */
+    void maxDelay(Duration max) {
+        maxDelayMicros = max.toNanos() / 1000;
+    }
+
+    /** A new simulated process. */
+    Node node() {
+        Node n = new Node(1000 + ids.incrementAndGet());
+        nodes.put(n.pid, n);
+        return n;
+    }
+
+    Liveness liveness() {
+        return m -> {
+            Node n = nodes.get(m.pid());
+            return n != null && n.alive;
+        };
+    }
+
+    synchronized HostRecord record() {
+        return record;
+    }
+
+    /** Crashes a process: its channels drop, its listeners close, its lease is released, it is reported dead. */
+    void crash(Node n) {
+        synchronized (this) {
+            n.alive = false;
+            if (holder != null && holder.node == n) {
+                holder = null;
+            }
+        }
+        n.listeners.forEach(MemListener::close);
+        n.pipes.forEach(p -> p.drop());
+    }
+
+    /** Drops every connection of a process (it stays alive). */
+    void disconnect(Node n) {
+        n.pipes.forEach(p -> p.drop());
+    }
+
+    /** Revokes the lease (as if the lock file were replaced); the holder must step down. */
+    synchronized void revokeLease() {
+        holder = null;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+
+    private long delayMicros(Node from) {
+        long max = maxDelayMicros + from.extraDelayMicros;
+        if (max <= 0) {
+            return 0;
+        }
+        synchronized (random) {
+            return (long) (random.nextDouble() * max);
+        }
+    }
+
+    /** A simulated process. */
+    final class Node {
+        final long pid;
+        volatile boolean alive = true;
+        volatile long extraDelayMicros;
+        final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
+        final Set<MemListener> listeners = ConcurrentHashMap.newKeySet();
+
+        Node(long pid) {
+            this.pid = pid;
+        }
+
+        /** Slows down everything this process sends. */
+        void delay(Duration d) {
+            extraDelayMicros = d.toNanos() / 1000;
+        }
+
+        Transport transport() {
+            return new Transport() {
+                @Override
+                public Listener listen(String name, byte[] secret, Function<Channel, ChannelHandler> onAccept)
+                        throws IOException {
+                    if (!alive) {
+                        throw new IOException("process dead");
+                    }
+                    MemListener l = new MemListener(Node.this, "mem://" + pid + "/" + ids.incrementAndGet(), name,
+                            secret, onAccept);
+                    InMemoryNetwork.this.listeners.put(l.endpoint, l);
+                    Node.this.listeners.add(l);
+                    return l;
+                }
+
+                @Override
+                public Channel connect(String endpoint, String name, byte[] secret, ChannelHandler handler,
+                                       Duration timeout) throws IOException {
+                    MemListener l = InMemoryNetwork.this.listeners.get(endpoint);
+                    if (!alive || l == null || l.closed || !l.owner.alive || !l.name.equals(name)
+                            || !Arrays.equals(l.secret, secret)) {
+                        throw new IOException("cannot connect to " + endpoint);
+                    }
+                    Pipe p = new Pipe(Node.this, l.owner);
+                    p.client.handler = handler;
+                    p.server.handler = l.onAccept.apply(p.server);
+                    l.accepted.add(p);
+                    return p.client;
+                }
+            };
+        }
+
+        Election election() {
+            return new Election() {
+                @Override
+                public Lease tryAcquire() throws IOException {
+                    synchronized (InMemoryNetwork.this) {
+                        if (!alive) {
+                            throw new IOException("process dead");
+                        }
+                        if (holder != null) {
+                            return null;
+                        }
+                        holder = new InMemoryNetwork.Lease(Node.this);
+                        return holder;
+                    }
+                }
+
+                @Override
+                public HostRecord read() throws IOException {
+                    synchronized (InMemoryNetwork.this) {
+                        if (!alive) {
+                            throw new IOException("process dead");
+                        }
+                        return record;
+                    }
+                }
+
+                @Override
+                public boolean isHeld() {
+                    synchronized (InMemoryNetwork.this) {
+                        return holder != null;
+                    }
+                }
+            };
+        }
+    }
+
+    private final class Lease implements Election.Lease {
+        final Node node;
+
+        Lease(Node node) {
+            this.node = node;
+        }
+
+        @Override
+        public void publish(HostRecord r) throws IOException {
+            synchronized (InMemoryNetwork.this) {
+                if (holder != this || !node.alive) {
+                    throw new IOException("lease lost");
+                }
+                record = r;
+            }
+        }
+
+        @Override
+        public boolean isValid() {
+            synchronized (InMemoryNetwork.this) {
+                return holder == this && node.alive;
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (InMemoryNetwork.this) {
+                if (holder == this) {
+                    holder = null;
+                }
+            }
+        }
+    }
+
+    private final class MemListener implements Transport.Listener {
+        final Node owner;
+        final String endpoint;
+        final String name;
+        volatile byte[] secret;
+        final Function<Channel, ChannelHandler> onAccept;
+        final Set<Pipe> accepted = ConcurrentHashMap.newKeySet();
+        volatile boolean closed;
+
+        MemListener(Node owner, String endpoint, String name, byte[] secret, Function<Channel, ChannelHandler> onAccept) {
+            this.owner = owner;
+            this.endpoint = endpoint;
+            this.name = name;
+            this.secret = secret.clone();
+            this.onAccept = onAccept;
+        }
+
+        @Override
+        public String endpoint() {
+            return endpoint;
+        }
+
+        @Override
+        public void secret(byte[] s) {
+            secret = s.clone();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            listeners.remove(endpoint);
+            accepted.forEach(Pipe::closeGracefully);
+        }
+    }
+
+    /** A connection: two ends, each direction a FIFO queue delivered by the scheduler. */
+    final class Pipe {
+        final End client;
+        final End server;
+        volatile boolean closing;
+        volatile boolean dropped;
+        final AtomicBoolean closeDelivered = new AtomicBoolean();
+
+        Pipe(Node clientNode, Node serverNode) {
+            client = new End(this, clientNode, "client of " + serverNode.pid);
+            server = new End(this, serverNode, "client " + clientNode.pid);
+            client.other = server;
+            server.other = client;
+            clientNode.pipes.add(this);
+            serverNode.pipes.add(this);
+        }
+
+        void drop() {
+            dropped = true;
+            closing = true;
+            scheduleClose(0);
+        }
+
+        void closeGracefully() {
+            if (!closing) {
+                closing = true;
+                long at = Math.max(client.lastAt, server.lastAt);
+                scheduleClose(Math.max(0, at - System.nanoTime()) + 1_000_000);
+            }
+        }
+
+        private void scheduleClose(long delayNanos) {
+            try {
+                scheduler.schedule(() -> {
+                    if (closeDelivered.compareAndSet(false, true)) {
+                        client.node.pipes.remove(this);
+                        server.node.pipes.remove(this);
+                        if (client.node.alive) {
+                            client.handler.onClose(client);
+                        }
+                        if (server.node.alive) {
+                            server.handler.onClose(server);
+                        }
+                    }
+                }, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RuntimeException e) {
+                // network closed
+            }
+        }
+    }
+
+    /** One end of a pipe. */
+    final class End implements Channel {
+        final Pipe pipe;
+        final Node node;
+        final String remote;
+        volatile ChannelHandler handler;
+        End other;
+        final ArrayDeque<String> queue = new ArrayDeque<>();
+        volatile long lastAt;
+
+        End(Pipe pipe, Node node, String remote) {
+            this.pipe = pipe;
+            this.node = node;
+            this.remote = remote;
+        }
+
+        @Override
+        public void send(String frame) {
+            if (pipe.closing || !node.alive) {
+                return;
+            }
+            long at;
+            synchronized (this) {
+                at = Math.max(lastAt, System.nanoTime() + delayMicros(node) * 1000);
+                lastAt = at;
+                queue.add(frame);
+            }
+            try {
+                scheduler.schedule(() -> {
+                    String f;
+                    synchronized (this) {
+                        f = queue.poll();
+                    }
+                    if (f != null && !pipe.dropped && other.node.alive && node.alive) {
+                        other.handler.onFrame(other, f);
+                    }
+                }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (RuntimeException e) {
+                // network closed
+            }
+        }
+
+        @Override
+        public void close() {
+            pipe.closeGracefully();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !pipe.closing;
+        }
+
+        @Override
+        public String remote() {
+            return remote;
+        }
+    }
+}
