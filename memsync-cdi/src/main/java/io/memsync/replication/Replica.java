@@ -296,8 +296,13 @@ public final class Replica {
      * every client acknowledged its last version, publishes the handover version, releases the lease and closes.
      * Pending updates fail with {@code ERR_STOPPED}. Afterwards {@link #start()} may be called again (with a fresh
      * peer id). Must not be called from a listener.
+     *
+     * @throws IllegalStateException when called on the replica's event thread (from a listener)
      */
     public void stop() {
+        if (Thread.currentThread() == loopThread) {
+            throw new IllegalStateException("stop() must not be called from a listener of '" + options.name() + "'");
+        }
         ScheduledThreadPoolExecutor l;
         CompletableFuture<Void> s;
         synchronized (this) {

@@ -354,6 +354,50 @@ class ReplicaScenarioTest {
         assertThat(c.replica.view().getInt("n")).isEqualTo(2);
     }
 
+    @Test
+    void timedOutUpdateStaysPendingAndAppliesOnce() {
+        Cluster.Member host = cluster.started();
+        Cluster.Member c = cluster.add(Json.createObjectBuilder().build(), b -> b.timeout(Duration.ofMillis(300)));
+        c.replica.start();
+        host.node.delay(Duration.ofMillis(700));
+        CompletableFuture<Outcome> f = c.replica.submit(inc("n"), null);
+        assertThat(failure(f).code()).isEqualTo(MemSyncException.ERR_TIMEOUT);
+        assertThat(c.replica.status().pendingCount()).isEqualTo(1);
+        assertThat(c.replica.view().getInt("n")).isEqualTo(1);
+        host.node.delay(Duration.ZERO);
+        awaitConverged();
+        assertThat(host.replica.view().getInt("n")).isEqualTo(1);
+        assertThat(c.replica.view().getInt("n")).isEqualTo(1);
+    }
+
+    @Test
+    void hungHostKeepsRoleWhileLeaseIsHeld() {
+        Cluster.Member host = cluster.started();
+        Cluster.Member c = cluster.started();
+        host.node.delay(Duration.ofMillis(400)); // heartbeats arrive far too late: clients suspect the host
+        await().atMost(Duration.ofSeconds(2)).until(() -> c.replica.status().role() == ReplicaStatus.Role.CONNECTING);
+        assertThat(c.replica.status().role()).isNotEqualTo(ReplicaStatus.Role.HOST);
+        assertThat(host.replica.status().role()).isEqualTo(ReplicaStatus.Role.HOST);
+        host.node.delay(Duration.ZERO);
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.replica.status().role() == ReplicaStatus.Role.CLIENT);
+        c.replica.submit(inc("n"), null).join();
+        awaitConverged();
+        assertThat(host.replica.status().role()).isEqualTo(ReplicaStatus.Role.HOST);
+    }
+
+    @Test
+    void clientStopLeavesAndPendingFailsStopped() {
+        Cluster.Member host = cluster.started();
+        Cluster.Member c = cluster.started();
+        host.node.delay(Duration.ofMillis(300));
+        CompletableFuture<Outcome> f = c.replica.submit(inc("n"), null);
+        c.replica.stop();
+        assertThat(failure(f).code()).isEqualTo(MemSyncException.ERR_STOPPED);
+        assertThat(failure(c.replica.submit(inc("n"), null)).code()).isEqualTo(MemSyncException.ERR_STOPPED);
+        host.node.delay(Duration.ZERO);
+        await().until(() -> !host.replica.hasPeers());
+    }
+
     @SuppressWarnings("unused")
     private static void unused(CompletionException e) {
     }
