@@ -342,9 +342,11 @@ class ReplicaScenarioTest {
         Cluster.Member host = cluster.started();
         Cluster.Member c = cluster.started();
         host.replica.submit(inc("n"), null).join();
+        long oldTerm = host.replica.status().term();
         cluster.net.revokeLease();
-        await().atMost(Duration.ofSeconds(5)).until(() -> c.replica.status().role() == ReplicaStatus.Role.HOST
-                || host.replica.status().role() != ReplicaStatus.Role.HOST);
+        // the host steps down; whoever takes the free lease next (possibly the same process) opens a newer term
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.live().stream()
+                .anyMatch(m -> m.replica.status().role() == ReplicaStatus.Role.HOST && m.replica.status().term() > oldTerm));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             long hosts = cluster.live().stream().filter(m -> m.replica.status().role() == ReplicaStatus.Role.HOST).count();
             assertThat(hosts).isEqualTo(1);
