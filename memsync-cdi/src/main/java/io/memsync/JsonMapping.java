@@ -23,7 +23,7 @@ import jakarta.json.stream.JsonParsingException;
  */
 final class JsonMapping {
     private static final Jsonb JSONB = JsonbBuilder.create();
-    /** Cached: {@code Json.createValue} looks the provider up on every call. */
+    /** Cached: {@code JSON.createValue} looks the provider up on every call. */
     static final JsonProvider JSON = JsonProvider.provider();
 
     private JsonMapping() {

@@ -1,5 +1,6 @@
 package io.memsync.replication;
 
+import io.memsync.document.JsonProviders;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -19,14 +20,14 @@ record Entry(long term, long version, String peer, long seq, long hlc, JsonArray
     }
 
     JsonObject toJson() {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("t", term).add("v", version).add("p", peer).add("s", seq)
+        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", term).add("v", version).add("p", peer).add("s", seq)
                 .add("h", hlc).add("cm", commutative);
         if (effect != null) {
             b.add("e", effect);
         } else {
             b.add("c", code).add("m", message == null ? "" : message);
         }
-        JsonArrayBuilder pa = Json.createArrayBuilder();
+        JsonArrayBuilder pa = JsonProviders.JSON.createArrayBuilder();
         paths.forEach(pa::add);
         return b.add("ps", pa).build();
     }

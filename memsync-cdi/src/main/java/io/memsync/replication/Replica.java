@@ -1,5 +1,6 @@
 package io.memsync.replication;
 
+import io.memsync.document.JsonProviders;
 import io.memsync.MemSyncChange;
 import io.memsync.MemSyncException;
 import io.memsync.Precondition;
@@ -273,7 +274,7 @@ public final class Replica {
                     }
                 }, options.timeout().toMillis());
                 if (hostChannel != null && synced) {
-                    hostChannel.send(Json.createObjectBuilder().add("t", "ping").add("id", id).build().toString());
+                    hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", id).build().toString());
                 }
             }
         })) {
@@ -431,7 +432,7 @@ public final class Replica {
     }
 
     private static JsonObject parse(String text) {
-        try (var r = Json.createReader(new StringReader(text))) {
+        try (var r = JsonProviders.JSON.createReader(new StringReader(text))) {
             return r.readObject();
         }
     }
@@ -541,7 +542,7 @@ public final class Replica {
     // =====================================================================================================
 
     private void sendHello() {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("t", "hello").add("peer", peerId).add("pid", options.pid())
+        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "hello").add("peer", peerId).add("pid", options.pid())
                 .add("start", options.processStartTime()).add("writer", options.writer())
                 .add("maxWriters", options.maxWriters()).add("have", haveDoc).add("lt", lastTerm).add("lv", version)
                 .add("pending", pending.size());
@@ -552,7 +553,7 @@ public final class Replica {
     }
 
     private void sendPatch(Pending p) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("t", "patch").add("peer", peerId).add("seq", p.seq)
+        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "patch").add("peer", peerId).add("seq", p.seq)
                 .add("base", p.base).add("hlc", p.hlc).add("kind", p.update.kind().name()).add("u", p.update.json());
         if (p.pre != null) {
             b.add("pre", p.pre.json());
@@ -601,7 +602,7 @@ public final class Replica {
                     started.complete(null);
                     sendAck();
                     for (Map.Entry<Long, Ping> p : pings.entrySet()) {
-                        hostChannel.send(Json.createObjectBuilder().add("t", "ping").add("id", p.getKey()).build().toString());
+                        hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", p.getKey()).build().toString());
                     }
                 }
                 case "e" -> {
@@ -641,7 +642,7 @@ public final class Replica {
 
     private void sendAck() {
         if (hostChannel != null) {
-            hostChannel.send(Json.createObjectBuilder().add("t", "ack").add("v", version).build().toString());
+            hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ack").add("v", version).build().toString());
         }
     }
 
@@ -688,7 +689,7 @@ public final class Replica {
         if (e.accepted()) {
             fire(new ViewChange(before, view, e.effect(), version, lastTerm, local, MemSyncChange.State.CONFIRMED));
         } else if (local) {
-            fire(new ViewChange(before, view, Json.createDiff(before, view).toJsonArray(), version, lastTerm, true,
+            fire(new ViewChange(before, view, JsonProviders.JSON.createDiff(before, view).toJsonArray(), version, lastTerm, true,
                     MemSyncChange.State.ROLLED_BACK));
         }
     }
@@ -717,11 +718,11 @@ public final class Replica {
     }
 
     private JsonObject stateJson() {
-        JsonObjectBuilder t = Json.createObjectBuilder();
+        JsonObjectBuilder t = JsonProviders.JSON.createObjectBuilder();
         table.forEach(t::add);
-        JsonArrayBuilder l = Json.createArrayBuilder();
+        JsonArrayBuilder l = JsonProviders.JSON.createArrayBuilder();
         log.forEach(e -> l.add(e.toJson()));
-        return Json.createObjectBuilder().add("lt", lastTerm).add("v", version).add("doc", doc).add("table", t)
+        return JsonProviders.JSON.createObjectBuilder().add("lt", lastTerm).add("v", version).add("doc", doc).add("table", t)
                 .add("lb", logBase).add("lbt", logBaseTerm).add("log", l).build();
     }
 
@@ -729,7 +730,7 @@ public final class Replica {
         String s = stateJson().toString();
         int n = Math.max(1, (s.length() + CHUNK_CHARS - 1) / CHUNK_CHARS);
         for (int i = 0; i < n; i++) {
-            ch.send(Json.createObjectBuilder().add("t", "snap").add("i", i).add("n", n)
+            ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "snap").add("i", i).add("n", n)
                     .add("d", s.substring(i * CHUNK_CHARS, Math.min(s.length(), (i + 1) * CHUNK_CHARS))).build().toString());
         }
     }
@@ -770,7 +771,7 @@ public final class Replica {
             }
         }
         if (!before.equals(view)) {
-            fire(new ViewChange(before, view, Json.createDiff(before, view).toJsonArray(), version, lastTerm, false,
+            fire(new ViewChange(before, view, JsonProviders.JSON.createDiff(before, view).toJsonArray(), version, lastTerm, false,
                     MemSyncChange.State.CONFIRMED));
         }
     }
@@ -941,7 +942,7 @@ public final class Replica {
 
     private void protocolError(Channel ch, String message) {
         LOG.log(System.Logger.Level.WARNING, options.name() + ": protocol error from " + ch.remote() + ": " + message);
-        ch.send(Json.createObjectBuilder().add("t", "err").add("code", MemSyncException.ERR_PROTOCOL)
+        ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "err").add("code", MemSyncException.ERR_PROTOCOL)
                 .add("m", message).build().toString());
     }
 
@@ -1000,7 +1001,7 @@ public final class Replica {
                     }
                 }
                 case "ack" -> p.acked = Math.max(p.acked, f.getJsonNumber("v").longValue());
-                case "ping" -> ch.send(Json.createObjectBuilder().add("t", "pong").add("id", f.getJsonNumber("id"))
+                case "ping" -> ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong").add("id", f.getJsonNumber("id"))
                         .build().toString());
                 case "bye" -> {
                     conns.remove(ch);
@@ -1059,7 +1060,7 @@ public final class Replica {
                 cap = Math.min(cap, o.maxWriters);
             }
             if ((p.writer ? writers + 1 : writers) > cap) {
-                ch.send(Json.createObjectBuilder().add("t", "refuse").add("code", MemSyncException.ERR_MAX_WRITERS)
+                ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "refuse").add("code", MemSyncException.ERR_MAX_WRITERS)
                         .add("m", "writer cap " + cap + " of '" + options.name() + "' reached (" + writers + " writers)")
                         .build().toString());
                 ch.close();
@@ -1079,7 +1080,7 @@ public final class Replica {
     }
 
     private void welcome(Peer p) {
-        JsonArrayBuilder entries = Json.createArrayBuilder();
+        JsonArrayBuilder entries = JsonProviders.JSON.createArrayBuilder();
         if (p.have && p.helloVersion <= version && termAt(p.helloVersion) == p.helloTerm && p.helloTerm >= 0) {
             for (Entry e : log) {
                 if (e.version() > p.helloVersion) {
@@ -1094,9 +1095,9 @@ public final class Replica {
         List<String> ps = new ArrayList<>();
         ps.add(peerId);
         conns.values().forEach(c -> ps.add(c.peerId));
-        JsonArrayBuilder pa = Json.createArrayBuilder();
+        JsonArrayBuilder pa = JsonProviders.JSON.createArrayBuilder();
         ps.forEach(pa::add);
-        p.channel.send(Json.createObjectBuilder().add("t", "welcome").add("term", term).add("entries", entries)
+        p.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "welcome").add("term", term).add("entries", entries)
                 .add("peers", pa).build().toString());
     }
 
@@ -1117,7 +1118,7 @@ public final class Replica {
         if (best != null && (!haveDoc || best.helloTerm > lastTerm
                 || (best.helloTerm == lastTerm && best.helloVersion > version))) {
             pulling = best;
-            best.channel.send(Json.createObjectBuilder().add("t", "pull").build().toString());
+            best.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pull").build().toString());
             return;
         }
         if (!haveDoc) {
@@ -1267,10 +1268,10 @@ public final class Replica {
         if (outbox.isEmpty()) {
             return;
         }
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = JsonProviders.JSON.createArrayBuilder();
         outbox.forEach(e -> a.add(e.toJson()));
         outbox.clear();
-        String frame = Json.createObjectBuilder().add("t", "e").add("entries", a).build().toString();
+        String frame = JsonProviders.JSON.createObjectBuilder().add("t", "e").add("entries", a).build().toString();
         for (Peer p : conns.values()) {
             if (p.ready) {
                 p.channel.send(frame);
@@ -1291,9 +1292,9 @@ public final class Replica {
             }
         }
         compact(lw);
-        JsonArrayBuilder pa = Json.createArrayBuilder();
+        JsonArrayBuilder pa = JsonProviders.JSON.createArrayBuilder();
         peers.forEach(pa::add);
-        String hb = Json.createObjectBuilder().add("t", "hb").add("term", term).add("v", version).add("lw", lw)
+        String hb = JsonProviders.JSON.createObjectBuilder().add("t", "hb").add("term", term).add("v", version).add("lw", lw)
                 .add("peers", pa).build().toString();
         for (Peer p : conns.values()) {
             p.channel.send(hb);
@@ -1342,7 +1343,7 @@ public final class Replica {
             return;
         }
         if (hostChannel != null) {
-            hostChannel.send(Json.createObjectBuilder().add("t", "bye").build().toString());
+            hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "bye").build().toString());
             hostChannel.close();
             hostChannel = null;
         }

@@ -1,5 +1,6 @@
 package io.memsync.storage;
 
+import io.memsync.document.JsonProviders;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.Writer;
@@ -53,7 +54,7 @@ public final class SnapshotFile {
         if (!Files.exists(file)) {
             return null;
         }
-        try (JsonReader r = Json.createReader(new StringReader(Files.readString(file, StandardCharsets.UTF_8)))) {
+        try (JsonReader r = JsonProviders.JSON.createReader(new StringReader(Files.readString(file, StandardCharsets.UTF_8)))) {
             return r.readObject();
         } catch (IOException | JsonException e) {
             throw new MemSyncException(MemSyncException.ERR_IO, "cannot load persisted document " + file + ": " + e.getMessage(), e);
