@@ -93,6 +93,8 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                     .maxFrameBytes(options.maxFrameBytes())
                     .writer(options.writer())
                     .maxWriters(options.maxWriters())
+                    .writerSlotWait(options.waitForWriterSlot())
+                    .rpcNames(options.rpc().keySet())
                     .build();
             FileRendezvous election = options.rendezvous() == null
                     ? new FileRendezvous(options.name())
@@ -142,10 +144,10 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                 if (s != null) {
                     s.close();
                 }
-                r.stop();
                 if (snapshot != null) {
                     snapshot.save(r.view());
                 }
+                r.stop();
             } finally {
                 ExecutorService d = dispatcher;
                 dispatcher = null;
@@ -273,10 +275,20 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
         if (local != null) {
             result = RpcInvoker.invoke(method, local, jsonArgs);
         } else {
-            result = CompletableFuture.failedFuture(new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
-                    "no process of '" + options.name() + "' registered RPC method '" + method + "'"));
+            try {
+                result = replica().call(method, jsonArgs);
+            } catch (MemSyncException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
-        return result.thenApply(v -> JsonMapping.fromJson(v, resultType));
+        return result.thenApply(v -> {
+            try {
+                return JsonMapping.<R>fromJson(v, resultType);
+            } catch (RuntimeException e) {
+                throw new MemSyncException(MemSyncException.ERR_RPC_FAILED, "result of RPC method '" + method + "' ("
+                        + v + ") cannot be read as " + resultType.getTypeName() + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     @Override
@@ -295,7 +307,9 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
 
     private Status toStatus(ReplicaStatus s) {
         List<Status.Peer> peers = new ArrayList<>();
-        s.peers().forEach(p -> peers.add(new Status.Peer(p.peerId(), p.pid(), p.writer(), p.host())));
+        for (int i = 0; i < s.peers().size(); i++) {
+            peers.add(new Status.Peer(s.peers().get(i), i == 0));
+        }
         PeerRole role = switch (s.role()) {
             case HOST -> PeerRole.HOST;
             case CLIENT -> PeerRole.CLIENT;
@@ -359,8 +373,9 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             if (event == null || event.isEmpty()) {
                 throw new MemSyncException(MemSyncException.ERR_CONFIG, "event name must not be empty");
             }
-            replica();
-            deliverEvent(event, JsonMapping.toJson(payload), true);
+            if (!replica().emit(event, JsonMapping.toJson(payload))) {
+                throw new MemSyncException(MemSyncException.ERR_STOPPED, "shared object '" + options.name() + "' is stopped");
+            }
         }
 
         @Override
@@ -398,6 +413,21 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                 return;
             }
             dispatch.execute(() -> notifyObservers(change));
+        }
+
+        @Override
+        public void event(String event, JsonValue payload, boolean local) {
+            deliverEvent(event, payload, local);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<JsonValue> invoke(String method, JsonArray args) {
+            RpcHandler handler = options.rpc().get(method);
+            if (handler == null) {
+                return CompletableFuture.failedFuture(new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
+                        "RPC method '" + method + "' is not served by this process"));
+            }
+            return RpcInvoker.invoke(method, handler, args);
         }
     }
 

@@ -35,10 +35,8 @@ public record Status(String name, PeerRole role, long term, long version, String
      * One process of the network.
      *
      * @param peerId its id for its current {@code start()}
-     * @param pid    its operating-system process id
-     * @param writer whether it holds the writer role
      * @param host   whether it is the host
      */
-    public record Peer(String peerId, long pid, boolean writer, boolean host) {
+    public record Peer(String peerId, boolean host) {
     }
 }

@@ -185,7 +185,8 @@ public class MemSyncExtension implements Extension {
             builder.rpc(DeploymentRules.rpcName(rpc.method()), new BeanRpcHandler(DeploymentRules.rpcName(rpc.method()),
                     rpc.method(), () -> bm.getReference(bean, bean.getBeanClass(), bm.createCreationalContext(bean))));
         }
-        SharedObject<?> shared = builder.start(type == null ? jakarta.json.JsonObject.class : type);
+        Class<?> bound = type == null ? jakarta.json.JsonObject.class : type;
+        SharedObject<?> shared = builder.start(bound);
         Event<Object> events = bm.getEvent();
         Event<MemSyncChange> changes = events.select(MemSyncChange.class, SharedLiteral.of(name));
         Event<MemSyncEvent> busEvents = events.select(MemSyncEvent.class, SharedLiteral.of(name));

@@ -116,6 +116,13 @@ public final class Replica {
     private Peer pulling;
     private final List<Entry> outbox = new ArrayList<>();
     private boolean flushScheduled;
+    // messaging (RPC and events)
+    private final Map<Long, Call> calls = new HashMap<>();
+    private long callSeq;
+    private final List<String> outQueue = new ArrayList<>();
+    private final Map<Long, Relay> relays = new HashMap<>();
+    private long relaySeq;
+    private long slotDeadline;
 
     /**
      * Creates a replica; nothing happens until {@link #start()}.
@@ -169,13 +176,14 @@ public final class Replica {
             post(() -> {
                 resetState();
                 peerId = UUID.randomUUID().toString();
-                startDeadline = System.nanoTime() + options.timeout().toNanos();
+                startDeadline = System.nanoTime() + startBudget().toNanos();
+                slotDeadline = System.nanoTime() + options.writerSlotWait().toNanos();
                 setRole(ReplicaStatus.Role.CONNECTING);
                 seek();
             });
         }
         try {
-            s.get(options.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            s.get(startBudget().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             stop();
             throw e.getCause() instanceof MemSyncException m ? m
@@ -187,6 +195,203 @@ public final class Replica {
             Thread.currentThread().interrupt();
             stop();
             throw new MemSyncException(MemSyncException.ERR_STOPPED, "interrupted while starting '" + options.name() + "'");
+        }
+    }
+
+    private Duration startBudget() {
+        return options.timeout().compareTo(options.writerSlotWait()) >= 0 ? options.timeout()
+                : options.writerSlotWait().plus(options.timeout());
+    }
+
+    /**
+     * Emits an event to every process of the network, this one included (delivered through
+     * {@link ReplicaListener#event}). Fire-and-forget: while no host is reachable events are queued, and an event
+     * may be lost when the host dies.
+     *
+     * @param event   the event name
+     * @param payload the payload
+     * @return {@code false} when the replica is stopped
+     */
+    public boolean emit(String event, JsonValue payload) {
+        return post(() -> {
+            if (role == ReplicaStatus.Role.STOPPED) {
+                return;
+            }
+            JsonObject frame = JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", event).add("p", payload)
+                    .add("from", peerId).build();
+            if (role == ReplicaStatus.Role.HOST) {
+                hostEvent(frame);
+            } else {
+                sendOrQueue(frame.toString());
+            }
+        });
+    }
+
+    /**
+     * Calls an RPC method served by another process: the host if it serves it, else any client that does. The
+     * caller checks its own handlers first. Fails with {@code ERR_RPC_NOT_FOUND}, {@code ERR_RPC_FAILED},
+     * {@code ERR_RPC_PEER_GONE} (the serving process or the route to it went away mid-call; the call is not
+     * re-executed elsewhere), {@code ERR_TIMEOUT} or {@code ERR_STOPPED}.
+     *
+     * @param method the RPC name
+     * @param args   the arguments
+     * @return the result
+     */
+    public CompletableFuture<JsonValue> call(String method, JsonArray args) {
+        CompletableFuture<JsonValue> f = new CompletableFuture<>();
+        if (!post(() -> {
+            if (role == ReplicaStatus.Role.STOPPED) {
+                f.completeExceptionally(stoppedException());
+                return;
+            }
+            long id = ++callSeq;
+            Call c = new Call(method, f);
+            calls.put(id, c);
+            c.timer = schedule(() -> {
+                if (calls.remove(id) != null) {
+                    f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "RPC call '" + method
+                            + "' on '" + options.name() + "' got no answer within " + options.timeout()));
+                }
+            }, options.timeout().toMillis());
+            if (role == ReplicaStatus.Role.HOST) {
+                hostRoute(null, id, method, args);
+            } else {
+                c.sent = sendOrQueue(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", id)
+                        .add("n", method).add("a", args).build().toString());
+            }
+        })) {
+            f.completeExceptionally(stoppedException());
+        }
+        return f;
+    }
+
+    /** Sends a client frame to the host now, or queues it until a host is found; returns whether it was sent. */
+    private boolean sendOrQueue(String frame) {
+        if (hostChannel != null && synced) {
+            hostChannel.send(frame);
+            return true;
+        }
+        outQueue.add(frame);
+        return false;
+    }
+
+    private void flushOutQueue() {
+        if (hostChannel == null) {
+            return;
+        }
+        for (String frame : outQueue) {
+            hostChannel.send(frame);
+        }
+        outQueue.clear();
+        calls.values().forEach(c -> c.sent = true);
+    }
+
+    /** Host: delivers an event locally and to every ready client (the emitter included). */
+    private void hostEvent(JsonObject frame) {
+        String text = frame.toString();
+        for (Peer p : conns.values()) {
+            if (p.ready) {
+                p.channel.send(text);
+            }
+        }
+        deliverEvent(frame);
+    }
+
+    private void deliverEvent(JsonObject frame) {
+        try {
+            listener.event(frame.getString("n"), frame.get("p"), frame.getString("from", "").equals(peerId));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": event listener failed", e);
+        }
+    }
+
+    /** Host: routes a call from a client ({@code caller}) or from itself ({@code caller == null}). */
+    private void hostRoute(Peer caller, long callerId, String method, JsonArray args) {
+        if (caller != null && options.rpcNames().contains(method)) {
+            runHandler(method, args, (v, e) -> replyTo(caller, callerId, method, v, e));
+            return;
+        }
+        for (Peer q : conns.values()) {
+            if (q.ready && q != caller && q.rpc.contains(method)) {
+                long rid = ++relaySeq;
+                relays.put(rid, new Relay(caller, callerId, q, method));
+                q.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", rid).add("n", method)
+                        .add("a", args).build().toString());
+                return;
+            }
+        }
+        replyTo(caller, callerId, method, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
+                "no process of '" + options.name() + "' serves RPC method '" + method + "'"));
+    }
+
+    /** Runs a local handler off the event thread; {@code done} runs back on the event thread. */
+    private void runHandler(String method, JsonArray args, java.util.function.BiConsumer<JsonValue, Throwable> done) {
+        java.util.concurrent.CompletionStage<JsonValue> stage;
+        try {
+            stage = listener.invoke(method, args);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((v, e) -> post(() -> done.accept(v, e)));
+    }
+
+    private static MemSyncException rpcFailure(String method, Throwable e) {
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof MemSyncException m) {
+            return m;
+        }
+        return new MemSyncException(MemSyncException.ERR_RPC_FAILED, "RPC method '" + method + "' failed: "
+                + e.getClass().getName() + ": " + e.getMessage(), e);
+    }
+
+    private static JsonObject resultFrame(long id, JsonValue v, MemSyncException e) {
+        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "res").add("id", id);
+        if (e != null) {
+            b.add("code", e.code()).add("m", e.detail());
+        } else {
+            b.add("r", v == null ? JsonValue.NULL : v);
+        }
+        return b.build();
+    }
+
+    /** Host: answers a call of a client, or completes its own call. */
+    private void replyTo(Peer caller, long id, String method, JsonValue v, Throwable e) {
+        MemSyncException failure = e == null ? null : rpcFailure(method, e);
+        if (caller == null) {
+            completeCall(id, v, failure);
+        } else if (caller.channel.isOpen()) {
+            caller.channel.send(resultFrame(id, v, failure).toString());
+        }
+    }
+
+    private void completeCall(long id, JsonValue v, MemSyncException failure) {
+        Call c = calls.remove(id);
+        if (c == null) {
+            return;
+        }
+        if (c.timer != null) {
+            c.timer.cancel(false);
+        }
+        if (failure != null) {
+            c.future.completeExceptionally(failure);
+        } else {
+            c.future.complete(v == null ? JsonValue.NULL : v);
+        }
+    }
+
+    private void failSentCalls(String why) {
+        for (var it = calls.entrySet().iterator(); it.hasNext(); ) {
+            Call c = it.next().getValue();
+            if (c.sent) {
+                it.remove();
+                if (c.timer != null) {
+                    c.timer.cancel(false);
+                }
+                c.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
+                        + c.method + "' on '" + options.name() + "': " + why + "; the call is not retried"));
+            }
         }
     }
 
@@ -511,6 +716,7 @@ public final class Replica {
             p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "host lost during ping"));
         }
         pings.clear();
+        failSentCalls("the connection to the host was lost");
         if (role != ReplicaStatus.Role.STOPPED) {
             seek();
         }
@@ -546,6 +752,9 @@ public final class Replica {
                 .add("start", options.processStartTime()).add("writer", options.writer())
                 .add("maxWriters", options.maxWriters()).add("have", haveDoc).add("lt", lastTerm).add("lv", version)
                 .add("pending", pending.size());
+        JsonArrayBuilder rpc = JsonProviders.JSON.createArrayBuilder();
+        options.rpcNames().forEach(rpc::add);
+        b.add("rpc", rpc);
         hostChannel.send(b.build().toString());
         for (Pending p : pending.values()) {
             sendPatch(p);
@@ -604,6 +813,25 @@ public final class Replica {
                     for (Map.Entry<Long, Ping> p : pings.entrySet()) {
                         hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", p.getKey()).build().toString());
                     }
+                    flushOutQueue();
+                }
+                case "ev" -> deliverEvent(f);
+                case "res" -> completeCall(f.getJsonNumber("id").longValue(), f.get("r"), f.containsKey("code")
+                        ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
+                case "call" -> {
+                    Channel via = hostChannel;
+                    long id = f.getJsonNumber("id").longValue();
+                    String method = f.getString("n");
+                    if (!options.rpcNames().contains(method)) {
+                        via.send(resultFrame(id, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
+                                "RPC method '" + method + "' is not served by " + peerId)).toString());
+                        return;
+                    }
+                    runHandler(method, f.getJsonArray("a"), (v, e) -> {
+                        if (via.isOpen()) {
+                            via.send(resultFrame(id, v, e == null ? null : rpcFailure(method, e)).toString());
+                        }
+                    });
                 }
                 case "e" -> {
                     applyEntries(f.getJsonArray("entries"));
@@ -620,6 +848,14 @@ public final class Replica {
                 }
                 case "pull" -> sendState(hostChannel);
                 case "refuse" -> {
+                    if (MemSyncException.ERR_MAX_WRITERS.equals(f.getString("code")) && !started.isDone()
+                            && System.nanoTime() < slotDeadline) {
+                        Channel ch = hostChannel;
+                        hostChannel = null;
+                        ch.close();
+                        schedule(this::seek, 25);
+                        return;
+                    }
                     MemSyncException e = new MemSyncException(f.getString("code"), f.getString("m", "refused"), null,
                             term, version);
                     started.completeExceptionally(e);
@@ -1001,6 +1237,21 @@ public final class Replica {
                     }
                 }
                 case "ack" -> p.acked = Math.max(p.acked, f.getJsonNumber("v").longValue());
+                case "ev" -> {
+                    if (!p.ready) {
+                        return;
+                    }
+                    hostEvent(JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", f.getString("n"))
+                            .add("p", f.get("p") == null ? JsonValue.NULL : f.get("p")).add("from", p.peerId).build());
+                }
+                case "call" -> hostRoute(p, f.getJsonNumber("id").longValue(), f.getString("n"), f.getJsonArray("a"));
+                case "res" -> {
+                    Relay r = relays.remove(f.getJsonNumber("id").longValue());
+                    if (r != null && r.provider == p) {
+                        replyTo(r.caller, r.callerId, r.method, f.get("r"), f.containsKey("code")
+                                ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
+                    }
+                }
                 case "ping" -> ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong").add("id", f.getJsonNumber("id"))
                         .build().toString());
                 case "bye" -> {
@@ -1037,6 +1288,9 @@ public final class Replica {
     }
 
     private void onHello(Channel ch, JsonObject f) {
+        if (!ch.isOpen()) {
+            return;
+        }
         if (conns.containsKey(ch)) {
             protocolError(ch, "second hello");
             return;
@@ -1051,7 +1305,13 @@ public final class Replica {
         p.helloTerm = f.getJsonNumber("lt").longValue();
         p.helloVersion = f.getJsonNumber("lv").longValue();
         p.acked = p.have ? p.helloVersion : 0;
+        p.rpc = new HashSet<>(strings(f.getJsonArray("rpc")));
         boolean known = oldMembers.stream().anyMatch(m -> m.peerId().equals(p.peerId));
+        if (!known && recovering) {
+            // writers are counted once every member of the old term is back: never admit one too many
+            held.add(() -> onHello(ch, f));
+            return;
+        }
         if (!known) {
             int writers = options.writer() ? 1 : 0;
             int cap = Math.min(options.maxWriters(), p.maxWriters);
@@ -1154,6 +1414,15 @@ public final class Replica {
         Peer p = conns.remove(ch);
         if (p == null || role != ReplicaStatus.Role.HOST) {
             return;
+        }
+        for (var it = relays.entrySet().iterator(); it.hasNext(); ) {
+            Relay r = it.next().getValue();
+            if (r.provider == p) {
+                it.remove();
+                replyTo(r.caller, r.callerId, r.method, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE,
+                        "the process serving RPC method '" + r.method + "' of '" + options.name()
+                                + "' went away during the call; the call is not retried"));
+            }
         }
         if (pulling == p) {
             pulling = null;
@@ -1312,6 +1581,13 @@ public final class Replica {
         conns.clear();
         held.clear();
         outbox.clear();
+        for (Relay r : relays.values()) {
+            if (r.caller == null) {
+                completeCall(r.callerId, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
+                        + r.method + "' on '" + options.name() + "': this process stopped hosting; not retried"));
+            }
+        }
+        relays.clear();
         recovering = false;
         pulling = null;
         if (lease != null) {
@@ -1376,6 +1652,14 @@ public final class Replica {
             p.future.completeExceptionally(stoppedException());
         }
         pings.clear();
+        for (Call c : calls.values()) {
+            if (c.timer != null) {
+                c.timer.cancel(false);
+            }
+            c.future.completeExceptionally(stoppedException());
+        }
+        calls.clear();
+        outQueue.clear();
         peers = List.of();
         started.completeExceptionally(stoppedException());
         setRole(ReplicaStatus.Role.STOPPED);
@@ -1423,7 +1707,24 @@ public final class Replica {
         }
     }
 
+    private static final class Call {
+        final String method;
+        final CompletableFuture<JsonValue> future;
+        ScheduledFuture<?> timer;
+        boolean sent;
+
+        Call(String method, CompletableFuture<JsonValue> future) {
+            this.method = method;
+            this.future = future;
+        }
+    }
+
+    /** A call the host forwarded to a client that serves the method. */
+    private record Relay(Peer caller, long callerId, Peer provider, String method) {
+    }
+
     private static final class Peer {
+        Set<String> rpc = Set.of();
         final Channel channel;
         String peerId;
         long pid;

@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param writer            whether this process may write
  * @param maxWriters        the writer cap this process declares
  * @param clock             the physical clock of the hybrid logical clock
+ * @param writerSlotWait    how long {@link Replica#start()} of a writer waits for a free writer slot (0: fail at once
+ *                          with {@code ERR_MAX_WRITERS})
+ * @param rpcNames          the RPC methods this process serves
  */
 public record ReplicaOptions(String name, JsonObject data, long pid, long processStartTime, Duration timeout,
                              Duration heartbeatInterval, Duration recoveryWait, int maxFrameBytes, boolean writer,
-                             int maxWriters, InstantSource clock) {
+                             int maxWriters, InstantSource clock, Duration writerSlotWait, java.util.Set<String> rpcNames) {
     /** Validates the options. */
     public ReplicaOptions {
         Objects.requireNonNull(name, "name");
@@ -34,6 +37,8 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         Objects.requireNonNull(recoveryWait, "recoveryWait");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(writerSlotWait, "writerSlotWait");
+        rpcNames = java.util.Set.copyOf(rpcNames);
         if (name.isBlank() || timeout.isNegative() || timeout.isZero() || heartbeatInterval.isNegative()
                 || heartbeatInterval.isZero() || recoveryWait.isNegative() || maxFrameBytes <= 0 || maxWriters <= 0) {
             throw new MemSyncException(MemSyncException.ERR_CONFIG, "invalid replica options for '" + name + "'");
@@ -64,6 +69,8 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
         private boolean writer = true;
         private int maxWriters = Integer.MAX_VALUE;
         private InstantSource clock = InstantSource.system();
+        private Duration writerSlotWait = Duration.ZERO;
+        private java.util.Set<String> rpcNames = java.util.Set.of();
 
         private Builder(String name) {
             this.name = name;
@@ -124,10 +131,22 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
             return this;
         }
 
+        /** @param v how long start() waits for a writer slot @return this */
+        public Builder writerSlotWait(Duration v) {
+            writerSlotWait = v;
+            return this;
+        }
+
+        /** @param v the RPC methods this process serves @return this */
+        public Builder rpcNames(java.util.Set<String> v) {
+            rpcNames = v;
+            return this;
+        }
+
         /** @return the options */
         public ReplicaOptions build() {
             return new ReplicaOptions(name, data, pid, startTime, timeout, heartbeat, recoveryWait, maxFrameBytes,
-                    writer, maxWriters, clock);
+                    writer, maxWriters, clock, writerSlotWait, rpcNames);
         }
     }
 }
