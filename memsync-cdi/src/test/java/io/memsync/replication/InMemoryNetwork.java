@@ -33,6 +33,7 @@ final class InMemoryNetwork implements AutoCloseable {
     private volatile long maxDelayMicros;
     private Lease holder;
     private HostRecord record;
+    private final java.util.List<HostRecord> published = new java.util.ArrayList<>();
 
     InMemoryNetwork(long seed) {
         random = new Random(seed);
@@ -59,6 +60,11 @@ final class InMemoryNetwork implements AutoCloseable {
 
     synchronized HostRecord record() {
         return record;
+    }
+
+    /** Every record published so far, oldest first. */
+    synchronized java.util.List<HostRecord> published() {
+        return java.util.List.copyOf(published);
     }
 
     /** Crashes a process: its channels drop, its listeners close, its lease is released, it is reported dead. */
@@ -197,6 +203,7 @@ final class InMemoryNetwork implements AutoCloseable {
                     throw new IOException("lease lost");
                 }
                 record = r;
+                published.add(r);
             }
         }
 
