@@ -1,0 +1,138 @@
+package io.memsync.transport;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.memsync.MemSyncException;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+/**
+ * The mutual challenge–response both ends run before a channel is handed over, and the JSON shapes of its frames.
+ *
+ * <p>Sequence: the server sends {@code {"t":"challenge","v":1,"nonce":Ns}}; the client answers
+ * {@code {"t":"hello","name":N,"nonce":Nc,"proof":HMAC(secret, "client"|N|Ns|Nc)}}; the server checks the name
+ * and the proof (constant time) and answers {@code {"t":"welcome","proof":HMAC(secret, "server"|N|Ns|Nc)}},
+ * which the client checks in turn. Nonces are 32 random bytes, base64. The secret never travels. Any failure is
+ * answered with {@code {"t":"error","code":…,"message":…}} and the connection is closed.
+ */
+final class Handshake {
+    static final String T_CHALLENGE = "challenge";
+    static final String T_HELLO = "hello";
+    static final String T_WELCOME = "welcome";
+    static final String T_ERROR = "error";
+    /** Handshake frames are small; anything bigger before authentication is refused. */
+    static final int MAX_HANDSHAKE_CHARS = 4096;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String LABEL = "memsync-ws-auth-v1";
+
+    private Handshake() {
+    }
+
+    static String nonce() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    static String proof(byte[] secret, String role, String name, String serverNonce, String clientNonce) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            // an empty key is not accepted by SecretKeySpec; a secret is never empty in practice
+            mac.init(new SecretKeySpec(secret.length == 0 ? new byte[1] : secret, "HmacSHA256"));
+            String transcript = LABEL + '\0' + role + '\0' + name + '\0' + serverNonce + '\0' + clientNonce;
+            return Base64.getEncoder().encodeToString(mac.doFinal(transcript.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    static boolean proofMatches(String expected, String actual) {
+        return actual != null
+                && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), actual.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static String challenge(String serverNonce) {
+        return Json.createObjectBuilder().add("t", T_CHALLENGE).add("v", 1).add("nonce", serverNonce).build().toString();
+    }
+
+    static String hello(String name, String clientNonce, String proof) {
+        return Json.createObjectBuilder().add("t", T_HELLO).add("name", name).add("nonce", clientNonce).add("proof", proof)
+                .build().toString();
+    }
+
+    static String welcome(String proof) {
+        return Json.createObjectBuilder().add("t", T_WELCOME).add("proof", proof).build().toString();
+    }
+
+    /**
+     * An error frame.
+     *
+     * @param code    an {@link MemSyncException} code
+     * @param message detail
+     * @return JSON text
+     */
+    static String error(String code, String message) {
+        return Json.createObjectBuilder().add("t", T_ERROR).add("code", code).add("message", message).build().toString();
+    }
+
+    /**
+     * Parses a handshake frame.
+     *
+     * @return the object, or {@code null} if the text is not a JSON object with a string {@code t}
+     */
+    static JsonObject parse(String text) {
+        if (text == null || text.length() > MAX_HANDSHAKE_CHARS) {
+            return null;
+        }
+        try (var reader = Json.createReader(new StringReader(text))) {
+            JsonValue v = reader.readValue();
+            if (v instanceof JsonObject o && o.get("t") instanceof JsonString) {
+                return o;
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A string member, or {@code null} when absent or not a string. */
+    static String str(JsonObject o, String key) {
+        return o.get(key) instanceof JsonString s ? s.getString() : null;
+    }
+
+    /** UTF-8 length of a string without encoding it. */
+    static long utf8Length(CharSequence s) {
+        long n = 0;
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4; // the pair counts 4; its low half is skipped below
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    static String tooLarge(long size, long limit) {
+        return error(MemSyncException.ERR_TOO_LARGE,
+                "frame of " + size + " bytes exceeds the limit of " + limit + " bytes; dropped");
+    }
+}

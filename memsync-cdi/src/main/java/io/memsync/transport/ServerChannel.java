@@ -1,0 +1,182 @@
+package io.memsync.transport;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.memsync.MemSyncException;
+import io.memsync.replication.ChannelHandler;
+import jakarta.json.JsonObject;
+
+/**
+ * The host's end of one connection: a Helidon {@link WsListener} (one instance per connection) that runs the
+ * server half of the {@link Handshake} and then passes frames to the handler {@code onAccept} returned.
+ *
+ * <p>Helidon 4.4 does not call {@link WsListener#onClose} when the socket just ends (peer process killed) or the
+ * server stops; it only leaves its per-connection virtual thread. So the close is detected by joining that
+ * thread, which {@link #onOpen} captures.
+ */
+final class ServerChannel extends WsChannel implements WsListener {
+    private final HostListener host;
+    private final String serverNonce = Handshake.nonce();
+    private volatile WsSession session;
+    private volatile boolean authenticated;
+    private ScheduledFuture<?> handshakeTimer;
+
+    ServerChannel(HostListener host, long maxFrameBytes) {
+        super(maxFrameBytes, "client (connecting)");
+        this.host = host;
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        this.session = session;
+        try {
+            remote("client " + session.socketContext().remotePeer().address());
+        } catch (RuntimeException e) {
+            remote("client " + session.socketContext().socketId());
+        }
+        Thread connectionThread = Thread.currentThread();
+        if (connectionThread.isVirtual()) {
+            Thread.ofVirtual().name("memsync-ws-watch").start(() -> {
+                try {
+                    connectionThread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                connectionClosed();
+            });
+        } else {
+            LOG.log(Level.WARNING, "Helidon connection thread is not virtual; a killed peer is noticed on the next write only");
+        }
+        if (!host.register(this)) {
+            sendInternal(Handshake.error(MemSyncException.ERR_IO, "listener is closed"));
+            close();
+            return;
+        }
+        handshakeTimer = host.schedule(() -> {
+            if (!authenticated) {
+                fail(MemSyncException.ERR_PROTOCOL, "no authentication within " + HostListener.HANDSHAKE_TIMEOUT_MS + " ms");
+            }
+        }, HostListener.HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        sendInternal(Handshake.challenge(serverNonce));
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (authenticated) {
+            String whole = reassemble(text, last);
+            if (whole != null) {
+                deliver(whole);
+            }
+            return;
+        }
+        if (!last) {
+            fail(MemSyncException.ERR_PROTOCOL, "fragmented handshake frame");
+            return;
+        }
+        handshake(text);
+    }
+
+    @Override
+    public void onMessage(WsSession session, io.helidon.common.buffers.BufferData buffer, boolean last) {
+        if (!authenticated) {
+            fail(MemSyncException.ERR_PROTOCOL, "binary frame during the handshake");
+        } else if (last) {
+            sendInternal(Handshake.error(MemSyncException.ERR_PROTOCOL, "binary frames are not supported; dropped"));
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        connectionClosed();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        LOG.log(Level.DEBUG, () -> "connection " + remote() + " failed: " + t);
+        connectionClosed();
+    }
+
+    private void handshake(String text) {
+        JsonObject o = Handshake.parse(text);
+        if (o == null || !Handshake.T_HELLO.equals(Handshake.str(o, "t"))) {
+            fail(MemSyncException.ERR_PROTOCOL, "expected a hello frame {\"t\":\"hello\",...} to authenticate");
+            return;
+        }
+        String name = Handshake.str(o, "name");
+        String clientNonce = Handshake.str(o, "nonce");
+        String proof = Handshake.str(o, "proof");
+        if (name == null || clientNonce == null || proof == null || clientNonce.length() < 16) {
+            fail(MemSyncException.ERR_PROTOCOL, "hello frame needs string members name, nonce (≥16 chars) and proof");
+            return;
+        }
+        if (!name.equals(host.name())) {
+            fail(MemSyncException.ERR_UNAUTHORIZED, "this host does not serve a shared object named '" + name + "'");
+            return;
+        }
+        byte[] secret = host.secret();
+        String expected = Handshake.proof(secret, "client", name, serverNonce, clientNonce);
+        if (!Handshake.proofMatches(expected, proof)) {
+            fail(MemSyncException.ERR_UNAUTHORIZED, "authentication failed for '" + name + "' (wrong secret or stale term)");
+            return;
+        }
+        authenticated = true;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        sendInternal(Handshake.welcome(Handshake.proof(secret, "server", name, serverNonce, clientNonce)));
+        ChannelHandler h;
+        try {
+            h = host.accept(this);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "onAccept failed for " + remote(), e);
+            close();
+            return;
+        }
+        if (h == null) {
+            close();
+            return;
+        }
+        handler(h);
+    }
+
+    private void fail(String code, String message) {
+        LOG.log(Level.INFO, () -> "refused connection " + remote() + ": " + code + " " + message);
+        sendInternal(Handshake.error(code, message));
+        close();
+    }
+
+    @Override
+    void write(String frame) {
+        session.send(frame, true);
+    }
+
+    @Override
+    void closeConnection() {
+        WsSession s = session;
+        if (s != null) {
+            try {
+                s.close(WsCloseCodes.NORMAL_CLOSE, "closed");
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, () -> "close of " + remote() + " failed: " + e);
+            }
+        }
+    }
+
+    @Override
+    void abortConnection() {
+        closeConnection();
+    }
+
+    @Override
+    void onClosed() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        host.unregister(this);
+    }
+}

@@ -1,0 +1,172 @@
+package io.memsync.transport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import io.memsync.MemSyncException;
+import io.memsync.replication.Channel;
+import io.memsync.replication.ChannelHandler;
+import io.memsync.replication.Transport;
+
+/**
+ * {@link Transport} over WebSocket on the loopback interface: a Helidon 4 WebServer route on the host
+ * ({@code ws://127.0.0.1:<ephemeral port>/memsync}) and the JDK's {@link java.net.http.WebSocket} on clients.
+ *
+ * <p><b>Authentication.</b> Before a connection is handed to {@code onAccept} (host) or returned by
+ * {@link #connect} (client), both sides run a mutual HMAC-SHA256 challenge–response over the per-term secret (see
+ * {@code Handshake}): the client proves it knows the secret and names the shared object; the host proves it knows
+ * the secret too, so a client never talks to a process that merely took a dead host's port. The secret never
+ * travels. Refusals are an error frame {@code {"t":"error","code":"ERR_UNAUTHORIZED"|"ERR_PROTOCOL","message":…}}
+ * followed by a close; {@link #connect} then throws an {@link IOException} whose cause is a
+ * {@link MemSyncException} with that code.
+ *
+ * <p><b>Frames.</b> Text messages carry JSON; fragmented messages are reassembled. After the handshake, text is
+ * passed to the handler as is. A message bigger than {@code maxFrameBytes} (UTF-8 bytes) is dropped and answered
+ * with an {@code ERR_TOO_LARGE} error frame naming its size and the limit; <em>the connection stays open</em>.
+ * (A single raw WebSocket frame more than 1 KiB above the limit is refused by Helidon itself, which closes that
+ * connection with status 1009; the JDK client never sends such frames.) Binary messages are answered with
+ * {@code ERR_PROTOCOL} and dropped.
+ *
+ * <p><b>Sending.</b> {@link Channel#send} queues; one virtual writer thread per channel writes in order.
+ * Heartbeats are not done here (the replication layer sends them).
+ *
+ * <p><b>Close.</b> {@link ChannelHandler#onClose} is called exactly once per channel, when either side closes,
+ * the connection fails, or the peer process dies (the host notices through Helidon's connection thread ending,
+ * the client through the JDK's {@code onClose}/{@code onError}).
+ */
+public final class WebSocketTransport implements Transport {
+    /** Default largest message, 16 MiB. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+    /** The WebSocket route path. */
+    public static final String PATH = "/memsync";
+
+    private final int maxFrameBytes;
+    private volatile HttpClient client;
+
+    /** A transport with the default limit of {@value #DEFAULT_MAX_FRAME_BYTES} bytes per message. */
+    public WebSocketTransport() {
+        this(DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    /**
+     * A transport with a given message size limit.
+     *
+     * @param maxFrameBytes the largest message (UTF-8 bytes) accepted in either direction, at least 1024
+     * @throws MemSyncException {@code ERR_CONFIG} when the limit is below 1024
+     */
+    public WebSocketTransport(int maxFrameBytes) {
+        if (maxFrameBytes < 1024) {
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxFrameBytes must be at least 1024, was " + maxFrameBytes);
+        }
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /**
+     * The message size limit.
+     *
+     * @return bytes
+     */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /**
+     * Starts a Helidon WebServer on {@code 127.0.0.1} with an ephemeral port.
+     *
+     * @param name     the shared object's name; hellos naming another object are refused with {@code ERR_UNAUTHORIZED}
+     * @param secret   the per-term secret
+     * @param onAccept called on the connection's thread once per authenticated connection; returning {@code null}
+     *                 closes the connection
+     * @return the listener
+     * @throws IOException when the server cannot start
+     */
+    @Override
+    public Listener listen(String name, byte[] secret, Function<Channel, ChannelHandler> onAccept) throws IOException {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(onAccept, "onAccept");
+        try {
+            return new HostListener(name, secret, onAccept, maxFrameBytes);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot start the WebSocket listener for '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Connects with the JDK WebSocket client and authenticates. The handler may receive frames before this method
+     * returns (the host may send right after the handshake).
+     *
+     * @throws IOException when the host is unreachable, refuses (cause: {@link MemSyncException} with the host's
+     *                     code), fails to prove itself, or the timeout passes
+     */
+    @Override
+    public Channel connect(String endpoint, String name, byte[] secret, ChannelHandler handler, Duration timeout)
+            throws IOException {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(handler, "handler");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ClientChannel channel = new ClientChannel(endpoint, name, secret, handler, maxFrameBytes);
+        try {
+            httpClient().newWebSocketBuilder()
+                    .connectTimeout(timeout)
+                    .buildAsync(URI.create(endpoint), channel)
+                    .get(remaining(deadline), TimeUnit.NANOSECONDS);
+            channel.authenticated.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            return channel;
+        } catch (ExecutionException e) {
+            channel.close();
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot connect to " + endpoint + ": " + c, c);
+        } catch (TimeoutException e) {
+            channel.close();
+            throw new IOException("connect to " + endpoint + " for '" + name + "' timed out after " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            channel.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting to " + endpoint, e);
+        } catch (IllegalArgumentException e) {
+            channel.close();
+            throw new IOException("bad endpoint " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(1, deadline - System.nanoTime());
+    }
+
+    private HttpClient httpClient() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder().build();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /**
+     * How long the listener's WebServer took to build and start (diagnostics).
+     *
+     * @param listener a listener this transport returned
+     * @return the start time, or {@code null} for a foreign listener
+     */
+    public static Duration startTime(Listener listener) {
+        return listener instanceof HostListener h ? Duration.ofNanos(h.startNanos()) : null;
+    }
+}

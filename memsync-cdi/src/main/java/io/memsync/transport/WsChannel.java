@@ -1,0 +1,204 @@
+package io.memsync.transport;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.memsync.replication.Channel;
+import io.memsync.replication.ChannelHandler;
+
+/**
+ * What both ends of a WebSocket channel share: a non-blocking ordered outbox drained by one virtual writer thread,
+ * message reassembly with the size limit, and the once-only close notification.
+ *
+ * <p>Handler calls ({@code onFrame}, {@code onClose}) go through one lock, so they are never concurrent for a
+ * channel; {@code onClose} is called exactly once, after which no frame is delivered.
+ */
+abstract class WsChannel implements Channel {
+    static final System.Logger LOG = System.getLogger(WsChannel.class.getName());
+    /** Identity sentinel that tells the writer to close the connection after the frames queued before it. */
+    private static final String CLOSE = new String("<close>");
+
+    private final LinkedBlockingQueue<String> outbox = new LinkedBlockingQueue<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean closeNotified = new AtomicBoolean();
+    private final ReentrantLock handlerLock = new ReentrantLock();
+    private final long maxFrameBytes;
+    private volatile String remote;
+    private volatile ChannelHandler handler;
+    private volatile boolean open;
+
+    // inbound reassembly; touched only by the reading thread
+    private final StringBuilder partial = new StringBuilder();
+    private long partialBytes;
+    private boolean dropping;
+
+    WsChannel(long maxFrameBytes, String remote) {
+        this.maxFrameBytes = maxFrameBytes;
+        this.remote = remote;
+        this.open = true;
+        Thread.ofVirtual().name("memsync-ws-writer").start(this::writeLoop);
+    }
+
+    /** Writes one whole text message; blocks until it is handed to the network. */
+    abstract void write(String frame) throws Exception;
+
+    /** Closes the connection gracefully (close frame), after the queued frames were written. */
+    abstract void closeConnection();
+
+    /** Drops the connection at once (write failure). */
+    abstract void abortConnection();
+
+    final void remote(String remote) {
+        this.remote = remote;
+    }
+
+    final void handler(ChannelHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public final void send(String frame) {
+        if (open && !closing.get()) {
+            outbox.add(frame);
+        }
+    }
+
+    /** Queues a frame even while the channel is not yet handed over (handshake, errors). */
+    final void sendInternal(String frame) {
+        if (!closing.get()) {
+            outbox.add(frame);
+        }
+    }
+
+    @Override
+    public final void close() {
+        if (closing.compareAndSet(false, true)) {
+            open = false;
+            outbox.add(CLOSE);
+        }
+    }
+
+    @Override
+    public final boolean isOpen() {
+        return open && !closing.get();
+    }
+
+    @Override
+    public final String remote() {
+        return remote;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + remote + (isOpen() ? "" : ", closed") + "]";
+    }
+
+    private void writeLoop() {
+        try {
+            while (true) {
+                String frame = outbox.take();
+                if (frame == CLOSE) {
+                    closeConnection();
+                    break;
+                }
+                write(frame);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abortConnection();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, () -> "write to " + remote + " failed: " + e);
+            abortConnection();
+        } finally {
+            connectionClosed();
+        }
+    }
+
+    /**
+     * Feeds one received part of a text message.
+     *
+     * @return the whole message when {@code last} completed one within the limit, else {@code null}
+     */
+    final String reassemble(String part, boolean last) {
+        if (!dropping) {
+            partialBytes += Handshake.utf8Length(part);
+            if (partialBytes > maxFrameBytes) {
+                dropping = true;
+                partial.setLength(0);
+                partial.trimToSize();
+            } else if (last && partial.isEmpty()) {
+                partialBytes = 0;
+                return part;
+            } else {
+                partial.append(part);
+            }
+        } else {
+            partialBytes += Handshake.utf8Length(part);
+        }
+        if (!last) {
+            return null;
+        }
+        long size = partialBytes;
+        partialBytes = 0;
+        if (dropping) {
+            dropping = false;
+            LOG.log(Level.WARNING, () -> "dropped a frame of " + size + " bytes from " + remote + " (limit " + maxFrameBytes + ")");
+            sendInternal(Handshake.tooLarge(size, maxFrameBytes));
+            return null;
+        }
+        String whole = partial.toString();
+        partial.setLength(0);
+        if (partial.capacity() > 1 << 16) {
+            partial.trimToSize();
+        }
+        return whole;
+    }
+
+    /** Delivers a frame to the handler, unless the channel already reported its close. */
+    final void deliver(String frame) {
+        ChannelHandler h = handler;
+        if (h == null) {
+            return;
+        }
+        handlerLock.lock();
+        try {
+            if (!closeNotified.get()) {
+                h.onFrame(this, frame);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "channel handler failed on a frame from " + remote, e);
+        } finally {
+            handlerLock.unlock();
+        }
+    }
+
+    /** The connection is gone (either side, or a failure): report it once. */
+    final void connectionClosed() {
+        open = false;
+        if (closing.compareAndSet(false, true)) {
+            outbox.add(CLOSE); // lets the writer thread finish
+        }
+        if (!closeNotified.compareAndSet(false, true)) {
+            return;
+        }
+        onClosed();
+        ChannelHandler h = handler;
+        if (h == null) {
+            return;
+        }
+        handlerLock.lock();
+        try {
+            h.onClose(this);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "channel handler failed on close of " + remote, e);
+        } finally {
+            handlerLock.unlock();
+        }
+    }
+
+    /** Hook for subclasses, called once when the channel is known closed. */
+    void onClosed() {
+    }
+}
