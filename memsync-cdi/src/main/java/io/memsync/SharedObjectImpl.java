@@ -98,7 +98,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                     .build();
             FileRendezvous election = options.rendezvous() == null
                     ? new FileRendezvous(options.name())
-                    : new FileRendezvous(options.rendezvous(), options.name());
+                    : new FileRendezvous(options.name(), options.rendezvous());
             WebSocketTransport transport = new WebSocketTransport(options.maxFrameBytes());
             Replica r = new Replica(ro, transport, election, Liveness.ofOperatingSystem(), new Listener(d));
             dispatcher = d;

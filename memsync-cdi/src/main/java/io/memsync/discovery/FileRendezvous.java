@@ -1,7 +1,9 @@
 package io.memsync.discovery;
 
+import io.memsync.document.JsonProviders;
 import java.io.IOException;
 import java.io.StringReader;
+import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -10,99 +12,120 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.memsync.MemSyncException;
-import io.memsync.document.JsonProviders;
 import io.memsync.replication.Election;
 import io.memsync.replication.HostRecord;
-
+import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 /**
- * The default {@link Election}: a rendezvous folder per name, {@code <base>/<name>}, holding {@code host.lock}
- * (never deleted; the host holds an exclusive OS file lock on it) and {@code host.json} (the {@link HostRecord},
- * replaced atomically).
+ * The default {@link Election}: a rendezvous folder per name with an OS file lock on {@code host.lock} and the
+ * host record in {@code host.json}.
  *
- * <p>The base folder is, in order: the constructor argument, the system property {@value #BASE_PROPERTY}, the
- * environment variable {@value #BASE_ENV}, or {@code ${java.io.tmpdir}/memsync-<user>}. Missing folders are
- * created with mode 0700; an existing folder is refused ({@link MemSyncException#ERR_CONFIG}) when it is a symbolic
- * link, not a directory, not owned by the current user, open to group or others, or on a network or FUSE file
- * system (where file locks are not reliable). Files are created 0600.
+ * <p><b>Folder.</b> {@code <base>/<name>}; the base is the constructor argument, else system property
+ * {@value #DIR_PROPERTY}, else environment variable {@value #DIR_ENV}, else
+ * {@code ${java.io.tmpdir}/memsync-<user>}. Missing folders are created with mode 0700. A folder that is a
+ * symbolic link, not a directory, not owned by the current user, readable/writable by group or others, or on a
+ * network or FUSE file system (where locks are unreliable) is refused with {@code ERR_CONFIG} naming it.
  *
- * <p>A JDK file lock is released when <em>any</em> channel on the file in the JVM is closed, so this class never
- * opens {@code host.lock} a second time in a JVM that holds it: held locks are kept in a per-JVM registry.
+ * <p><b>Lock.</b> {@code host.lock} is never deleted. The host holds an exclusive {@link FileChannel#tryLock()}
+ * on it. A JDK file lock is released when <em>any</em> channel on the file in the JVM is closed, so within a JVM
+ * the file is opened only by the holder: a static per-JVM registry of held locks (by real path) answers
+ * {@link #isHeld()} and refuses {@link #tryAcquire()} without opening the file. From another process,
+ * {@link #isHeld()} probes: it tries the lock and releases it at once — done only when this JVM holds no lock on
+ * that file, so it can never drop the holder's lock; the short probe may make a concurrent {@code tryAcquire} of
+ * another process fail once, which is harmless (it retries). The lock, not {@code host.json}, decides who is
+ * host: a stale {@code host.json} left by a crashed host is simply overwritten by the next one.
+ *
+ * <p><b>Record.</b> {@code host.json} (mode 0600) is written to a temporary file and moved into place with
+ * {@link StandardCopyOption#ATOMIC_MOVE}, so readers see the old or the new record, never a mix.
  */
 public final class FileRendezvous implements Election {
     /** System property naming the base folder. */
-    public static final String BASE_PROPERTY = "memsync.rendezvous.dir";
+    public static final String DIR_PROPERTY = "memsync.rendezvous.dir";
     /** Environment variable naming the base folder. */
-    public static final String BASE_ENV = "MEMSYNC_RENDEZVOUS_DIR";
+    public static final String DIR_ENV = "MEMSYNC_RENDEZVOUS_DIR";
+    /** The lock file's name. */
+    public static final String LOCK_FILE = "host.lock";
+    /** The record file's name. */
+    public static final String RECORD_FILE = "host.json";
+
+    private static final System.Logger LOG = System.getLogger(FileRendezvous.class.getName());
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<String> UNRELIABLE_FS = Set.of("nfs", "nfs4", "cifs", "smb", "smbfs", "smb2", "smb3",
-            "sshfs", "9p", "afs", "glusterfs", "ceph", "lustre", "davfs", "vboxsf", "vmhgfs");
-    private static final Map<Path, HeldLock> HELD = new ConcurrentHashMap<>();
+    private static final List<String> REFUSED_FS = List.of("nfs", "cifs", "smb", "fuse", "sshfs", "9p", "afs", "ceph",
+            "glusterfs", "lustre", "gpfs", "davfs", "vboxsf", "vmhgfs", "virtiofs");
+    /** Locks held in this JVM, by real path of the lock file. */
+    private static final ConcurrentHashMap<Path, HeldLock> HELD = new ConcurrentHashMap<>();
 
-    private final Path folder;
+    private final String name;
+    private final Path dir;
     private final Path lockFile;
     private final Path recordFile;
 
     /**
-     * The rendezvous of {@code name} under the default base folder.
+     * A rendezvous in the default base folder (property, environment, then temp dir).
      *
-     * @param name the shared object's name
-     * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when a folder is unsafe,
-     *                          {@link MemSyncException#ERR_IO} when it cannot be created
+     * @param name the shared object's name (a single path segment)
+     * @throws MemSyncException {@code ERR_CONFIG} when the folder is unsafe, {@code ERR_IO} when it cannot be created
      */
     public FileRendezvous(String name) {
-        this(defaultBase(), name);
+        this(name, null);
     }
 
     /**
-     * The rendezvous of {@code name} under {@code base}.
+     * A rendezvous in a given base folder.
      *
-     * @param base the base folder
-     * @param name the shared object's name
-     * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when a folder is unsafe,
-     *                          {@link MemSyncException#ERR_IO} when it cannot be created
+     * @param name    the shared object's name (a single path segment)
+     * @param baseDir the base folder, or {@code null} for the default
+     * @throws MemSyncException {@code ERR_CONFIG} when the folder is unsafe, {@code ERR_IO} when it cannot be created
      */
-    public FileRendezvous(Path base, String name) {
-        Objects.requireNonNull(base, "base");
+    public FileRendezvous(String name, Path baseDir) {
         Objects.requireNonNull(name, "name");
-        Path b = base.toAbsolutePath().normalize();
-        ensureFolder(b);
-        this.folder = b.resolve(name);
-        ensureFolder(folder);
-        this.lockFile = folder.resolve("host.lock");
-        this.recordFile = folder.resolve("host.json");
+        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")
+                || name.indexOf('\0') >= 0) {
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, "invalid shared object name for a rendezvous folder: '" + name + "'");
+        }
+        this.name = name;
+        Path base = baseDir != null ? baseDir : defaultBase();
+        this.dir = base.toAbsolutePath().normalize().resolve(name);
+        ensureDir(base.toAbsolutePath().normalize());
+        ensureDir(dir);
+        this.lockFile = dir.resolve(LOCK_FILE);
+        this.recordFile = dir.resolve(RECORD_FILE);
     }
 
     /**
-     * The base folder used when none is given.
+     * The default base folder.
      *
-     * @return the base folder
+     * @return the base folder (not yet checked)
      */
     public static Path defaultBase() {
-        String p = System.getProperty(BASE_PROPERTY);
+        String p = System.getProperty(DIR_PROPERTY);
         if (p == null || p.isBlank()) {
-            p = System.getenv(BASE_ENV);
+            p = System.getenv(DIR_ENV);
         }
         if (p != null && !p.isBlank()) {
             return Path.of(p);
@@ -112,202 +135,269 @@ public final class FileRendezvous implements Election {
     }
 
     /**
-     * The rendezvous folder of this name.
+     * The rendezvous folder.
      *
-     * @return the folder
+     * @return {@code <base>/<name>}
      */
-    public Path folder() {
-        return folder;
+    public Path dir() {
+        return dir;
     }
 
-    private static void ensureFolder(Path dir) {
+    private static void ensureDir(Path d) {
         try {
-            if (Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    Files.createDirectories(dir.getParent());
-                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-                    Files.setPosixFilePermissions(dir, DIR_MODE);
-                } catch (java.nio.file.FileAlreadyExistsException raced) {
-                    // created meanwhile by another process: checked below
+            if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
+                Path parent = d.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
                 }
+                try {
+                    Files.createDirectory(d, PosixFilePermissions.asFileAttribute(DIR_MODE));
+                } catch (java.nio.file.FileAlreadyExistsException ignored) {
+                    // created concurrently; checked below
+                }
+                Files.setPosixFilePermissions(d, DIR_MODE); // umask may have narrowed/widened it
             }
-            if (Files.isSymbolicLink(dir)) {
-                throw unsafe(dir, "is a symbolic link");
-            }
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw unsafe(dir, "is not a directory");
-            }
-            String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-            String me = System.getProperty("user.name");
-            if (me != null && !owner.equals(me)) {
-                throw unsafe(dir, "is owned by " + owner + ", not by the current user " + me);
-            }
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-            if (!DIR_MODE.containsAll(perms)) {
-                throw unsafe(dir, "has mode " + PosixFilePermissions.toString(perms)
-                        + "; it must be rwx------ (0700) so other users cannot read the host secret");
-            }
-            FileStore store = Files.getFileStore(dir);
-            String type = store.type().toLowerCase(Locale.ROOT);
-            if (UNRELIABLE_FS.contains(type) || type.startsWith("fuse") || type.startsWith("nfs") || type.startsWith("smb")) {
-                throw unsafe(dir, "is on a " + store.type() + " file system, where file locks are not reliable");
-            }
+            check(d);
+        } catch (MemSyncException e) {
+            throw e;
         } catch (UnsupportedOperationException e) {
-            throw new MemSyncException(MemSyncException.ERR_CONFIG, "rendezvous folder " + dir
-                    + ": the file system does not support POSIX permissions", e);
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, "rendezvous folder " + d + " is not on a POSIX file system", e);
         } catch (IOException e) {
-            throw new MemSyncException(MemSyncException.ERR_IO, "rendezvous folder " + dir + " cannot be used: " + e, e);
+            throw new MemSyncException(MemSyncException.ERR_IO, "cannot create rendezvous folder " + d + ": " + e, e);
         }
     }
 
-    private static MemSyncException unsafe(Path dir, String why) {
-        return new MemSyncException(MemSyncException.ERR_CONFIG, "rendezvous folder " + dir + " " + why);
+    private static void check(Path d) throws IOException {
+        if (Files.isSymbolicLink(d)) {
+            throw refuse(d, "is a symbolic link");
+        }
+        PosixFileAttributes a = Files.getFileAttributeView(d, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes();
+        if (!a.isDirectory()) {
+            throw refuse(d, "is not a directory");
+        }
+        String me = System.getProperty("user.name");
+        String owner = a.owner().getName();
+        if (me != null && !owner.equals(me)) {
+            throw refuse(d, "is owned by " + owner + ", not by the current user " + me);
+        }
+        Set<PosixFilePermission> extra = EnumSet.copyOf(a.permissions());
+        extra.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+        if (!extra.isEmpty()) {
+            throw refuse(d, "has mode " + PosixFilePermissions.toString(a.permissions()) + "; it must be rwx------ (0700)");
+        }
+        FileStore store = Files.getFileStore(d);
+        String type = store.type().toLowerCase(Locale.ROOT);
+        for (String bad : REFUSED_FS) {
+            if (type.startsWith(bad) || type.contains("fuse")) {
+                throw refuse(d, "is on a " + store.type() + " file system, where file locks are not reliable");
+            }
+        }
     }
 
-    private Path lockKey() throws IOException {
-        if (Files.notExists(lockFile)) {
+    private static MemSyncException refuse(Path d, String problem) {
+        return new MemSyncException(MemSyncException.ERR_CONFIG, "rendezvous folder " + d + " " + problem);
+    }
+
+    private Path realLock() throws IOException {
+        if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 Files.createFile(lockFile, PosixFilePermissions.asFileAttribute(FILE_MODE));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // fine
+            } catch (java.nio.file.FileAlreadyExistsException ignored) {
+                // another process created it
             }
+        }
+        if (Files.isSymbolicLink(lockFile)) {
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, "lock file " + lockFile + " is a symbolic link");
         }
         return lockFile.toRealPath();
     }
 
     @Override
     public Lease tryAcquire() throws IOException {
-        synchronized (HELD) {
-            Path key = lockKey();
-            if (HELD.containsKey(key)) {
-                return null;
+        check(dir);
+        Path real = realLock();
+        // compute() serializes attempts on this path inside the JVM, so no second channel is ever opened while held
+        HeldLock[] won = new HeldLock[1];
+        IOException[] failed = new IOException[1];
+        HELD.compute(real, (k, held) -> {
+            if (held != null) {
+                return held; // this JVM holds it already
             }
-            FileChannel ch = FileChannel.open(key, StandardOpenOption.WRITE);
-            FileLock lock;
+            FileChannel ch = null;
             try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException | IOException e) {
-                ch.close();
+                ch = FileChannel.open(real, StandardOpenOption.WRITE);
+                FileLock lock = ch.tryLock();
+                if (lock == null) {
+                    ch.close();
+                    return null;
+                }
+                Object key = Files.readAttributes(real, BasicFileAttributes.class).fileKey();
+                won[0] = new HeldLock(real, ch, lock, key);
+                return won[0];
+            } catch (OverlappingFileLockException e) {
+                closeQuietly(ch);
+                return null;
+            } catch (IOException e) {
+                closeQuietly(ch);
+                failed[0] = e;
                 return null;
             }
-            if (lock == null) {
-                ch.close();
-                return null;
-            }
-            Object fileKey = Files.readAttributes(key, BasicFileAttributes.class).fileKey();
-            HeldLock held = new HeldLock(key, ch, lock, fileKey);
-            HELD.put(key, held);
-            return held;
+        });
+        if (failed[0] != null) {
+            throw failed[0];
         }
+        if (won[0] == null) {
+            return null;
+        }
+        LOG.log(Level.DEBUG, () -> "acquired host lease for '" + name + "' at " + real);
+        return new FileLease(won[0]);
     }
 
     @Override
     public boolean isHeld() throws IOException {
-        synchronized (HELD) {
-            Path key = lockKey();
-            if (HELD.containsKey(key)) {
-                return true;
-            }
-            try (FileChannel ch = FileChannel.open(key, StandardOpenOption.WRITE)) {
-                FileLock lock = ch.tryLock();
-                if (lock == null) {
-                    return true;
-                }
-                lock.release();
-                return false;
-            } catch (OverlappingFileLockException e) {
-                return true;
-            }
+        check(dir);
+        if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
         }
+        Path real = lockFile.toRealPath();
+        boolean[] held = new boolean[1];
+        IOException[] failed = new IOException[1];
+        HELD.compute(real, (k, mine) -> {
+            if (mine != null) {
+                held[0] = true;
+                return mine;
+            }
+            // nobody in this JVM holds it, so opening and closing a channel cannot release a lock of ours
+            try (FileChannel ch = FileChannel.open(real, StandardOpenOption.WRITE)) {
+                FileLock probe = ch.tryLock();
+                held[0] = probe == null;
+                if (probe != null) {
+                    probe.release();
+                }
+            } catch (OverlappingFileLockException e) {
+                held[0] = true;
+            } catch (IOException e) {
+                failed[0] = e;
+            }
+            return null;
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return held[0];
     }
 
     @Override
     public HostRecord read() throws IOException {
-        if (Files.notExists(recordFile)) {
-            return null;
-        }
         String text;
         try {
             text = Files.readString(recordFile, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return null;
         }
-        try (JsonReader r = JsonProviders.JSON.createReader(new StringReader(text))) {
-            JsonObject o = r.readObject();
-            List<HostRecord.Member> members = new ArrayList<>();
-            for (JsonValue v : o.getJsonArray("members")) {
-                JsonObject m = v.asJsonObject();
-                members.add(new HostRecord.Member(m.getString("peerId"), m.getJsonNumber("pid").longValue(),
-                        m.getJsonNumber("startTime").longValue(), m.getBoolean("writer")));
-            }
-            return new HostRecord(o.getString("endpoint"), o.getJsonNumber("term").longValue(),
-                    o.getJsonNumber("version").longValue(), o.getString("secret"), members,
-                    o.getJsonNumber("handoverVersion").longValue());
-        } catch (JsonException | ClassCastException | NullPointerException e) {
-            System.getLogger(FileRendezvous.class.getName()).log(System.Logger.Level.WARNING,
-                    "ignoring unreadable host record " + recordFile + ": " + e);
+        try {
+            return parse(text);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ignoring unreadable host record " + recordFile + ": " + e);
             return null;
         }
     }
 
-    private void write(HostRecord record) throws IOException {
+    static String format(HostRecord r) {
         JsonArrayBuilder members = JsonProviders.JSON.createArrayBuilder();
-        for (HostRecord.Member m : record.members()) {
+        for (HostRecord.Member m : r.members()) {
             members.add(JsonProviders.JSON.createObjectBuilder().add("peerId", m.peerId()).add("pid", m.pid())
                     .add("startTime", m.startTime()).add("writer", m.writer()));
         }
-        String text = JsonProviders.JSON.createObjectBuilder().add("endpoint", record.endpoint())
-                .add("term", record.term()).add("version", record.version()).add("secret", record.secret())
-                .add("members", members).add("handoverVersion", record.handoverVersion()).build().toString();
-        Path tmp = Files.createTempFile(folder, "host.json.", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE));
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        return JsonProviders.JSON.createObjectBuilder()
+                .add("endpoint", r.endpoint())
+                .add("term", r.term())
+                .add("version", r.version())
+                .add("secret", r.secret())
+                .add("members", members)
+                .add("handoverVersion", r.handoverVersion())
+                .build().toString();
+    }
+
+    static HostRecord parse(String text) {
+        JsonObject o;
+        try (var reader = JsonProviders.JSON.createReader(new StringReader(text))) {
+            o = reader.readObject();
+        }
+        List<HostRecord.Member> members = new ArrayList<>();
+        for (JsonValue v : o.getJsonArray("members")) {
+            JsonObject m = v.asJsonObject();
+            members.add(new HostRecord.Member(((JsonString) m.get("peerId")).getString(), num(m, "pid"),
+                    num(m, "startTime"), m.getBoolean("writer")));
+        }
+        return new HostRecord(o.getString("endpoint"), num(o, "term"), num(o, "version"), o.getString("secret"),
+                members, num(o, "handoverVersion"));
+    }
+
+    private static long num(JsonObject o, String key) {
+        return ((JsonNumber) o.get(key)).longValueExact();
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
             try {
-                Files.move(tmp, recordFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, recordFile, StandardCopyOption.REPLACE_EXISTING);
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing to do
             }
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 
     @Override
     public String toString() {
-        return "FileRendezvous[" + folder + "]";
+        return "FileRendezvous[" + dir + "]";
     }
 
-    /** A held host lock. */
-    private final class HeldLock implements Lease {
-        private final Path key;
-        private final FileChannel channel;
-        private final FileLock lock;
-        private final Object fileKey;
+    private record HeldLock(Path real, FileChannel channel, FileLock lock, Object fileKey) {
+    }
+
+    /** The host role: holds the lock until closed. */
+    private final class FileLease implements Lease {
+        private final HeldLock held;
         private volatile boolean closed;
 
-        HeldLock(Path key, FileChannel channel, FileLock lock, Object fileKey) {
-            this.key = key;
-            this.channel = channel;
-            this.lock = lock;
-            this.fileKey = fileKey;
+        FileLease(HeldLock held) {
+            this.held = held;
         }
 
         @Override
         public void publish(HostRecord record) throws IOException {
-            if (closed) {
-                throw new IOException("lease on " + key + " was released");
+            if (!isValid()) {
+                throw new IOException("host lease for '" + name + "' is no longer valid; not publishing");
             }
-            write(record);
+            byte[] bytes = format(record).getBytes(StandardCharsets.UTF_8);
+            Path tmp = dir.resolve(RECORD_FILE + "." + ProcessHandle.current().pid() + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.setPosixFilePermissions(tmp, FILE_MODE);
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                Files.move(tmp, recordFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.deleteIfExists(tmp);
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "rendezvous folder " + dir + " does not support atomic rename", e);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
         }
 
         @Override
         public boolean isValid() {
-            if (closed || !lock.isValid()) {
+            if (closed || !held.lock().isValid() || HELD.get(held.real()) != held) {
                 return false;
             }
             try {
-                Object now = Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-                return Objects.equals(now, fileKey);
+                Object key = Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+                return Objects.equals(key, held.fileKey());
             } catch (IOException e) {
                 return false;
             }
@@ -315,23 +405,22 @@ public final class FileRendezvous implements Election {
 
         @Override
         public void close() {
-            synchronized (HELD) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                try {
-                    lock.release();
-                } catch (IOException ignored) {
-                    // closing the channel releases it anyway
-                }
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // nothing more to do
-                }
-                HELD.remove(key, this);
+            if (closed) {
+                return;
             }
+            closed = true;
+            HELD.computeIfPresent(held.real(), (k, v) -> {
+                if (v == held) {
+                    try {
+                        held.lock().release();
+                    } catch (IOException e) {
+                        LOG.log(Level.DEBUG, () -> "release of " + held.real() + " failed: " + e);
+                    }
+                    closeQuietly(held.channel());
+                    return null;
+                }
+                return v;
+            });
         }
     }
 }

@@ -81,7 +81,7 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-        LOG.log(Level.DEBUG, () -> "connection to " + remote() + " failed: " + error);
+        LOG.log(Level.DEBUG, "connection to " + remote() + " failed", error);
         authenticated.completeExceptionally(new IOException("connection to " + remote() + " failed: " + error, error));
         connectionClosed();
     }

@@ -1,5 +1,6 @@
 package io.memsync.transport;
 
+import io.memsync.document.JsonProviders;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -63,16 +64,16 @@ final class Handshake {
     }
 
     static String challenge(String serverNonce) {
-        return Json.createObjectBuilder().add("t", T_CHALLENGE).add("v", 1).add("nonce", serverNonce).build().toString();
+        return JsonProviders.JSON.createObjectBuilder().add("t", T_CHALLENGE).add("v", 1).add("nonce", serverNonce).build().toString();
     }
 
     static String hello(String name, String clientNonce, String proof) {
-        return Json.createObjectBuilder().add("t", T_HELLO).add("name", name).add("nonce", clientNonce).add("proof", proof)
+        return JsonProviders.JSON.createObjectBuilder().add("t", T_HELLO).add("name", name).add("nonce", clientNonce).add("proof", proof)
                 .build().toString();
     }
 
     static String welcome(String proof) {
-        return Json.createObjectBuilder().add("t", T_WELCOME).add("proof", proof).build().toString();
+        return JsonProviders.JSON.createObjectBuilder().add("t", T_WELCOME).add("proof", proof).build().toString();
     }
 
     /**
@@ -83,7 +84,7 @@ final class Handshake {
      * @return JSON text
      */
     static String error(String code, String message) {
-        return Json.createObjectBuilder().add("t", T_ERROR).add("code", code).add("message", message).build().toString();
+        return JsonProviders.JSON.createObjectBuilder().add("t", T_ERROR).add("code", code).add("message", message).build().toString();
     }
 
     /**
@@ -95,7 +96,7 @@ final class Handshake {
         if (text == null || text.length() > MAX_HANDSHAKE_CHARS) {
             return null;
         }
-        try (var reader = Json.createReader(new StringReader(text))) {
+        try (var reader = JsonProviders.JSON.createReader(new StringReader(text))) {
             JsonValue v = reader.readValue();
             if (v instanceof JsonObject o && o.get("t") instanceof JsonString) {
                 return o;

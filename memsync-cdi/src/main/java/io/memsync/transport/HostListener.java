@@ -38,13 +38,20 @@ final class HostListener implements Transport.Listener {
         this.onAccept = onAccept;
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("memsync-ws-timer").factory());
         long t0 = System.nanoTime();
-        // Helidon checks each WebSocket frame it reads against maxFrameLength (default 1 MiB); our own limit is on
-        // the whole (possibly fragmented) message, so a frame up to our limit must pass Helidon's check.
-        int heliFrame = (int) Math.min(Integer.MAX_VALUE - 1024L, maxFrameBytes + 1024L);
+        // Helidon checks each WebSocket frame it reads against maxFrameLength (default 1 MiB) and closes the
+        // connection (1009) above it. Our limit is on the whole (possibly fragmented) message and is answered with
+        // ERR_TOO_LARGE on an open connection, so Helidon's per-frame check is set to twice our limit: a single
+        // frame up to 2x the limit still gets ERR_TOO_LARGE, only a bigger one is cut by Helidon.
+        int heliFrame = (int) Math.min(Integer.MAX_VALUE - 1024L, 2L * maxFrameBytes);
         this.server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
                 .shutdownHook(false)
+                // Helidon 4.4.0's NioSocket.write ignores partial writes of SocketChannel.write: when the client
+                // reads slower than the host writes (a multi-MiB frame), bytes are silently lost and the stream is
+                // corrupted ("Unexpected rsv1 bit" at the JDK client). The plain socket writes through a blocking
+                // OutputStream, which writes everything.
+                .useNio(false)
                 .addProtocol(WsConfig.builder().maxFrameLength(heliFrame).build())
                 .addRouting(WsRouting.builder().endpoint(WebSocketTransport.PATH, () -> new ServerChannel(this, maxFrameBytes)))
                 .build()

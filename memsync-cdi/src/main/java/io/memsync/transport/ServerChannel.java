@@ -20,6 +20,7 @@ import jakarta.json.JsonObject;
  * thread, which {@link #onOpen} captures.
  */
 final class ServerChannel extends WsChannel implements WsListener {
+    static final int FRAGMENT_CHARS = 64 * 1024;
     private final HostListener host;
     private final String serverNonce = Handshake.nonce();
     private volatile WsSession session;
@@ -150,9 +151,27 @@ final class ServerChannel extends WsChannel implements WsListener {
         close();
     }
 
+    /**
+     * Writes one message. Big messages are sent as fragments of at most {@value #FRAGMENT_CHARS} chars (never
+     * splitting a surrogate pair, since Helidon encodes each fragment on its own), so Helidon's per-connection send
+     * buffer (which grows to the largest frame and is kept) stays small.
+     */
     @Override
     void write(String frame) {
-        session.send(frame, true);
+        int len = frame.length();
+        if (len <= FRAGMENT_CHARS) {
+            session.send(frame, true);
+            return;
+        }
+        int from = 0;
+        while (from < len) {
+            int to = Math.min(len, from + FRAGMENT_CHARS);
+            if (to < len && Character.isHighSurrogate(frame.charAt(to - 1))) {
+                to--;
+            }
+            session.send(frame.substring(from, to), to == len);
+            from = to;
+        }
     }
 
     @Override
