@@ -171,6 +171,16 @@ public interface SharedObject<T> extends AutoCloseable {
     boolean hasPeers();
 
     /**
+     * The same shared object with {@link #value()} mapped to another type; everything else (document, patches,
+     * observers, lifecycle) is shared with this object.
+     *
+     * @param type the record or POJO type of the document ({@code JsonObject} for raw JSON)
+     * @param <U>  the type
+     * @return a view of this shared object
+     */
+    <U> SharedObject<U> as(Class<U> type);
+
+    /**
      * Starts again after {@link #stop()}, joining or creating the network. Starting a started object does nothing.
      *
      * @throws MemSyncException e.g. {@link MemSyncException#ERR_MAX_WRITERS}

@@ -182,6 +182,12 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     }
 
     @Override
+    public <U> SharedObject<U> as(Class<U> other) {
+        Objects.requireNonNull(other, "type");
+        return new TypedView<>(this, other);
+    }
+
+    @Override
     public <V> V read(String path, Class<V> target) {
         return read(path, (Type) target);
     }

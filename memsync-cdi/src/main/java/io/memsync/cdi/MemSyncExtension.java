@@ -51,8 +51,7 @@ import jakarta.inject.Singleton;
 public class MemSyncExtension implements Extension {
     private static final System.Logger LOG = System.getLogger(MemSyncExtension.class.getName());
 
-    private final Map<String, Class<?>> boundTypes = new LinkedHashMap<>();
-    private final Map<String, String> boundAt = new LinkedHashMap<>();
+    private final Map<String, Set<Class<?>>> boundTypes = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
     private final List<RpcBinding> rpcMethods = new ArrayList<>();
     private final Map<String, SharedObject<?>> objects = new ConcurrentHashMap<>();
@@ -107,18 +106,10 @@ public class MemSyncExtension implements Extension {
     }
 
     private synchronized void declare(String name, Class<?> type, String where) {
-        if (!boundTypes.containsKey(name)) {
-            boundTypes.put(name, type);
-            boundAt.put(name, where);
-            return;
-        }
-        Class<?> existing = boundTypes.get(name);
-        if (type != null && existing != null && !existing.equals(type)) {
-            problems.add("@Shared(\"" + name + "\") is bound to two types: " + existing.getName() + " at "
-                    + boundAt.get(name) + " and " + type.getName() + " at " + where);
-        } else if (type != null) {
-            boundTypes.put(name, type);
-            boundAt.put(name, where);
+        Set<Class<?>> types = boundTypes.computeIfAbsent(name, k -> new java.util.LinkedHashSet<>());
+        types.add(jakarta.json.JsonObject.class);
+        if (type != null) {
+            types.add(type);
         }
     }
 
@@ -140,15 +131,17 @@ public class MemSyncExtension implements Extension {
     }
 
     void addBeans(@Observes AfterBeanDiscovery abd) {
-        boundTypes.forEach((name, type) -> {
-            Type parameterized = new SharedObjectType(type == null ? jakarta.json.JsonObject.class : type);
+        // one bean per (name, bound type): the JsonObject one also serves raw SharedObject injection points
+        boundTypes.forEach((name, types) -> types.forEach(type -> {
+            Type parameterized = new SharedObjectType(type);
+            boolean raw = type == jakarta.json.JsonObject.class;
             abd.addBean()
                     .beanClass(MemSyncExtension.class)
-                    .types(Object.class, SharedObject.class, parameterized)
+                    .types(raw ? new Type[] {Object.class, SharedObject.class, parameterized} : new Type[] {parameterized})
                     .qualifiers(SharedLiteral.of(name), Any.Literal.INSTANCE)
                     .scope(Singleton.class)
-                    .createWith(c -> object(name));
-        });
+                    .createWith(c -> raw ? object(name) : object(name).as(type));
+        }));
     }
 
     void start(@Observes AfterDeploymentValidation adv, BeanManager bm) {
@@ -157,10 +150,9 @@ public class MemSyncExtension implements Extension {
             problems.forEach(p -> adv.addDeploymentProblem(new IllegalStateException(p)));
             return;
         }
-        for (Map.Entry<String, Class<?>> e : boundTypes.entrySet()) {
-            String name = e.getKey();
+        for (String name : boundTypes.keySet()) {
             try {
-                objects.put(name, build(name, e.getValue(), bm));
+                objects.put(name, build(name, bm));
             } catch (MemSyncException | IllegalStateException ex) {
                 adv.addDeploymentProblem(new IllegalStateException("cannot start shared object '" + name + "': "
                         + ex.getMessage(), ex));
@@ -168,7 +160,7 @@ public class MemSyncExtension implements Extension {
         }
     }
 
-    private SharedObject<?> build(String name, Class<?> type, BeanManager bm) {
+    private SharedObject<?> build(String name, BeanManager bm) {
         MemSync.Builder builder = MemSync.builder(name);
         if (configAvailable()) {
             List<String> configProblems = ConfigBinding.apply(name, builder);
@@ -185,8 +177,7 @@ public class MemSyncExtension implements Extension {
             builder.rpc(DeploymentRules.rpcName(rpc.method()), new BeanRpcHandler(DeploymentRules.rpcName(rpc.method()),
                     rpc.method(), () -> bm.getReference(bean, bean.getBeanClass(), bm.createCreationalContext(bean))));
         }
-        Class<?> bound = type == null ? jakarta.json.JsonObject.class : type;
-        SharedObject<?> shared = builder.start(bound);
+        SharedObject<?> shared = builder.start();
         Event<Object> events = bm.getEvent();
         Event<MemSyncChange> changes = events.select(MemSyncChange.class, SharedLiteral.of(name));
         Event<MemSyncEvent> busEvents = events.select(MemSyncEvent.class, SharedLiteral.of(name));
