@@ -40,7 +40,8 @@ class StaleWriteProcessTest {
         });
         b.call("observe v");
         int staleSeen = 0;
-        for (int round = 0; round < 10; round++) {
+        for (int rr = 0; rr < 10; rr++) {
+            int round = rr;
             // the host is paused, so both writes are created from the same base version and reach it together
             Peers.signal(host, "STOP");
             CompletableFuture<String> early;
