@@ -42,6 +42,7 @@ import jakarta.json.JsonObjectBuilder;
  */
 public final class Peer {
     private final PrintStream out;
+    private final String label = "p" + ProcessHandle.current().pid();
     private SharedObject<JsonObject> shared;
 
     private Peer(PrintStream out) {
@@ -114,6 +115,26 @@ public final class Peer {
             case "pinger" -> pinger(Integer.parseInt(rest.trim()));
             case "awaitValue" -> awaitValue(rest.split(" "));
             case "data" -> shared.data().toString();
+            case "call" -> {
+                String[] p = rest.split(" ", 2);
+                Object[] args = p.length > 1
+                        ? jakarta.json.Json.createReader(new java.io.StringReader(p[1])).readArray().toArray()
+                        : new Object[0];
+                jakarta.json.JsonValue r = shared.call(p[0], jakarta.json.JsonValue.class, args).toCompletableFuture().join();
+                yield "{\"result\":" + r + "}";
+            }
+            case "emit" -> {
+                String[] p = rest.split(" ");
+                for (int i = 0; i < Integer.parseInt(p[1]); i++) {
+                    shared.events().emit(p[0], Json.createObjectBuilder().add("from", label).add("i", i).build());
+                }
+                yield "{}";
+            }
+            case "listen" -> {
+                String event = rest.trim();
+                shared.events().on(event, jakarta.json.JsonObject.class, v -> say("! event " + event + " " + v));
+                yield "{}";
+            }
             case "digest" -> {
                 String text = shared.data().toString();
                 yield "{\"length\":" + text.length() + ",\"hash\":" + text.hashCode() + ",\"version\":" + shared.status().version() + "}";
@@ -167,6 +188,14 @@ public final class Peer {
         }
         if (opts.containsKey("rendezvous")) {
             b.rendezvous(Path.of(opts.get("rendezvous")));
+        }
+        if (opts.containsKey("rpc")) {
+            b.rpc("echo", a -> a.json())
+                    .rpc("pid", a -> ProcessHandle.current().pid())
+                    .rpc("fail", a -> {
+                        throw new IllegalStateException("failed on purpose: " + a.json());
+                    })
+                    .rpc("hang", a -> new CompletableFuture<>());
         }
         shared = b.start();
         return status(shared.status()).toString();
