@@ -47,8 +47,9 @@ public final class UpdateEvaluator {
      * @param effect      an RFC 6902 patch (only add/remove/replace) turning the old document into
      *                    {@code document}; empty when nothing changed
      * @param paths       the dotted paths the update touches
-     * @param commutative whether every operator is commutative ({@code $inc $mul $min $max $addToSet}, or
-     *                    {@code $push} without {@code $position $slice $sort})
+     * @param commutative whether every operator is commutative ({@code $inc $mul $min $max $addToSet},
+     *                    {@code $push} without {@code $position $slice $sort}, or {@code $setOnInsert},
+     *                    which changes nothing)
      */
     public record Evaluation(JsonObject document, JsonArray effect, List<String> paths, boolean commutative) {
     }
@@ -247,7 +248,7 @@ public final class UpdateEvaluator {
     }
 
     private static boolean commutes(String op, JsonValue arg) {
-        if (COMMUTATIVE.contains(op)) {
+        if (COMMUTATIVE.contains(op) || op.equals("$setOnInsert")) {
             return true;
         }
         if (op.equals("$push")) {
@@ -405,14 +406,16 @@ public final class UpdateEvaluator {
                     return a.minus(first ? 0 : a.size() - 1);
                 }, false);
             }
-            case "$pull":
+            case "$pull": {
+                java.util.function.Predicate<JsonValue> test = pullTest(run, arg);
                 return write(run, doc, segs, 0, "", old -> {
                     PJsonArray a = array(run, old);
                     if (a == null) {
                         return null;
                     }
-                    return removeWhere(a, e -> pullMatches(e, arg));
+                    return removeWhere(a, test);
                 }, false);
+            }
             case "$pullAll": {
                 if (!(arg instanceof JsonArray values)) {
                     throw run.fail("$pullAll needs an array, got " + arg);
@@ -490,6 +493,7 @@ public final class UpdateEvaluator {
         PJsonArray arr = (PJsonArray) node;
         int idx = Paths.index(seg);
         if (idx < 0) {
+            requireNoAll(run, segs, i + 1);
             if (!creates) {
                 return arr;
             }
@@ -530,6 +534,10 @@ public final class UpdateEvaluator {
         if (child instanceof PJsonObject || child instanceof PJsonArray) {
             return write(run, child, segs, i + 1, p, leaf, creates);
         }
+        if (segs[i + 1].equals(Paths.ALL)) {
+            throw run.fail("$[] needs an array at '" + prefix(segs, i + 1) + "', found " + kind(child));
+        }
+        requireNoAll(run, segs, i + 1);
         if (!creates) {
             return child;
         }
@@ -539,13 +547,9 @@ public final class UpdateEvaluator {
 
     /** The value to create for missing segs[i] (nested documents down to the leaf), or null for none. */
     private static JsonValue create(Run run, String[] segs, int i, Leaf leaf, boolean creates) {
+        requireNoAll(run, segs, i + 1);
         if (!creates) {
             return null;
-        }
-        for (int j = i + 1; j < segs.length; j++) {
-            if (segs[j].equals(Paths.ALL)) {
-                throw run.fail("the path '" + prefix(segs, j) + "' must exist to apply $[]");
-            }
         }
         JsonValue v = leaf.apply(null);
         if (v == null) {
@@ -555,6 +559,18 @@ public final class UpdateEvaluator {
             v = PJsonObject.EMPTY.with(segs[j], v);
         }
         return v;
+    }
+
+    /**
+     * MongoDB refuses {@code $[]} below a missing path for every operator, {@code $unset} included: "the
+     * path must exist in the document in order to apply array updates".
+     */
+    private static void requireNoAll(Run run, String[] segs, int from) {
+        for (int j = from; j < segs.length; j++) {
+            if (segs[j].equals(Paths.ALL)) {
+                throw run.fail("the path '" + prefix(segs, j) + "' must exist to apply $[]");
+            }
+        }
     }
 
     private static String prefix(String[] segs, int n) {
@@ -814,14 +830,24 @@ public final class UpdateEvaluator {
         }, true);
     }
 
-    private static boolean pullMatches(JsonValue element, JsonValue cond) {
-        if (Filters.isOperatorObject(cond)) {
-            return Filters.matchesValue(element, cond);
+    /**
+     * The test {@code $pull} applies to each element, chosen as MongoDB does: an object whose first key is
+     * a field-level query operator ({@code {"$gte":5}}) is a condition on the element itself; any other
+     * object ({@code {"score":8}}, {@code {"$or":[…]}}, even {@code {}}) is a query that only document
+     * elements can match; anything else (scalars, arrays) must equal the element exactly.
+     */
+    private static java.util.function.Predicate<JsonValue> pullTest(Run run, JsonValue cond) {
+        if (cond instanceof JsonObject o) {
+            if (!o.isEmpty() && Filters.isFieldOperator(o.keySet().iterator().next())) {
+                return e -> Filters.matchesValue(e, o);
+            }
+            if (!o.isEmpty() && o.keySet().iterator().next().startsWith("$")
+                    && !Set.of("$and", "$or", "$nor").contains(o.keySet().iterator().next())) {
+                throw run.fail("unknown or unsupported query operator " + o.keySet().iterator().next());
+            }
+            return e -> e instanceof JsonObject && Filters.matches(e, o);
         }
-        if (cond instanceof JsonObject filter && !filter.isEmpty()) {
-            return element instanceof JsonObject && Filters.matches(element, filter);
-        }
-        return JsonValues.mongoEquals(element, cond);
+        return e -> JsonValues.mongoEquals(e, cond);
     }
 
     private static PJsonArray removeWhere(PJsonArray a, java.util.function.Predicate<JsonValue> p) {
