@@ -30,6 +30,12 @@ import io.memsync.Update;
  * array's end pads it with {@code null}. Arithmetic follows {@link JsonValues}. JSON Patch (RFC 6902) and
  * merge patch (RFC 7396) updates are supported too.
  *
+ * <p>Deliberate differences from MongoDB, which stores BSON rather than JSON: {@code $currentDate} writes
+ * an ISO-8601 string with millisecond precision ({@code "date"}) or epoch milliseconds
+ * ({@code "timestamp"}); arithmetic with a non-integral operand is exact decimal arithmetic, not binary
+ * double ({@code 0.1 + 0.2} is {@code 0.3}); and integer overflow widens past {@code long} instead of
+ * failing (see {@link JsonValues}).
+ *
  * <p>Every failure is a {@link MemSyncException} with {@link MemSyncException#ERR_INVALID_PATCH} whose
  * message names the operator and path; the input document is immutable and never changes.
  */
@@ -239,12 +245,28 @@ public final class UpdateEvaluator {
 
     private static void claim(List<String[]> claimed, String path, String op) {
         for (String[] c : claimed) {
-            if (Paths.overlap(c[0], path)) {
+            if (Paths.overlap(c[0], path) || positionalClash(c[0], path)) {
                 throw invalid(op + ": updating the path '" + path + "' would create a conflict with '" + c[0]
                         + "' (" + c[1] + ")");
             }
         }
         claimed.add(new String[] {path, op});
+    }
+
+    /**
+     * MongoDB refuses to address one array both through {@code $[]} and through an index or name
+     * ({@code a.$[].b} with {@code a.0.c}): after a common prefix, one path has {@code $[]} where the
+     * other has another segment.
+     */
+    private static boolean positionalClash(String a, String b) {
+        String[] sa = Paths.split(a);
+        String[] sb = Paths.split(b);
+        for (int i = 0; i < Math.min(sa.length, sb.length); i++) {
+            if (!sa[i].equals(sb[i])) {
+                return sa[i].equals(Paths.ALL) || sb[i].equals(Paths.ALL);
+            }
+        }
+        return false;
     }
 
     private static boolean commutes(String op, JsonValue arg) {
@@ -609,7 +631,7 @@ public final class UpdateEvaluator {
         } else {
             throw run.fail("needs true or {\"$type\":\"date\"|\"timestamp\"}, got " + arg);
         }
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // BSON dates hold ms
         return switch (type) {
             case "date" -> JsonValues.JSON.createValue(now.toString());
             case "timestamp" -> JsonValues.JSON.createValue(now.toEpochMilli());
@@ -775,17 +797,41 @@ public final class UpdateEvaluator {
     }
 
     private static int direction(Run run, JsonNumber n) {
-        if (n.isIntegral() && (n.intValue() == 1 || n.intValue() == -1) && n.bigIntegerValue().bitLength() < 32) {
-            return n.intValue();
+        BigInteger v = integralValue(n);
+        if (v != null && v.abs().equals(BigInteger.ONE)) {
+            return v.intValue();
         }
         throw run.fail("$sort direction must be 1 or -1, got " + n);
     }
 
+    /**
+     * A {@code $position} or {@code $slice} argument: any number with an integral value ({@code 2.0}
+     * too, as MongoDB accepts), clamped to the int range (arrays are never longer).
+     */
     private static int integer(Run run, JsonValue v, String what) {
-        if (v instanceof JsonNumber n && n.isIntegral() && n.bigIntegerValue().bitLength() < 32) {
-            return n.intValue();
+        BigInteger i = v instanceof JsonNumber n ? integralValue(n) : null;
+        if (i == null) {
+            throw run.fail(what + " needs an integer, got " + v);
         }
-        throw run.fail(what + " needs an integer, got " + v);
+        return i.max(BigInteger.valueOf(Integer.MIN_VALUE)).min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
+    }
+
+    /** The value of a number when it is a whole number (whatever its representation), else null. */
+    private static BigInteger integralValue(JsonNumber n) {
+        if (n.isIntegral()) {
+            return n.bigIntegerValue();
+        }
+        java.math.BigDecimal d = n.bigDecimalValue();
+        if (d.signum() == 0) {
+            return BigInteger.ZERO;
+        }
+        if (d.stripTrailingZeros().scale() > 0) {
+            return null;
+        }
+        if (d.precision() - d.scale() > 19) { // beyond long: keep the sign, avoid expanding 1E+1000000
+            return BigInteger.valueOf(d.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE);
+        }
+        return d.toBigIntegerExact();
     }
 
     private static List<JsonValue> persistentList(JsonArray a) {

@@ -118,7 +118,7 @@ class OperatorTest {
 
     @Test
     void currentDate() {
-        Instant before = Instant.now();
+        Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         var ev = Fixture.check(obj("{}"), Update.of(obj("{'$currentDate':{'d':true,'t':{'$type':'timestamp'},"
                 + "'e':{'$type':'date'}}}")), null);
         Instant d = Instant.parse(ev.document().getString("d"));
@@ -310,6 +310,34 @@ class OperatorTest {
         fails("{}", "{'$pull':{'a.$[]':1}}", "$pull", "must exist");
         fails("{'a':{}}", "{'$pop':{'a.b.$[]':1}}", "$pop", "must exist");
         ok("{'a':[[1,2],[3]]}", "{'$set':{'a.$[].$[]':0}}", "{'a':[[0,0],[0]]}");
+    }
+
+    @Test
+    void pushModifierNumbersMayBeIntegralDoubles() {
+        ok("{'a':[1,2,3]}", "{'$push':{'a':{'$each':[9],'$slice':2.0}}}", "{'a':[1,2]}");
+        ok("{'a':[1,2,3]}", "{'$push':{'a':{'$each':[9],'$position':1.0}}}", "{'a':[1,9,2,3]}");
+        ok("{'a':[2,1]}", "{'$push':{'a':{'$each':[3],'$sort':-1.0}}}", "{'a':[3,2,1]}");
+        ok("{'a':[1,2,3]}", "{'$push':{'a':{'$each':[9],'$slice':1E12}}}", "{'a':[1,2,3,9]}");
+        ok("{'a':[1,2,3]}", "{'$push':{'a':{'$each':[9],'$position':-1E12}}}", "{'a':[9,1,2,3]}");
+        fails("{'a':[1]}", "{'$push':{'a':{'$each':[9],'$slice':1.5}}}", "$push", "'a'", "$slice");
+        // $sort by a field: non-documents sort as null, an array field as a whole array (after numbers)
+        ok("{'a':[{'b':1},2,{'b':0}]}", "{'$push':{'a':{'$each':[],'$sort':{'b':1}}}}", "{'a':[2,{'b':0},{'b':1}]}");
+        ok("{'a':[{'b':[3,1]},{'b':2}]}", "{'$push':{'a':{'$each':[],'$sort':{'b':1}}}}", "{'a':[{'b':2},{'b':[3,1]}]}");
+    }
+
+    @Test
+    void allPositionalConflictsWithOtherPathsIntoTheSameArray() {
+        fails("{'a':[{'b':1},{'b':2}]}", "{'$inc':{'a.$[].b':1},'$set':{'a.0.c':1}}", "conflict", "'a.0.c'");
+        fails("{'a':[{'b':1}]}", "{'$set':{'a.$[].b':1,'a.x':1}}", "conflict");
+        ok("{'a':[{'b':1},{'b':2}]}", "{'$inc':{'a.$[].b':1},'$set':{'a.$[].c':0}}",
+                "{'a':[{'b':2,'c':0},{'b':3,'c':0}]}");
+    }
+
+    @Test
+    void currentDateHasMillisecondPrecision() {
+        var ev = Fixture.check(obj("{}"), Update.of(obj("{'$currentDate':{'d':true}}")), null);
+        Instant d = Instant.parse(ev.document().getString("d"));
+        assertThat(d.getNano() % 1_000_000).isZero();
     }
 
     @Test
