@@ -26,7 +26,9 @@ import io.memsync.Update;
  * $setOnInsert} (a no-op: documents always exist), {@code $push} (with {@code $each $position $sort
  * $slice}, applied in that order), {@code $addToSet} (with {@code $each}), {@code $pop $pull $pullAll},
  * and {@code $bit} ({@code and or xor}). Paths are dotted, may index arrays ({@code a.0.b}) and use the
- * all-positional {@code $[]}. Missing intermediate documents are created; setting an index past an
+ * all-positional {@code $[]}. As in MongoDB 5.0 and later, the fields are applied in path order (names
+ * by code point, array indexes numerically), whatever operator and position hold them, so new members
+ * are appended in that order. Missing intermediate documents are created; setting an index past an
  * array's end pads it with {@code null}. Arithmetic follows {@link JsonValues}. JSON Patch (RFC 6902) and
  * merge patch (RFC 7396) updates are supported too.
  *
@@ -230,6 +232,9 @@ public final class UpdateEvaluator {
                 paths.add(c[0]);
             }
         }
+        if (items.size() > 1) {
+            items.sort(Comparator.comparing(UpdateEvaluator::applicationPath, UpdateEvaluator::comparePaths));
+        }
         Run run = new Run();
         JsonValue cur = doc;
         for (Item it : items) {
@@ -238,6 +243,37 @@ public final class UpdateEvaluator {
             cur = apply(run, cur, it);
         }
         return new Evaluation((JsonObject) cur, PJsonArray.ofList(run.ops), List.copyOf(paths), commutative);
+    }
+
+    /** Where an item writes: its path, or for {@code $rename} the target path. */
+    private static String applicationPath(Item it) {
+        return it.operator.equals("$rename") ? ((JsonString) it.arg).getString() : it.path;
+    }
+
+    /**
+     * The order in which MongoDB (5.0 and later) applies the fields of an update, whatever operator
+     * holds them: segment by segment, array indexes numerically ({@code a.2} before {@code a.10}) and
+     * ahead of names, names by code point. It decides the order of members an update appends.
+     */
+    static int comparePaths(String a, String b) {
+        String[] sa = Paths.split(a);
+        String[] sb = Paths.split(b);
+        for (int i = 0; i < Math.min(sa.length, sb.length); i++) {
+            int ia = Paths.index(sa[i]);
+            int ib = Paths.index(sb[i]);
+            int c;
+            if (ia >= 0 && ib >= 0) {
+                c = Integer.compare(ia, ib);
+            } else if (ia >= 0 || ib >= 0) {
+                c = ia >= 0 ? -1 : 1;
+            } else {
+                c = JsonValues.compareStrings(sa[i], sb[i]);
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(sa.length, sb.length);
     }
 
     private static final Set<String> KNOWN = Set.of("$set", "$unset", "$inc", "$mul", "$min", "$max",

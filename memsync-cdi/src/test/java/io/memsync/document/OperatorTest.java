@@ -341,6 +341,19 @@ class OperatorTest {
     }
 
     @Test
+    void fieldsApplyInPathOrderLikeMongoDb5() {
+        var ev = ok("{}", "{'$set':{'z':1,'a':1}}", "{'a':1,'z':1}");
+        assertThat(ev.paths()).containsExactly("z", "a");
+        ok("{'x':0}", "{'$inc':{'b':1},'$set':{'a':1}}", "{'x':0,'a':1,'b':1}");
+        ok("{'m':1}", "{'$rename':{'m':'b'},'$set':{'a':1}}", "{'a':1,'b':1}");
+        ok("{'o':{}}", "{'$set':{'o.10':1,'o.9':2,'o.x':3}}", "{'o':{'9':2,'10':1,'x':3}}");
+        ok("{'a':[]}", "{'$set':{'a.3':1,'a.1':2}}", "{'a':[null,2,null,1]}");
+        // a.2 is applied before a.10, so $bit sees a missing element rather than a padded null
+        ok("{'a':[]}", "{'$set':{'a.10':1},'$bit':{'a.2':{'or':1}}}",
+                "{'a':[null,null,1,null,null,null,null,null,null,null,1]}");
+    }
+
+    @Test
     void errorsForEachCase() {
         fails("{'a':1}", "{'$foo':{'a':1}}", "$foo");
         fails("{'a':1}", "{}", "empty");
