@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -14,9 +15,12 @@ import io.memsync.MemSyncException;
  * MongoDB-style query filters evaluated against a JSON value.
  *
  * <p>Supported: dotted-path equality ({@code {"a.b":1}}), the comparison operators {@code $eq $ne $gt
- * $gte $lt $lte $in $nin $exists}, and the logical {@code $and $or $nor}. Paths traverse arrays of
- * documents ({@code "items.name"} matches when any element's {@code name} matches), and a condition on an
- * array field also matches when any element matches ({@code {"tags":"x"}} matches {@code ["x","y"]}).
+ * $gte $lt $lte $in $nin $exists}, the array operators {@code $elemMatch $size $all}, {@code $not}, and
+ * the logical {@code $and $or $nor}. Paths traverse arrays of documents ({@code "items.name"} matches when
+ * any element's {@code name} matches), and a condition on an array field also matches when any element
+ * matches ({@code {"tags":"x"}} matches {@code ["x","y"]}). As in MongoDB, equality with {@code null}
+ * ({@code {"a":null}}, {@code $eq}, {@code $in}, {@code $gte}/{@code $lte}) also matches a missing field,
+ * so {@code $ne: null} and {@code $nin: [null]} match only fields that exist and are not null.
  * Ordering operators ({@code $gt} …) only compare values of the same type class (numbers with numbers,
  * strings with strings, …), as MongoDB does. Equality is MongoDB equality ({@link JsonValues#mongoEquals}).
  */
@@ -91,45 +95,78 @@ public final class Filters {
     }
 
     private static boolean matchesPath(JsonValue document, String path, JsonValue cond) {
-        List<JsonValue> values = new ArrayList<>(2);
-        resolve(document, Paths.split(path), 0, values);
-        return matchesValues(values, cond);
+        Resolved r = new Resolved();
+        resolve(document, Paths.split(path), 0, r);
+        return matchesValues(r, cond);
     }
 
-    /** Collects the values at a path, traversing arrays of documents (an absent value adds nothing). */
-    private static void resolve(JsonValue node, String[] segs, int i, List<JsonValue> out) {
+    /**
+     * The values found at a path, and whether some branch of the walk found nothing there (which a
+     * {@code null} equality matches, as in MongoDB).
+     */
+    private static final class Resolved {
+        final List<JsonValue> values = new ArrayList<>(2);
+        boolean missing;
+
+        static Resolved of(JsonValue v) {
+            Resolved r = new Resolved();
+            r.values.add(v);
+            return r;
+        }
+    }
+
+    /**
+     * Collects the values at a path, traversing arrays of documents. A member missing from a document, or
+     * a path continuing through a scalar, marks the result as missing; an array's non-document elements
+     * contribute nothing (MongoDB's rules for {@code {"a.b": null}}).
+     */
+    private static void resolve(JsonValue node, String[] segs, int i, Resolved out) {
         if (i == segs.length) {
-            out.add(node);
+            out.values.add(node);
             return;
         }
         if (node instanceof JsonObject o) {
             JsonValue c = o.get(segs[i]);
             if (c != null) {
                 resolve(c, segs, i + 1, out);
+            } else {
+                out.missing = true;
             }
         } else if (node instanceof JsonArray a) {
             int idx = Paths.index(segs[i]);
-            if (idx >= 0 && idx < a.size()) {
-                resolve(a.get(idx), segs, i + 1, out);
-            }
-            for (JsonValue e : a) {
-                if (e instanceof JsonObject) {
-                    resolve(e, segs, i, out);
+            if (idx >= 0) {
+                if (idx < a.size()) {
+                    resolve(a.get(idx), segs, i + 1, out);
+                } else {
+                    out.missing = true;
                 }
             }
+            // documents in the array are searched too; under an index segment their lacking that
+            // member does not make the path missing (the element at the index decides that)
+            Resolved sub = idx >= 0 ? new Resolved() : out;
+            for (JsonValue e : a) {
+                if (e instanceof JsonObject) {
+                    resolve(e, segs, i, sub);
+                }
+            }
+            if (sub != out) {
+                out.values.addAll(sub.values);
+            }
+        } else {
+            out.missing = true;
         }
     }
 
-    private static boolean matchesValues(List<JsonValue> values, JsonValue cond) {
+    private static boolean matchesValues(Resolved r, JsonValue cond) {
         if (isOperatorObject(cond)) {
             for (Map.Entry<String, JsonValue> e : ((JsonObject) cond).entrySet()) {
-                if (!matchesOperator(values, e.getKey(), e.getValue())) {
+                if (!matchesOperator(r, e.getKey(), e.getValue())) {
                     return false;
                 }
             }
             return true;
         }
-        return anyEquals(values, cond);
+        return anyEquals(r, cond);
     }
 
     /**
@@ -151,6 +188,20 @@ public final class Filters {
     }
 
     /**
+     * Whether a name is an operator that applies to a field's value ({@code $gt}, {@code $in},
+     * {@code $elemMatch} …) rather than a document-level one ({@code $or}) or a field name.
+     *
+     * @param name an object key
+     * @return whether it is a field-level query operator this class knows
+     */
+    static boolean isFieldOperator(String name) {
+        return FIELD_OPERATORS.contains(name);
+    }
+
+    private static final java.util.Set<String> FIELD_OPERATORS = java.util.Set.of("$eq", "$ne", "$gt", "$gte",
+            "$lt", "$lte", "$in", "$nin", "$exists", "$elemMatch", "$size", "$all", "$not");
+
+    /**
      * Whether one value satisfies a condition: an operator expression ({@code {"$gt":3}}) or a value
      * compared for equality.
      *
@@ -159,11 +210,14 @@ public final class Filters {
      * @return whether it matches
      */
     static boolean matchesValue(JsonValue value, JsonValue cond) {
-        return matchesValues(List.of(value), cond);
+        return matchesValues(Resolved.of(value), cond);
     }
 
-    private static boolean anyEquals(List<JsonValue> values, JsonValue target) {
-        for (JsonValue v : values) {
+    private static boolean anyEquals(Resolved r, JsonValue target) {
+        if (r.missing && target.getValueType() == JsonValue.ValueType.NULL) {
+            return true;
+        }
+        for (JsonValue v : r.values) {
             if (JsonValues.mongoEquals(v, target)) {
                 return true;
             }
@@ -178,8 +232,12 @@ public final class Filters {
         return false;
     }
 
-    private static boolean anyCompare(List<JsonValue> values, JsonValue target, String op) {
-        for (JsonValue v : values) {
+    private static boolean anyCompare(Resolved r, JsonValue target, String op) {
+        if (r.missing && target.getValueType() == JsonValue.ValueType.NULL) {
+            // a missing field compares as null: {$gte: null} and {$lte: null} match it
+            return op.equals("$gte") || op.equals("$lte");
+        }
+        for (JsonValue v : r.values) {
             if (compareOk(v, target, op)) {
                 return true;
             }
@@ -207,38 +265,92 @@ public final class Filters {
         };
     }
 
-    private static boolean matchesOperator(List<JsonValue> values, String op, JsonValue arg) {
+    private static boolean matchesOperator(Resolved r, String op, JsonValue arg) {
         switch (op) {
             case "$eq":
-                return anyEquals(values, arg);
+                return anyEquals(r, arg);
             case "$ne":
-                return !anyEquals(values, arg);
+                return !anyEquals(r, arg);
             case "$gt":
             case "$gte":
             case "$lt":
             case "$lte":
-                return anyCompare(values, arg, op);
+                return anyCompare(r, arg, op);
             case "$in":
-                return anyIn(values, op, arg);
+                return anyIn(r, op, arg);
             case "$nin":
-                return !anyIn(values, op, arg);
+                return !anyIn(r, op, arg);
             case "$exists": {
                 boolean want = !(arg.getValueType() == JsonValue.ValueType.FALSE
                         || arg.getValueType() == JsonValue.ValueType.NULL
-                        || arg instanceof jakarta.json.JsonNumber n && n.bigDecimalValue().signum() == 0);
-                return want != values.isEmpty();
+                        || arg instanceof JsonNumber n && n.bigDecimalValue().signum() == 0);
+                return want != r.values.isEmpty();
+            }
+            case "$elemMatch":
+                return elemMatch(r, arg);
+            case "$size": {
+                if (!(arg instanceof JsonNumber n) || !n.isIntegral() || n.bigIntegerValue().signum() < 0) {
+                    throw invalid("$size needs a non-negative integer");
+                }
+                for (JsonValue v : r.values) {
+                    if (v instanceof JsonArray a && n.bigIntegerValue().equals(java.math.BigInteger.valueOf(a.size()))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            case "$all": {
+                if (!(arg instanceof JsonArray a)) {
+                    throw invalid("$all needs an array");
+                }
+                if (a.isEmpty()) {
+                    return false;
+                }
+                for (JsonValue want : a) {
+                    boolean ok = Filters.isOperatorObject(want) && want.asJsonObject().containsKey("$elemMatch")
+                            ? matchesValues(r, want)
+                            : anyEquals(r, want);
+                    if (!ok) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case "$not": {
+                if (!isOperatorObject(arg)) {
+                    throw invalid("$not needs an operator expression such as {\"$gt\":1}");
+                }
+                return !matchesValues(r, arg);
             }
             default:
                 throw invalid("unknown query operator " + op);
         }
     }
 
-    private static boolean anyIn(List<JsonValue> values, String op, JsonValue arg) {
+    /** {@code $elemMatch}: some array at the path has one element meeting every condition. */
+    private static boolean elemMatch(Resolved r, JsonValue arg) {
+        if (!(arg instanceof JsonObject cond)) {
+            throw invalid("$elemMatch needs an object");
+        }
+        boolean onValues = !cond.isEmpty() && isFieldOperator(cond.keySet().iterator().next());
+        for (JsonValue v : r.values) {
+            if (v instanceof JsonArray a) {
+                for (JsonValue e : a) {
+                    if (onValues ? matchesValue(e, cond) : e instanceof JsonObject && matches(e, cond)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyIn(Resolved r, String op, JsonValue arg) {
         if (!(arg instanceof JsonArray a)) {
             throw invalid(op + " needs an array");
         }
         for (JsonValue candidate : a) {
-            if (anyEquals(values, candidate)) {
+            if (anyEquals(r, candidate)) {
                 return true;
             }
         }

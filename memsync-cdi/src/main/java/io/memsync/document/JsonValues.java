@@ -18,14 +18,15 @@ import jakarta.json.JsonValue;
  *
  * <p><b>Order</b> (BSON order restricted to JSON types): {@code null < numbers < strings < objects < arrays
  * < booleans} ({@code false < true}). Numbers compare numerically whatever their representation
- * ({@code 1 == 1.0}); strings by code point; objects member by member in order (name, then value), then
- * by size; arrays element by element, then by length.
+ * ({@code 1 == 1.0}); strings by code point; objects member by member in order (the value's type rank,
+ * then the name, then the value), then by size; arrays element by element, then by length.
  *
  * <p><b>Arithmetic</b>: when both operands are integral ({@link JsonNumber#isIntegral()}) the result is
  * computed exactly and kept integral in the narrowest of {@code int}, {@code long}, {@link BigInteger}
  * (so overflow promotes, never wraps). Otherwise the result is the exact {@link BigDecimal} sum (products
  * are rounded to {@link MathContext#DECIMAL128}), so {@code 1.5 + 1} is {@code 2.5} and a decimal stays
- * decimal ({@code 1.5 × 2} is {@code 3.0}, not integral).
+ * decimal ({@code 1.5 × 2} is {@code 3.0}, not integral): such a result is never integral, as MongoDB
+ * gives a double when a double takes part ({@code 2 × 2.0} is {@code 4.0}).
  */
 public final class JsonValues {
 
@@ -85,7 +86,12 @@ public final class JsonValues {
                 while (ia.hasNext() && ib.hasNext()) {
                     Map.Entry<String, JsonValue> ea = ia.next();
                     Map.Entry<String, JsonValue> eb = ib.next();
-                    int c = compareStrings(ea.getKey(), eb.getKey());
+                    // MongoDB compares each pair's value type first, then the names, then the values.
+                    int c = Integer.compare(rank(ea.getValue()), rank(eb.getValue()));
+                    if (c != 0) {
+                        return c;
+                    }
+                    c = compareStrings(ea.getKey(), eb.getKey());
                     if (c != 0) {
                         return c;
                     }
@@ -221,7 +227,7 @@ public final class JsonValues {
         if (a.isIntegral() && b.isIntegral()) {
             return integral(a.bigIntegerValue().add(b.bigIntegerValue()));
         }
-        return JsonValues.JSON.createValue(a.bigDecimalValue().add(b.bigDecimalValue()));
+        return decimal(a.bigDecimalValue().add(b.bigDecimalValue()));
     }
 
     /**
@@ -235,6 +241,17 @@ public final class JsonValues {
         if (a.isIntegral() && b.isIntegral()) {
             return integral(a.bigIntegerValue().multiply(b.bigIntegerValue()));
         }
-        return JsonValues.JSON.createValue(a.bigDecimalValue().multiply(b.bigDecimalValue(), MathContext.DECIMAL128));
+        return decimal(a.bigDecimalValue().multiply(b.bigDecimalValue(), MathContext.DECIMAL128));
+    }
+
+    /**
+     * A non-integral JSON number: a result whose scale came out as zero ({@code 1 + 1E2}) gets one decimal
+     * place so that it does not turn integral ({@link JsonNumber#isIntegral()} tests for scale zero).
+     */
+    private static JsonNumber decimal(BigDecimal v) {
+        if (v.scale() == 0 || v.scale() < 0 && v.precision() - v.scale() <= 40) {
+            v = v.setScale(1);
+        }
+        return JsonValues.JSON.createValue(v);
     }
 }

@@ -26,9 +26,17 @@ import io.memsync.Update;
  * $setOnInsert} (a no-op: documents always exist), {@code $push} (with {@code $each $position $sort
  * $slice}, applied in that order), {@code $addToSet} (with {@code $each}), {@code $pop $pull $pullAll},
  * and {@code $bit} ({@code and or xor}). Paths are dotted, may index arrays ({@code a.0.b}) and use the
- * all-positional {@code $[]}. Missing intermediate documents are created; setting an index past an
+ * all-positional {@code $[]}. As in MongoDB 5.0 and later, the fields are applied in path order (names
+ * by code point, array indexes numerically), whatever operator and position hold them, so new members
+ * are appended in that order. Missing intermediate documents are created; setting an index past an
  * array's end pads it with {@code null}. Arithmetic follows {@link JsonValues}. JSON Patch (RFC 6902) and
  * merge patch (RFC 7396) updates are supported too.
+ *
+ * <p>Deliberate differences from MongoDB, which stores BSON rather than JSON: {@code $currentDate} writes
+ * an ISO-8601 string with millisecond precision ({@code "date"}) or epoch milliseconds
+ * ({@code "timestamp"}); arithmetic with a non-integral operand is exact decimal arithmetic, not binary
+ * double ({@code 0.1 + 0.2} is {@code 0.3}); and integer overflow widens past {@code long} instead of
+ * failing (see {@link JsonValues}).
  *
  * <p>Every failure is a {@link MemSyncException} with {@link MemSyncException#ERR_INVALID_PATCH} whose
  * message names the operator and path; the input document is immutable and never changes.
@@ -47,8 +55,9 @@ public final class UpdateEvaluator {
      * @param effect      an RFC 6902 patch (only add/remove/replace) turning the old document into
      *                    {@code document}; empty when nothing changed
      * @param paths       the dotted paths the update touches
-     * @param commutative whether every operator is commutative ({@code $inc $mul $min $max $addToSet}, or
-     *                    {@code $push} without {@code $position $slice $sort})
+     * @param commutative whether every operator is commutative ({@code $inc $mul $min $max $addToSet},
+     *                    {@code $push} without {@code $position $slice $sort}, or {@code $setOnInsert},
+     *                    which changes nothing)
      */
     public record Evaluation(JsonObject document, JsonArray effect, List<String> paths, boolean commutative) {
     }
@@ -223,6 +232,9 @@ public final class UpdateEvaluator {
                 paths.add(c[0]);
             }
         }
+        if (items.size() > 1) {
+            items.sort(Comparator.comparing(UpdateEvaluator::applicationPath, UpdateEvaluator::comparePaths));
+        }
         Run run = new Run();
         JsonValue cur = doc;
         for (Item it : items) {
@@ -233,12 +245,43 @@ public final class UpdateEvaluator {
         return new Evaluation((JsonObject) cur, PJsonArray.ofList(run.ops), List.copyOf(paths), commutative);
     }
 
+    /** Where an item writes: its path, or for {@code $rename} the target path. */
+    private static String applicationPath(Item it) {
+        return it.operator.equals("$rename") ? ((JsonString) it.arg).getString() : it.path;
+    }
+
+    /**
+     * The order in which MongoDB (5.0 and later) applies the fields of an update, whatever operator
+     * holds them: segment by segment, array indexes numerically ({@code a.2} before {@code a.10}) and
+     * ahead of names, names by code point. It decides the order of members an update appends.
+     */
+    static int comparePaths(String a, String b) {
+        String[] sa = Paths.split(a);
+        String[] sb = Paths.split(b);
+        for (int i = 0; i < Math.min(sa.length, sb.length); i++) {
+            int ia = Paths.index(sa[i]);
+            int ib = Paths.index(sb[i]);
+            int c;
+            if (ia >= 0 && ib >= 0) {
+                c = Integer.compare(ia, ib);
+            } else if (ia >= 0 || ib >= 0) {
+                c = ia >= 0 ? -1 : 1;
+            } else {
+                c = JsonValues.compareStrings(sa[i], sb[i]);
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(sa.length, sb.length);
+    }
+
     private static final Set<String> KNOWN = Set.of("$set", "$unset", "$inc", "$mul", "$min", "$max",
             "$rename", "$currentDate", "$setOnInsert", "$push", "$addToSet", "$pop", "$pull", "$pullAll", "$bit");
 
     private static void claim(List<String[]> claimed, String path, String op) {
         for (String[] c : claimed) {
-            if (Paths.overlap(c[0], path)) {
+            if (Paths.overlap(c[0], path) || positionalClash(c[0], path)) {
                 throw invalid(op + ": updating the path '" + path + "' would create a conflict with '" + c[0]
                         + "' (" + c[1] + ")");
             }
@@ -246,8 +289,24 @@ public final class UpdateEvaluator {
         claimed.add(new String[] {path, op});
     }
 
+    /**
+     * MongoDB refuses to address one array both through {@code $[]} and through an index or name
+     * ({@code a.$[].b} with {@code a.0.c}): after a common prefix, one path has {@code $[]} where the
+     * other has another segment.
+     */
+    private static boolean positionalClash(String a, String b) {
+        String[] sa = Paths.split(a);
+        String[] sb = Paths.split(b);
+        for (int i = 0; i < Math.min(sa.length, sb.length); i++) {
+            if (!sa[i].equals(sb[i])) {
+                return sa[i].equals(Paths.ALL) || sb[i].equals(Paths.ALL);
+            }
+        }
+        return false;
+    }
+
     private static boolean commutes(String op, JsonValue arg) {
-        if (COMMUTATIVE.contains(op)) {
+        if (COMMUTATIVE.contains(op) || op.equals("$setOnInsert")) {
             return true;
         }
         if (op.equals("$push")) {
@@ -405,14 +464,16 @@ public final class UpdateEvaluator {
                     return a.minus(first ? 0 : a.size() - 1);
                 }, false);
             }
-            case "$pull":
+            case "$pull": {
+                java.util.function.Predicate<JsonValue> test = pullTest(run, arg);
                 return write(run, doc, segs, 0, "", old -> {
                     PJsonArray a = array(run, old);
                     if (a == null) {
                         return null;
                     }
-                    return removeWhere(a, e -> pullMatches(e, arg));
+                    return removeWhere(a, test);
                 }, false);
+            }
             case "$pullAll": {
                 if (!(arg instanceof JsonArray values)) {
                     throw run.fail("$pullAll needs an array, got " + arg);
@@ -490,6 +551,7 @@ public final class UpdateEvaluator {
         PJsonArray arr = (PJsonArray) node;
         int idx = Paths.index(seg);
         if (idx < 0) {
+            requireNoAll(run, segs, i + 1);
             if (!creates) {
                 return arr;
             }
@@ -530,6 +592,10 @@ public final class UpdateEvaluator {
         if (child instanceof PJsonObject || child instanceof PJsonArray) {
             return write(run, child, segs, i + 1, p, leaf, creates);
         }
+        if (segs[i + 1].equals(Paths.ALL)) {
+            throw run.fail("$[] needs an array at '" + prefix(segs, i + 1) + "', found " + kind(child));
+        }
+        requireNoAll(run, segs, i + 1);
         if (!creates) {
             return child;
         }
@@ -539,13 +605,9 @@ public final class UpdateEvaluator {
 
     /** The value to create for missing segs[i] (nested documents down to the leaf), or null for none. */
     private static JsonValue create(Run run, String[] segs, int i, Leaf leaf, boolean creates) {
+        requireNoAll(run, segs, i + 1);
         if (!creates) {
             return null;
-        }
-        for (int j = i + 1; j < segs.length; j++) {
-            if (segs[j].equals(Paths.ALL)) {
-                throw run.fail("the path '" + prefix(segs, j) + "' must exist to apply $[]");
-            }
         }
         JsonValue v = leaf.apply(null);
         if (v == null) {
@@ -555,6 +617,18 @@ public final class UpdateEvaluator {
             v = PJsonObject.EMPTY.with(segs[j], v);
         }
         return v;
+    }
+
+    /**
+     * MongoDB refuses {@code $[]} below a missing path for every operator, {@code $unset} included: "the
+     * path must exist in the document in order to apply array updates".
+     */
+    private static void requireNoAll(Run run, String[] segs, int from) {
+        for (int j = from; j < segs.length; j++) {
+            if (segs[j].equals(Paths.ALL)) {
+                throw run.fail("the path '" + prefix(segs, j) + "' must exist to apply $[]");
+            }
+        }
     }
 
     private static String prefix(String[] segs, int n) {
@@ -593,7 +667,7 @@ public final class UpdateEvaluator {
         } else {
             throw run.fail("needs true or {\"$type\":\"date\"|\"timestamp\"}, got " + arg);
         }
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // BSON dates hold ms
         return switch (type) {
             case "date" -> JsonValues.JSON.createValue(now.toString());
             case "timestamp" -> JsonValues.JSON.createValue(now.toEpochMilli());
@@ -759,17 +833,41 @@ public final class UpdateEvaluator {
     }
 
     private static int direction(Run run, JsonNumber n) {
-        if (n.isIntegral() && (n.intValue() == 1 || n.intValue() == -1) && n.bigIntegerValue().bitLength() < 32) {
-            return n.intValue();
+        BigInteger v = integralValue(n);
+        if (v != null && v.abs().equals(BigInteger.ONE)) {
+            return v.intValue();
         }
         throw run.fail("$sort direction must be 1 or -1, got " + n);
     }
 
+    /**
+     * A {@code $position} or {@code $slice} argument: any number with an integral value ({@code 2.0}
+     * too, as MongoDB accepts), clamped to the int range (arrays are never longer).
+     */
     private static int integer(Run run, JsonValue v, String what) {
-        if (v instanceof JsonNumber n && n.isIntegral() && n.bigIntegerValue().bitLength() < 32) {
-            return n.intValue();
+        BigInteger i = v instanceof JsonNumber n ? integralValue(n) : null;
+        if (i == null) {
+            throw run.fail(what + " needs an integer, got " + v);
         }
-        throw run.fail(what + " needs an integer, got " + v);
+        return i.max(BigInteger.valueOf(Integer.MIN_VALUE)).min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
+    }
+
+    /** The value of a number when it is a whole number (whatever its representation), else null. */
+    private static BigInteger integralValue(JsonNumber n) {
+        if (n.isIntegral()) {
+            return n.bigIntegerValue();
+        }
+        java.math.BigDecimal d = n.bigDecimalValue();
+        if (d.signum() == 0) {
+            return BigInteger.ZERO;
+        }
+        if (d.stripTrailingZeros().scale() > 0) {
+            return null;
+        }
+        if (d.precision() - d.scale() > 19) { // beyond long: keep the sign, avoid expanding 1E+1000000
+            return BigInteger.valueOf(d.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE);
+        }
+        return d.toBigIntegerExact();
     }
 
     private static List<JsonValue> persistentList(JsonArray a) {
@@ -814,14 +912,24 @@ public final class UpdateEvaluator {
         }, true);
     }
 
-    private static boolean pullMatches(JsonValue element, JsonValue cond) {
-        if (Filters.isOperatorObject(cond)) {
-            return Filters.matchesValue(element, cond);
+    /**
+     * The test {@code $pull} applies to each element, chosen as MongoDB does: an object whose first key is
+     * a field-level query operator ({@code {"$gte":5}}) is a condition on the element itself; any other
+     * object ({@code {"score":8}}, {@code {"$or":[…]}}, even {@code {}}) is a query that only document
+     * elements can match; anything else (scalars, arrays) must equal the element exactly.
+     */
+    private static java.util.function.Predicate<JsonValue> pullTest(Run run, JsonValue cond) {
+        if (cond instanceof JsonObject o) {
+            if (!o.isEmpty() && Filters.isFieldOperator(o.keySet().iterator().next())) {
+                return e -> Filters.matchesValue(e, o);
+            }
+            if (!o.isEmpty() && o.keySet().iterator().next().startsWith("$")
+                    && !Set.of("$and", "$or", "$nor").contains(o.keySet().iterator().next())) {
+                throw run.fail("unknown or unsupported query operator " + o.keySet().iterator().next());
+            }
+            return e -> e instanceof JsonObject && Filters.matches(e, o);
         }
-        if (cond instanceof JsonObject filter && !filter.isEmpty()) {
-            return element instanceof JsonObject && Filters.matches(element, filter);
-        }
-        return JsonValues.mongoEquals(element, cond);
+        return e -> JsonValues.mongoEquals(e, cond);
     }
 
     private static PJsonArray removeWhere(PJsonArray a, java.util.function.Predicate<JsonValue> p) {

@@ -48,6 +48,48 @@ class FiltersAndPathsTest {
     }
 
     @Test
+    void nullMatchesMissingAsInMongoDb() {
+        JsonValue doc = json("{'a':1,'n':null,'arr':[{'b':1},{'c':1}],'nums':[1,2],'s':5}");
+        java.util.function.Predicate<String> mm = f -> Filters.matches(doc, obj(f));
+        assertThat(mm.test("{'missing':null}")).isTrue();
+        assertThat(mm.test("{'n':null}")).isTrue();
+        assertThat(mm.test("{'a':null}")).isFalse();
+        assertThat(mm.test("{'missing':{'$eq':null}}")).isTrue();
+        assertThat(mm.test("{'missing':{'$in':[null,3]}}")).isTrue();
+        assertThat(mm.test("{'missing':{'$ne':null}}")).isFalse();
+        assertThat(mm.test("{'n':{'$ne':null}}")).isFalse();
+        assertThat(mm.test("{'a':{'$ne':null}}")).isTrue();
+        assertThat(mm.test("{'missing':{'$nin':[null]}}")).isFalse();
+        assertThat(mm.test("{'missing':{'$gte':null}}")).isTrue();
+        assertThat(mm.test("{'missing':{'$lte':null}}")).isTrue();
+        assertThat(mm.test("{'missing':{'$gt':null}}")).isFalse();
+        assertThat(mm.test("{'a.b':null}")).isTrue(); // a path through a scalar is missing
+        assertThat(mm.test("{'arr.b':null}")).isTrue(); // one element lacks b
+        assertThat(mm.test("{'arr.b':{'$ne':null}}")).isFalse();
+        assertThat(mm.test("{'arr.b':{'$exists':true}}")).isTrue();
+        assertThat(mm.test("{'nums.b':null}")).isFalse(); // non-document elements contribute nothing
+        assertThat(mm.test("{'nums.5':null}")).isTrue();
+        assertThat(mm.test("{'arr.0':null}")).isFalse();
+        assertThat(mm.test("{'$or':[{'missing':null},{'a':2}]}")).isTrue();
+    }
+
+    @Test
+    void arrayOperators() {
+        assertThat(m("{'items':{'$elemMatch':{'n':'i2','v':{'$gt':5}}}}")).isTrue();
+        assertThat(m("{'items':{'$elemMatch':{'n':'i1','v':{'$gt':5}}}}")).isFalse();
+        assertThat(m("{'tags':{'$elemMatch':{'$gte':'q'}}}")).isTrue();
+        assertThat(m("{'tags':{'$elemMatch':{'x':1}}}")).isFalse();
+        assertThat(m("{'a':{'$elemMatch':{'$eq':1}}}")).isFalse();
+        assertThat(m("{'tags':{'$size':2}}")).isTrue();
+        assertThat(m("{'tags':{'$size':1}}")).isFalse();
+        assertThat(m("{'tags':{'$all':['q','p']}}")).isTrue();
+        assertThat(m("{'tags':{'$all':['q','r']}}")).isFalse();
+        assertThat(m("{'a':{'$not':{'$gt':1}}}")).isTrue();
+        assertThat(m("{'a':{'$not':{'$lt':2}}}")).isFalse();
+        assertThatThrownBy(() -> m("{'tags':{'$size':-1}}")).isInstanceOf(MemSyncException.class);
+    }
+
+    @Test
     void pathsGet() {
         assertThat(Paths.get(DOC, "")).isSameAs(DOC);
         assertThat(Paths.get(DOC, "b.c")).isEqualTo(Json.createValue("x"));
@@ -89,6 +131,11 @@ class FiltersAndPathsTest {
             assertThat(JsonValues.compare(json(ascending[i + 1]), json(ascending[i]))).isPositive();
         }
         assertThat(JsonValues.compare(json("2"), json("2.0"))).isZero();
+        // objects: per pair, the value's type first, then the name, then the value
+        assertThat(JsonValues.compare(json("{'c':1}"), json("{'b':'x'}"))).isNegative();
+        assertThat(JsonValues.compare(json("{'b':1}"), json("{'c':1}"))).isNegative();
+        assertThat(JsonValues.compare(json("{'b':2}"), json("{'b':1,'c':1}"))).isPositive();
+        assertThat(JsonValues.compare(json("{'b':1}"), json("{'b':1,'c':1}"))).isNegative();
         assertThat(JsonValues.compare(json("9223372036854775808"), json("9223372036854775807"))).isPositive();
     }
 }

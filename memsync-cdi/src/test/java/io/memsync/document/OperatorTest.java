@@ -118,7 +118,7 @@ class OperatorTest {
 
     @Test
     void currentDate() {
-        Instant before = Instant.now();
+        Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         var ev = Fixture.check(obj("{}"), Update.of(obj("{'$currentDate':{'d':true,'t':{'$type':'timestamp'},"
                 + "'e':{'$type':'date'}}}")), null);
         Instant d = Instant.parse(ev.document().getString("d"));
@@ -243,6 +243,114 @@ class OperatorTest {
         assertThat(ev.document().get("a")).isInstanceOf(PJsonObject.class);
         assertThat(ev.document().getJsonObject("a").get("b")).isInstanceOf(PJsonArray.class);
         assertThat(json("1")).isNotNull();
+    }
+
+    @Test
+    void minMaxCompareDocumentsByFieldTypeBeforeFieldName() {
+        // MongoDB compares {b:"x"} and {c:1} by the first pair's value type (number < string) before the names
+        ok("{'a':{'b':'x'}}", "{'$max':{'a':{'c':1}}}", "{'a':{'b':'x'}}");
+        ok("{'a':{'b':'x'}}", "{'$min':{'a':{'c':1}}}", "{'a':{'c':1}}");
+        ok("{'a':[{'b':'x'},{'c':1}]}", "{'$push':{'a':{'$each':[],'$sort':1}}}", "{'a':[{'c':1},{'b':'x'}]}");
+        ok("{'a':{'x':1}}", "{'$max':{'a':{'x':1,'y':0}}}", "{'a':{'x':1,'y':0}}");
+    }
+
+    @Test
+    void decimalArithmeticNeverTurnsIntegral() {
+        var ev = ok("{'n':1}", "{'$inc':{'n':1E2}}", "{'n':101.0}");
+        assertThat(ev.document().getJsonNumber("n").isIntegral()).isFalse();
+        ev = ok("{'n':2}", "{'$mul':{'n':2.0}}", "{'n':4.0}");
+        assertThat(ev.document().getJsonNumber("n").isIntegral()).isFalse();
+        ev = ok("{}", "{'$mul':{'n':1E2}}", "{'n':0.0}");
+        assertThat(ev.document().getJsonNumber("n").isIntegral()).isFalse();
+        ev = ok("{'n':3}", "{'$mul':{'n':1.5}}", "{'n':4.5}");
+        ev = ok("{'n':2147483647}", "{'$mul':{'n':2}}", "{'n':4294967294}");
+        assertThat(ev.document().getJsonNumber("n").isIntegral()).isTrue();
+    }
+
+    @Test
+    void setOnInsertCommutesAndTouchesNothing() {
+        var ev = ok("{'a':1}", "{'$setOnInsert':{'b':2},'$inc':{'a':1}}", "{'a':2}");
+        assertThat(ev.commutative()).isTrue();
+        assertThat(ev.paths()).containsExactly("a");
+        fails("{'a':1}", "{'$setOnInsert':{'a':2},'$set':{'a':3}}", "conflict");
+    }
+
+    @Test
+    void pullConditionKindFollowsTheFirstKey() {
+        // an object whose first key is not a field operator is a query that only documents can match
+        ok("{'a':[{'b':1},2,{'c':1},[3]]}", "{'$pull':{'a':{}}}", "{'a':[2,[3]]}");
+        ok("{'a':[{'b':1},{'b':2},{'c':3}]}", "{'$pull':{'a':{'$or':[{'b':1},{'c':3}]}}}", "{'a':[{'b':2}]}");
+        ok("{'a':[{'b':1},{'b':2},{'c':3}]}", "{'$pull':{'a':{'$and':[{'b':{'$gt':0}},{'b':{'$lt':2}}]}}}",
+                "{'a':[{'b':2},{'c':3}]}");
+        // field-level operators apply to the element itself
+        ok("{'a':[[1,7],[2],7]}", "{'$pull':{'a':{'$gte':6}}}", "{'a':[[2]]}");
+        // a scalar must equal the element exactly (no matching inside array elements)
+        ok("{'a':[[1,2],1]}", "{'$pull':{'a':1}}", "{'a':[[1,2]]}");
+        fails("{'a':[1]}", "{'$pull':{'a':{'$regex':'x'}}}", "$pull", "'a'");
+    }
+
+    @Test
+    void pullQueryNullMatchesMissingAndElemMatch() {
+        ok("{'a':[{'b':1},{'b':null},{'c':3}]}", "{'$pull':{'a':{'b':null}}}", "{'a':[{'b':1}]}");
+        ok("{'a':[{'b':1},{'c':2}]}", "{'$pull':{'a':{'b':{'$ne':null}}}}", "{'a':[{'c':2}]}");
+        ok("{'a':[{'b':1},{'c':2}]}", "{'$pull':{'a':{'b':{'$in':[null]}}}}", "{'a':[{'b':1}]}");
+        ok("{'r':[{'ans':[{'q':1,'a':4},{'q':2,'a':6}]},{'ans':[{'q':1,'a':8},{'q':2,'a':9}]}]}",
+                "{'$pull':{'r':{'ans':{'$elemMatch':{'q':2,'a':{'$gte':8}}}}}}",
+                "{'r':[{'ans':[{'q':1,'a':4},{'q':2,'a':6}]}]}");
+        ok("{'a':[{'t':[1,2]},{'t':[3]}]}", "{'$pull':{'a':{'t':{'$size':1}}}}", "{'a':[{'t':[1,2]}]}");
+        ok("{'a':[{'b':1},{'b':2}]}", "{'$pull':{'a':{'b':{'$not':{'$gt':1}}}}}", "{'a':[{'b':2}]}");
+    }
+
+    @Test
+    void allPositionalNeedsAnExistingArrayForEveryOperator() {
+        fails("{}", "{'$unset':{'a.$[]':1}}", "$unset", "'a.$[]'", "must exist");
+        fails("{'a':'x'}", "{'$unset':{'a.$[]':1}}", "$unset", "'a.$[]'");
+        fails("{'a':5}", "{'$unset':{'a.b.$[]':1}}", "$unset", "must exist");
+        fails("{'a':[1]}", "{'$unset':{'a.b.$[]':1}}", "$unset", "must exist");
+        fails("{}", "{'$pull':{'a.$[]':1}}", "$pull", "must exist");
+        fails("{'a':{}}", "{'$pop':{'a.b.$[]':1}}", "$pop", "must exist");
+        ok("{'a':[[1,2],[3]]}", "{'$set':{'a.$[].$[]':0}}", "{'a':[[0,0],[0]]}");
+    }
+
+    @Test
+    void pushModifierNumbersMayBeIntegralDoubles() {
+        ok("{'a':[1,2,3]}", "{'$push':{'a':{'$each':[9],'$slice':2.0}}}", "{'a':[1,2]}");
+        ok("{'a':[1,2,3]}", "{'$push':{'a':{'$each':[9],'$position':1.0}}}", "{'a':[1,9,2,3]}");
+        ok("{'a':[2,1]}", "{'$push':{'a':{'$each':[3],'$sort':-1.0}}}", "{'a':[3,2,1]}");
+        ok("{'a':[1,2,3]}", "{'$push':{'a':{'$each':[9],'$slice':1E12}}}", "{'a':[1,2,3,9]}");
+        ok("{'a':[1,2,3]}", "{'$push':{'a':{'$each':[9],'$position':-1E12}}}", "{'a':[9,1,2,3]}");
+        fails("{'a':[1]}", "{'$push':{'a':{'$each':[9],'$slice':1.5}}}", "$push", "'a'", "$slice");
+        // $sort by a field: non-documents sort as null, an array field as a whole array (after numbers)
+        ok("{'a':[{'b':1},2,{'b':0}]}", "{'$push':{'a':{'$each':[],'$sort':{'b':1}}}}", "{'a':[2,{'b':0},{'b':1}]}");
+        ok("{'a':[{'b':[3,1]},{'b':2}]}", "{'$push':{'a':{'$each':[],'$sort':{'b':1}}}}", "{'a':[{'b':2},{'b':[3,1]}]}");
+    }
+
+    @Test
+    void allPositionalConflictsWithOtherPathsIntoTheSameArray() {
+        fails("{'a':[{'b':1},{'b':2}]}", "{'$inc':{'a.$[].b':1},'$set':{'a.0.c':1}}", "conflict", "'a.0.c'");
+        fails("{'a':[{'b':1}]}", "{'$set':{'a.$[].b':1,'a.x':1}}", "conflict");
+        ok("{'a':[{'b':1},{'b':2}]}", "{'$inc':{'a.$[].b':1},'$set':{'a.$[].c':0}}",
+                "{'a':[{'b':2,'c':0},{'b':3,'c':0}]}");
+    }
+
+    @Test
+    void currentDateHasMillisecondPrecision() {
+        var ev = Fixture.check(obj("{}"), Update.of(obj("{'$currentDate':{'d':true}}")), null);
+        Instant d = Instant.parse(ev.document().getString("d"));
+        assertThat(d.getNano() % 1_000_000).isZero();
+    }
+
+    @Test
+    void fieldsApplyInPathOrderLikeMongoDb5() {
+        var ev = ok("{}", "{'$set':{'z':1,'a':1}}", "{'a':1,'z':1}");
+        assertThat(ev.paths()).containsExactly("z", "a");
+        ok("{'x':0}", "{'$inc':{'b':1},'$set':{'a':1}}", "{'x':0,'a':1,'b':1}");
+        ok("{'m':1}", "{'$rename':{'m':'b'},'$set':{'a':1}}", "{'a':1,'b':1}");
+        ok("{'o':{}}", "{'$set':{'o.10':1,'o.9':2,'o.x':3}}", "{'o':{'9':2,'10':1,'x':3}}");
+        ok("{'a':[]}", "{'$set':{'a.3':1,'a.1':2}}", "{'a':[null,2,null,1]}");
+        // a.2 is applied before a.10, so $bit sees a missing element rather than a padded null
+        ok("{'a':[]}", "{'$set':{'a.10':1},'$bit':{'a.2':{'or':1}}}",
+                "{'a':[null,null,1,null,null,null,null,null,null,null,1]}");
     }
 
     @Test
