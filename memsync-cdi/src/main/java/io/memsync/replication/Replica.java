@@ -102,7 +102,7 @@ public final class Replica {
     // client
     private Channel hostChannel;
     private boolean synced;
-    private long lastHeard;
+    private volatile long lastHeard;
     private StringBuilder snapBuf;
     // host
     private Election.Lease lease;
@@ -687,6 +687,8 @@ public final class Replica {
         return new ChannelHandler() {
             @Override
             public void onFrame(Channel channel, String frame) {
+                // heard now, even if the event thread is busy and handles the frame later
+                lastHeard = System.nanoTime();
                 post(() -> {
                     if (channel == hostChannel) {
                         clientFrame(frame);

@@ -75,7 +75,7 @@ public final class PeerProcess implements AutoCloseable {
         cmd.add("-Xmx512m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Dmemsync.rendezvous.dir=" + rendezvous);
-        cmd.add("-Djava.util.logging.config.file=/dev/null");
+        cmd.add("-Djava.util.logging.config.file=" + System.getProperty("memsync.peer.logging", "/dev/null"));
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-cp");
         cmd.add(classpath());
