@@ -52,7 +52,7 @@ public class SharedObjectsResource {
      */
     @Path("{name}")
     public SharedObjectResource object(@PathParam("name") String name) {
-        return lookup(name).map(SharedObjectResource::new)
+        return lookup(name).<SharedObjectResource>map(ByName::new)
                 .orElseThrow(() -> Errors.notFound("no shared object named '" + name + "' is served here"));
     }
 
@@ -73,5 +73,21 @@ public class SharedObjectsResource {
      */
     protected Set<String> names() {
         return SharedObjectRegistry.names();
+    }
+
+    /**
+     * The sub-resource: no public constructor, so Jersey does not inspect one for injection on every request.
+     */
+    private static final class ByName extends SharedObjectResource {
+        private final SharedObject<?> shared;
+
+        private ByName(SharedObject<?> shared) {
+            this.shared = shared;
+        }
+
+        @Override
+        protected SharedObject<?> shared() {
+            return shared;
+        }
     }
 }

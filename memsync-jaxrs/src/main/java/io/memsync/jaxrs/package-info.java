@@ -6,10 +6,11 @@
  * <pre>{@code
  * @Path("/counter")
  * public class CounterResource extends SharedObjectResource {
- *     @Inject @Shared("counter") SharedObject<?> counter;
+ *     @Inject @Shared("counter") SharedObject<JsonObject> counter;
  *     @Override protected SharedObject<?> shared() { return counter; }
  * }
  * }</pre>
+ * (Any bound type works; Jersey logs a harmless warning for a wildcard {@code SharedObject<?>} field.)
  * Or every shared object by name under {@code /memsync/{name}} (each name the application injects anywhere with
  * {@code @Shared("name")}, plus those given to {@link io.memsync.jaxrs.SharedObjectRegistry#register}):
  * <pre>{@code
