@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -165,6 +166,26 @@ class JaxRsResourceTest {
     }
 
     @Test
+    void concurrentWritesWithTheSameIfMatchLetExactlyOneThrough() throws Exception {
+        assertThat(http.patch("doc", "application/json", "{\"$set\":{\"race\":[]}}").statusCode()).isEqualTo(200);
+        String tag = "\"" + Http.etag(http.get("doc")) + "\"";
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            HttpRequest request = HttpRequest.newBuilder(http.uri("doc"))
+                    .header("Content-Type", "application/json").header("If-Match", tag)
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"$push\":{\"race\":" + i + "}}")).build();
+            all.add(Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> f : all) {
+            statuses.add(f.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
+        }
+        assertThat(statuses).containsOnly(200, 412);
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+        assertThat(Http.json(http.get("doc/race").body()).asJsonArray()).hasSize(1);
+    }
+
+    @Test
     void aBadUpdateIs400NamingTheOperatorAndChangesNothing() {
         long before = Http.etag(http.get("doc"));
         HttpResponse<String> r = http.patch("doc", "application/json", "{\"$frobnicate\":{\"bad\":1}}");
@@ -246,7 +267,7 @@ class JaxRsResourceTest {
 
     @Test
     void changesStreamAsServerSentEvents() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(http.uri("doc/_changes")).header("Accept", "text/event-stream").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(http.uri("doc/_changes?document=true")).header("Accept", "text/event-stream").GET().build();
         HttpResponse<Stream<String>> response = Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(response.statusCode()).isEqualTo(200);
@@ -275,6 +296,7 @@ class JaxRsResourceTest {
             assertThat(data.getString("origin")).isEqualTo("LOCAL");
             JsonArray effect = data.getJsonArray("effect");
             assertThat(effect.toString()).contains("/sse").contains("hello");
+            assertThat(data.getJsonObject("document").getString("sse")).as("?document=true").isEqualTo("hello");
         } finally {
             response.body().close();
             reader.interrupt();
