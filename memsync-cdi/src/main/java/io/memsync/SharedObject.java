@@ -164,9 +164,10 @@ public interface SharedObject<T> extends AutoCloseable {
     CompletionStage<Duration> ping();
 
     /**
-     * Whether a network for this name is alive with other processes in it.
+     * Whether a network for this name is alive with other processes in it. On a started object: whether another
+     * process is connected; on a stopped one: whether some process hosts the name.
      *
-     * @return {@code true} when another process is connected
+     * @return {@code true} when another process is connected (or, stopped, when a host is alive)
      */
     boolean hasPeers();
 

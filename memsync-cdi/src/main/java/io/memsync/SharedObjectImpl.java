@@ -96,9 +96,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                     .writerSlotWait(options.waitForWriterSlot())
                     .rpcNames(options.rpc().keySet())
                     .build();
-            FileRendezvous election = options.rendezvous() == null
-                    ? new FileRendezvous(options.name())
-                    : new FileRendezvous(options.name(), options.rendezvous());
+            FileRendezvous election = election();
             WebSocketTransport transport = new WebSocketTransport(options.maxFrameBytes());
             Replica r = new Replica(ro, transport, election, Liveness.ofOperatingSystem(), new Listener(d));
             dispatcher = d;
@@ -337,7 +335,20 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     @Override
     public boolean hasPeers() {
         Replica r = replica;
-        return r != null && r.hasPeers();
+        if (r != null) {
+            return r.hasPeers();
+        }
+        try {
+            return election().isHeld();
+        } catch (java.io.IOException | MemSyncException e) {
+            return false;
+        }
+    }
+
+    private FileRendezvous election() {
+        return options.rendezvous() == null
+                ? new FileRendezvous(options.name())
+                : new FileRendezvous(options.name(), options.rendezvous());
     }
 
     @Override

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Cost of evaluating one nested-field update ({@code $set}/{@code $inc} of {@code k<mid>.n}) and of applying
- * its effect, on a ~1 KB document (20 entries) and a ~1 MB document (10,000 entries), each entry
- * {@code {"n":1,"s":"abcdefghijklmnopqrstuvwxyz0123456789","t":true}}. The cost should depend on the path,
+ * its effect, on a ~1 KB document (10 entries) and a ~1 MB document (10,000 entries), each entry
+ * {@code {"n":1,"s":"abc…xyz" (62 characters),"t":true}}. The cost should depend on the path,
  * not on the document size.
  *
  * <p>Run: {@code mvn -q -pl memsync-bench -am package -DskipTests && java -jar
@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class UpdateBenchmark {
 
-    /** Number of top-level entries: 20 ≈ 1 KB, 10000 ≈ 1 MB. */
-    @Param({"20", "10000"})
+    /** Number of top-level entries (about 100 bytes each): 10 ≈ 1 KB, 10000 ≈ 1 MB. */
+    @Param({"10", "10000"})
     public int entries;
 
     private JsonObject document;
@@ -51,7 +51,7 @@ public class UpdateBenchmark {
         JsonObjectBuilder b = Json.createObjectBuilder();
         for (int i = 0; i < entries; i++) {
             b.add("k" + i, Json.createObjectBuilder().add("n", 1)
-                    .add("s", "abcdefghijklmnopqrstuvwxyz0123456789").add("t", true));
+                    .add("s", "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz").add("t", true));
         }
         document = PersistentJson.object(b.build());
         String key = "k" + (entries / 2) + ".n";

@@ -466,7 +466,7 @@ public final class Replica {
         CompletableFuture<Duration> f = new CompletableFuture<>();
         if (!post(() -> {
             if (role == ReplicaStatus.Role.HOST) {
-                f.complete(Duration.ZERO);
+                hostPing(f);
             } else if (role == ReplicaStatus.Role.STOPPED) {
                 f.completeExceptionally(stoppedException());
             } else {
@@ -486,6 +486,41 @@ public final class Replica {
             f.completeExceptionally(stoppedException());
         }
         return f;
+    }
+
+    /** Host: pings every ready client; completes with the slowest round trip (zero when alone). */
+    private void hostPing(CompletableFuture<Duration> f) {
+        List<Peer> ready = conns.values().stream().filter(p -> p.ready).toList();
+        if (ready.isEmpty()) {
+            f.complete(Duration.ZERO);
+            return;
+        }
+        long id = ++pingSeq;
+        long t0 = System.nanoTime();
+        Set<Peer> waiting = new HashSet<>(ready);
+        long[] slowest = {0};
+        Ping p = new Ping(f, t0);
+        p.onPong = peer -> {
+            if (waiting.remove(peer)) {
+                slowest[0] = Math.max(slowest[0], System.nanoTime() - t0);
+                if (waiting.isEmpty()) {
+                    pings.remove(id);
+                    if (p.timer != null) {
+                        p.timer.cancel(false);
+                    }
+                    f.complete(Duration.ofNanos(slowest[0]));
+                }
+            }
+        };
+        pings.put(id, p);
+        p.timer = schedule(() -> {
+            if (pings.remove(id) != null) {
+                f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "ping of " + waiting.size()
+                        + " client(s) of '" + options.name() + "' timed out"));
+            }
+        }, options.timeout().toMillis());
+        String frame = JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", id).build().toString();
+        ready.forEach(r -> r.channel.send(frame));
     }
 
     /**
@@ -818,6 +853,8 @@ public final class Replica {
                     flushOutQueue();
                 }
                 case "ev" -> deliverEvent(f);
+                case "ping" -> hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong")
+                        .add("id", f.getJsonNumber("id")).build().toString());
                 case "res" -> completeCall(f.getJsonNumber("id").longValue(), f.get("r"), f.containsKey("code")
                         ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
                 case "call" -> {
@@ -1146,7 +1183,10 @@ public final class Replica {
             return;
         }
         List<HostRecord.Member> members = new ArrayList<>();
-        members.add(new HostRecord.Member(peerId, options.pid(), options.processStartTime(), options.writer()));
+        if (handover < 0) {
+            // a host that hands over is leaving: the next host must not wait for it
+            members.add(new HostRecord.Member(peerId, options.pid(), options.processStartTime(), options.writer()));
+        }
         Set<String> seen = new HashSet<>();
         for (Peer p : conns.values()) {
             if (p.peerId != null && seen.add(p.peerId)) {
@@ -1239,6 +1279,12 @@ public final class Replica {
                     }
                 }
                 case "ack" -> p.acked = Math.max(p.acked, f.getJsonNumber("v").longValue());
+                case "pong" -> {
+                    Ping ping = pings.get(f.getJsonNumber("id").longValue());
+                    if (ping != null && ping.onPong != null) {
+                        ping.onPong.accept(p);
+                    }
+                }
                 case "ev" -> {
                     if (!p.ready) {
                         return;
@@ -1702,6 +1748,7 @@ public final class Replica {
         final CompletableFuture<Duration> future;
         final long started;
         ScheduledFuture<?> timer;
+        java.util.function.Consumer<Peer> onPong;
 
         Ping(CompletableFuture<Duration> future, long started) {
             this.future = future;

@@ -28,6 +28,6 @@ public final class LockMain {
             System.out.println("BUSY");
         }
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        new java.util.concurrent.CountDownLatch(1).await(); // until the test kills this process
     }
 }

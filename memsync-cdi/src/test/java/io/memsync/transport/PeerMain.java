@@ -48,6 +48,6 @@ public final class PeerMain {
             System.out.println("CONNECTED");
             System.out.flush();
         }
-        Thread.sleep(Long.MAX_VALUE);
+        new java.util.concurrent.CountDownLatch(1).await(); // until the test kills this process
     }
 }

@@ -28,12 +28,13 @@ public final class ClusterBenchmark {
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        List<String> which = args.length == 0 ? List.of("failover", "pingpong", "throughput") : List.of(args);
+        List<String> which = args.length == 0 ? List.of("failover", "pingpong", "rpc", "throughput") : List.of(args);
         for (String b : which) {
             switch (b) {
                 case "failover" -> failover(10);
                 case "pingpong" -> pingPong(20_000);
                 case "throughput" -> throughput(200_000);
+                case "rpc" -> rpc(20_000);
                 default -> throw new IllegalArgumentException("unknown benchmark " + b);
             }
         }
@@ -93,6 +94,21 @@ public final class ClusterBenchmark {
             a.call("pinger 2000");
             JsonObject r = a.call("pinger " + rounds, java.time.Duration.ofMinutes(10));
             System.out.println("PINGPONG client A -> client B observer -> client A observer: p50 " + r.getInt("p50us")
+                    + " us, p99 " + r.getInt("p99us") + " us (" + r.getInt("samples") + " samples)");
+        }
+    }
+
+    private static void rpc(int rounds) throws Exception {
+        Path dir = rendezvous();
+        try (PeerProcess host = PeerProcess.launch("H", dir);
+             PeerProcess a = PeerProcess.launch("A", dir);
+             PeerProcess b = PeerProcess.launch("B", dir)) {
+            host.call("start rpcbench");
+            a.call("start rpcbench");
+            b.call("start rpcbench rpc");
+            a.call("rpcbench 2000");
+            JsonObject r = a.call("rpcbench " + rounds, java.time.Duration.ofMinutes(10));
+            System.out.println("RPC client A -> handler in client B (via the host): p50 " + r.getInt("p50us")
                     + " us, p99 " + r.getInt("p99us") + " us (" + r.getInt("samples") + " samples)");
         }
     }

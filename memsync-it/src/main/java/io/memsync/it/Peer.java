@@ -113,6 +113,7 @@ public final class Peer {
                 yield "{}";
             }
             case "pinger" -> pinger(Integer.parseInt(rest.trim()));
+            case "rpcbench" -> rpcbench(Integer.parseInt(rest.trim()));
             case "awaitValue" -> awaitValue(rest.split(" "));
             case "data" -> shared.data().toString();
             case "call" -> {
@@ -265,6 +266,20 @@ public final class Peer {
             return "{\"p50us\":" + measured[measured.length / 2] / 1000 + ",\"p99us\":"
                     + measured[(int) (measured.length * 0.99)] / 1000 + ",\"samples\":" + measured.length + "}";
         }
+    }
+
+    /** Calls "echo" {@code rounds} times, one at a time; reports round-trip percentiles. */
+    private String rpcbench(int rounds) {
+        long[] rtt = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            long t0 = System.nanoTime();
+            shared.call("echo", jakarta.json.JsonValue.class, i).toCompletableFuture().join();
+            rtt[i] = System.nanoTime() - t0;
+        }
+        long[] measured = java.util.Arrays.copyOfRange(rtt, rounds / 5, rounds);
+        java.util.Arrays.sort(measured);
+        return "{\"p50us\":" + measured[measured.length / 2] / 1000 + ",\"p99us\":"
+                + measured[(int) (measured.length * 0.99)] / 1000 + ",\"samples\":" + measured.length + "}";
     }
 
     /** Waits until the integer at a path equals a value (or 120 s pass). */
