@@ -123,6 +123,7 @@ public final class Replica {
     private final Map<Long, Relay> relays = new HashMap<>();
     private long relaySeq;
     private long slotDeadline;
+    private long seekDelay = 1;
 
     /**
      * Creates a replica; nothing happens until {@link #start()}.
@@ -180,6 +181,7 @@ public final class Replica {
                 slotDeadline = System.nanoTime() + options.writerSlotWait().toNanos();
                 setRole(ReplicaStatus.Role.CONNECTING);
                 seek();
+                prestartListener();
             });
         }
         try {
@@ -196,6 +198,41 @@ public final class Replica {
             stop();
             throw new MemSyncException(MemSyncException.ERR_STOPPED, "interrupted while starting '" + options.name() + "'");
         }
+    }
+
+    /**
+     * Starts this process's listener in the background while it is a client, with a secret nobody knows, so that
+     * taking over as host after a failover does not pay for starting a server (the first WebServer of a JVM takes
+     * a second or more).
+     */
+    private void prestartListener() {
+        if (listenerHandle != null) {
+            return;
+        }
+        Thread.ofVirtual().name("memsync-prestart-" + options.name()).start(() -> {
+            Transport.Listener l;
+            try {
+                l = transport.listen(options.name(), randomSecret(), this::acceptHandler);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": no pre-started listener: " + e);
+                return;
+            }
+            if (!post(() -> {
+                if (listenerHandle == null && role != ReplicaStatus.Role.STOPPED) {
+                    listenerHandle = l;
+                } else {
+                    l.close();
+                }
+            })) {
+                l.close();
+            }
+        });
+    }
+
+    private byte[] randomSecret() {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        return secret;
     }
 
     private Duration startBudget() {
@@ -714,8 +751,11 @@ public final class Replica {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "seek for " + options.name() + ": " + e);
         }
-        long base = Math.max(5, options.heartbeatInterval().toMillis() / 2);
-        schedule(this::seek, base + ThreadLocalRandom.current().nextLong(base));
+        // retry fast right after losing a host (a new one appears within milliseconds), then back off
+        long cap = Math.max(5, options.heartbeatInterval().toMillis() / 2);
+        long delay = seekDelay;
+        seekDelay = Math.min(cap, seekDelay * 2);
+        schedule(this::seek, delay + ThreadLocalRandom.current().nextLong(delay + 1));
     }
 
     private ChannelHandler clientHandler() {
@@ -743,6 +783,7 @@ public final class Replica {
     }
 
     private void lostHost() {
+        seekDelay = 1;
         Channel ch = hostChannel;
         hostChannel = null;
         synced = false;
@@ -1132,14 +1173,17 @@ public final class Replica {
         }
         lease = l;
         term = Math.max(rec == null ? 0 : rec.term(), Math.max(term, lastTerm)) + 1;
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        try {
-            listenerHandle = transport.listen(options.name(), secret, this::acceptHandler);
-        } catch (IOException e) {
-            lease = null;
-            l.close();
-            throw e;
+        byte[] secret = randomSecret();
+        if (listenerHandle != null) {
+            listenerHandle.secret(secret);
+        } else {
+            try {
+                listenerHandle = transport.listen(options.name(), secret, this::acceptHandler);
+            } catch (IOException e) {
+                lease = null;
+                l.close();
+                throw e;
+            }
         }
         secretB64 = Base64.getEncoder().encodeToString(secret);
         oldMembers = rec == null ? List.of() : rec.members().stream()
@@ -1620,8 +1664,8 @@ public final class Replica {
 
     private void closeHost() {
         if (listenerHandle != null) {
-            listenerHandle.close();
-            listenerHandle = null;
+            // kept for a later term, but nobody may authenticate with the old secret any more
+            listenerHandle.secret(randomSecret());
         }
         for (Peer p : conns.values()) {
             p.channel.close();
@@ -1690,6 +1734,10 @@ public final class Replica {
         if (ticker != null) {
             ticker.cancel(false);
             ticker = null;
+        }
+        if (listenerHandle != null) {
+            listenerHandle.close();
+            listenerHandle = null;
         }
         for (Pending p : pending.values()) {
             p.cancelTimer();

@@ -52,6 +52,8 @@ final class HostListener implements Transport.Listener {
                 // corrupted ("Unexpected rsv1 bit" at the JDK client). The plain socket writes through a blocking
                 // OutputStream, which writes everything.
                 .useNio(false)
+                // small frames (acknowledgements, entries) must not wait for Nagle's algorithm
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .addProtocol(WsConfig.builder().maxFrameLength(heliFrame).build())
                 .addRouting(WsRouting.builder().endpoint(WebSocketTransport.PATH, () -> new ServerChannel(this, maxFrameBytes)))
                 .build()

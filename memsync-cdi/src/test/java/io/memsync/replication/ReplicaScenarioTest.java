@@ -84,7 +84,7 @@ class ReplicaScenarioTest {
         assertThat(host.replica.hasPeers()).isTrue();
         await().untilAsserted(() -> assertThat(c1.replica.status().peers()).hasSize(3));
         assertThat(c1.replica.ping().join()).isNotNull();
-        assertThat(host.replica.ping().join()).isEqualTo(Duration.ZERO);
+        assertThat(host.replica.ping().join()).as("the host measures its round trip to every client").isPositive();
         assertThat(host.events.overlapped || c1.events.overlapped).isFalse();
     }
 

@@ -58,7 +58,7 @@ public final class Demo {
             AtomicLong firstAckAfterKill = new AtomicLong();
             for (PeerProcess p : List.of(b, c)) {
                 p.onLine(line -> {
-                    if (line.startsWith("! ack") && killedAt.get() != 0) {
+                    if (line.startsWith("! ack") && killedAt.get() != 0 && Demo.term(line) > 1) {
                         firstAckAfterKill.compareAndSet(0, System.nanoTime());
                     }
                 });
@@ -80,7 +80,7 @@ public final class Demo {
             say("B finished: " + rb);
             say("C finished: " + rc);
             if (firstAckAfterKill.get() != 0) {
-                say(String.format("failover: first acknowledged write at the new host %.1f ms after the kill",
+                say(String.format("failover: first write acknowledged by the new host (term 2) %.1f ms after the kill",
                         (firstAckAfterKill.get() - killedAt.get()) / 1e6));
             }
             for (PeerProcess p : List.of(b, c)) {
@@ -124,6 +124,11 @@ public final class Demo {
             Thread.sleep(100); // demo polling
         }
         return p.call("data", Duration.ofSeconds(30));
+    }
+
+    /** The term at the end of an {@code ! ack <label> <term>} line. */
+    static long term(String ackLine) {
+        return Long.parseLong(ackLine.substring(ackLine.lastIndexOf(' ') + 1));
     }
 
     private static void say(String line) {

@@ -56,10 +56,11 @@ public final class ClusterBenchmark {
                 a.call("start failover data={\"n\":0}");
                 b.call("start failover");
                 c.call("start failover");
+                long oldTerm = a.call("status").getJsonNumber("term").longValue();
                 AtomicLong killedAt = new AtomicLong();
                 AtomicLong firstAck = new AtomicLong();
                 b.onLine(l -> {
-                    if (l.startsWith("! ack") && killedAt.get() != 0) {
+                    if (l.startsWith("! ack") && killedAt.get() != 0 && Long.parseLong(l.substring(l.lastIndexOf(' ') + 1)) > oldTerm) {
                         firstAck.compareAndSet(0, System.nanoTime());
                     }
                 });

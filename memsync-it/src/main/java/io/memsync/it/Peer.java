@@ -227,7 +227,7 @@ public final class Peer {
                 permits.release();
                 if (e == null) {
                     acked.incrementAndGet();
-                    say("! ack " + label);
+                    say("! ack " + label + " " + r.term());
                 } else {
                     failed.incrementAndGet();
                 }
