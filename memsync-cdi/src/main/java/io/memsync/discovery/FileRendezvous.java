@@ -375,11 +375,10 @@ public final class FileRendezvous implements Election {
             Path tmp = dir.resolve(RECORD_FILE + "." + ProcessHandle.current().pid() + "."
                     + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
             try {
-                Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                Files.setPosixFilePermissions(tmp, FILE_MODE);
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
+                // created 0600 before the secret is written into it; not forced to disk: after an OS crash the
+                // lock, not this file, decides who hosts, and a publish must not cost a disk flush at failover
+                Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(FILE_MODE));
+                Files.write(tmp, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                 Files.move(tmp, recordFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.deleteIfExists(tmp);

@@ -124,6 +124,7 @@ public final class Replica {
     private long relaySeq;
     private long slotDeadline;
     private long seekDelay = 1;
+    private long lostAt;
 
     /**
      * Creates a replica; nothing happens until {@link #start()}.
@@ -233,6 +234,12 @@ public final class Replica {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         return secret;
+    }
+
+    /** Connecting includes the TLS-free WebSocket upgrade and the handshake; the first one in a JVM is slow. */
+    private Duration connectTimeout() {
+        long ms = Math.max(2000, options.heartbeatInterval().toMillis() * 5);
+        return Duration.ofMillis(Math.min(ms, options.timeout().toMillis()));
     }
 
     private Duration startBudget() {
@@ -738,7 +745,7 @@ public final class Replica {
             HostRecord rec = election.read();
             if (rec != null && rec.term() >= term) {
                 Channel ch = transport.connect(rec.endpoint(), options.name(), Base64.getDecoder().decode(rec.secret()),
-                        clientHandler(), Duration.ofMillis(Math.max(500, options.heartbeatInterval().toMillis() * 5)));
+                        clientHandler(), connectTimeout());
                 term = Math.max(term, rec.term());
                 hostChannel = ch;
                 synced = false;
@@ -752,7 +759,7 @@ public final class Replica {
             LOG.log(System.Logger.Level.DEBUG, () -> "seek for " + options.name() + ": " + e);
         }
         // retry fast right after losing a host (a new one appears within milliseconds), then back off
-        long cap = Math.max(5, options.heartbeatInterval().toMillis() / 2);
+        long cap = System.nanoTime() - lostAt < 2_000_000_000L ? 5 : Math.max(5, options.heartbeatInterval().toMillis() / 2);
         long delay = seekDelay;
         seekDelay = Math.min(cap, seekDelay * 2);
         schedule(this::seek, delay + ThreadLocalRandom.current().nextLong(delay + 1));
@@ -784,6 +791,7 @@ public final class Replica {
 
     private void lostHost() {
         seekDelay = 1;
+        lostAt = System.nanoTime();
         Channel ch = hostChannel;
         hostChannel = null;
         synced = false;
@@ -926,7 +934,23 @@ public final class Replica {
                         p.future.complete(Duration.ofNanos(System.nanoTime() - p.started));
                     }
                 }
-                case "pull" -> sendState(hostChannel);
+                case "pull" -> {
+                    // only the entries the new host lacks when our logs agree at its position, else everything
+                    long lv = f.getJsonNumber("lv") == null ? -1 : f.getJsonNumber("lv").longValue();
+                    long lt = f.getJsonNumber("lt") == null ? -1 : f.getJsonNumber("lt").longValue();
+                    if (f.getBoolean("have", false) && lv >= logBase && lv <= version && termAt(lv) == lt) {
+                        JsonArrayBuilder tail = JsonProviders.JSON.createArrayBuilder();
+                        for (Entry e : log) {
+                            if (e.version() > lv) {
+                                tail.add(e.toJson());
+                            }
+                        }
+                        hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "tail").add("entries", tail)
+                                .build().toString());
+                    } else {
+                        sendState(hostChannel);
+                    }
+                }
                 case "refuse" -> {
                     if (MemSyncException.ERR_MAX_WRITERS.equals(f.getString("code")) && !started.isDone()
                             && System.nanoTime() < slotDeadline) {
@@ -1351,6 +1375,20 @@ public final class Replica {
                     ch.close();
                     publish(-1);
                 }
+                case "tail" -> {
+                    if (pulling != p) {
+                        protocolError(ch, "unexpected log tail");
+                        return;
+                    }
+                    for (JsonValue v : f.getJsonArray("entries")) {
+                        Entry e = Entry.fromJson(v.asJsonObject());
+                        if (e.version() == version + 1) {
+                            applyEntry(e);
+                        }
+                    }
+                    pulling = null;
+                    open();
+                }
                 case "snap" -> {
                     if (pulling != p) {
                         protocolError(ch, "unexpected snapshot");
@@ -1470,7 +1508,8 @@ public final class Replica {
         if (best != null && (!haveDoc || best.helloTerm > lastTerm
                 || (best.helloTerm == lastTerm && best.helloVersion > version))) {
             pulling = best;
-            best.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pull").build().toString());
+            best.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pull").add("have", haveDoc)
+                    .add("lt", lastTerm).add("lv", version).build().toString());
             return;
         }
         if (!haveDoc) {
