@@ -212,11 +212,27 @@ public final class Replica {
         }
         Thread.ofVirtual().name("memsync-prestart-" + options.name()).start(() -> {
             Transport.Listener l;
+            byte[] secret = randomSecret();
             try {
-                l = transport.listen(options.name(), randomSecret(), this::acceptHandler);
+                l = transport.listen(options.name(), secret, this::acceptHandler);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": no pre-started listener: " + e);
                 return;
+            }
+            // one authenticated connection to ourselves loads and warms the accepting side's code now, not during
+            // a failover (the first accepted connection of a JVM costs tens of milliseconds)
+            try {
+                transport.connect(l.endpoint(), options.name(), secret, new ChannelHandler() {
+                    @Override
+                    public void onFrame(Channel channel, String frame) {
+                    }
+
+                    @Override
+                    public void onClose(Channel channel) {
+                    }
+                }, connectTimeout()).close();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": listener warm-up failed: " + e);
             }
             if (!post(() -> {
                 if (listenerHandle == null && role != ReplicaStatus.Role.STOPPED) {
@@ -744,8 +760,11 @@ public final class Replica {
             }
             HostRecord rec = election.read();
             if (rec != null && rec.term() >= term) {
+                long t0 = System.nanoTime();
                 Channel ch = transport.connect(rec.endpoint(), options.name(), Base64.getDecoder().decode(rec.secret()),
                         clientHandler(), connectTimeout());
+                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": connected to the host of term " + rec.term()
+                        + " in " + (System.nanoTime() - t0) / 1000 + " us");
                 term = Math.max(term, rec.term());
                 hostChannel = ch;
                 synced = false;
@@ -889,6 +908,7 @@ public final class Replica {
                     }
                 }
                 case "welcome" -> {
+                    LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": welcomed by the host of term " + f.get("term"));
                     term = Math.max(term, f.getJsonNumber("term").longValue());
                     peers = strings(f.getJsonArray("peers"));
                     applyEntries(f.getJsonArray("entries"));
@@ -1458,6 +1478,8 @@ public final class Replica {
             }
         }
         conns.put(ch, p);
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": hello from " + p.peerId + " at (" + p.helloTerm + ", "
+                + p.helloVersion + ")" + (recovering ? " during recovery" : ""));
         if (recovering) {
             awaiting.remove(p.peerId);
             if (awaiting.isEmpty()) {
@@ -1520,6 +1542,7 @@ public final class Replica {
     }
 
     private void open() {
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host of term " + term + " open at version " + version);
         recovering = false;
         pulling = null;
         for (Peer p : conns.values()) {
