@@ -81,7 +81,38 @@ final class JsonMapping {
             T t = (T) c.cast(value);
             return t;
         }
+        Object scalar = scalar(value, type);
+        if (scalar != null) {
+            @SuppressWarnings("unchecked")
+            T t = (T) scalar;
+            return t;
+        }
         return JSONB.fromJson(value.toString(), type);
+    }
+
+    /** Maps JSON scalars to the common Java scalar types without JSON-B (the hot path of observers); else null. */
+    private static Object scalar(JsonValue value, Type type) {
+        if (value instanceof jakarta.json.JsonString s && (type == String.class || type == Object.class)) {
+            return s.getString();
+        }
+        if (value instanceof jakarta.json.JsonNumber n) {
+            if (type == Long.class || type == long.class) {
+                return n.isIntegral() ? n.longValueExact() : null;
+            }
+            if (type == Integer.class || type == int.class) {
+                return n.isIntegral() ? n.intValueExact() : null;
+            }
+            if (type == Double.class || type == double.class) {
+                return n.doubleValue();
+            }
+            if (type == BigDecimal.class) {
+                return n.bigDecimalValue();
+            }
+        }
+        if ((value == JsonValue.TRUE || value == JsonValue.FALSE) && (type == Boolean.class || type == boolean.class)) {
+            return value == JsonValue.TRUE;
+        }
+        return null;
     }
 
     /** Parses JSON text; failures are {@link JsonException}s or {@link JsonParsingException}s. */

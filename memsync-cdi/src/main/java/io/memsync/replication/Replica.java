@@ -71,6 +71,12 @@ public final class Replica {
     private final Liveness liveness;
     private final ReplicaListener listener;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * Guards the replica state. Events run on the event thread while holding it; {@link #submit} from another
+     * thread applies its update to the view while holding it instead of handing over to the event thread (so a
+     * patch is visible at once without a thread switch). Listeners are called with it held and must not block.
+     */
+    private final Object state = new Object();
 
     private volatile ScheduledThreadPoolExecutor loop;
     private volatile Thread loopThread;
@@ -89,6 +95,8 @@ public final class Replica {
     private long logBase;
     private long logBaseTerm;
     private Map<String, Long> table = new HashMap<>();
+    /** Version of the last accepted entry of each peer still in the retained log. */
+    private final Map<String, Long> lastAccepted = new HashMap<>();
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
     private long nextSeq;
     private long hlc;
@@ -486,25 +494,18 @@ public final class Replica {
             f.completeExceptionally(stoppedException());
             return f;
         }
-        Runnable task = () -> localSubmit(update, precondition, f);
         if (Thread.currentThread() == loopThread) {
-            task.run();
+            localSubmit(update, precondition, f);
             touch();
             return f;
         }
-        try {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            l.execute(() -> {
-                try {
-                    safely(task);
-                } finally {
-                    done.complete(null);
-                }
-            });
-            done.join();
-        } catch (RejectedExecutionException e) {
-            f.completeExceptionally(stoppedException());
-        }
+        safely(() -> {
+            if (loop == null) {
+                f.completeExceptionally(stoppedException());
+            } else {
+                localSubmit(update, precondition, f);
+            }
+        });
         return f;
     }
 
@@ -674,12 +675,14 @@ public final class Replica {
     }
 
     private void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "replica " + options.name() + " event failed", e);
+        synchronized (state) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "replica " + options.name() + " event failed", e);
+            }
+            touch();
         }
-        touch();
     }
 
     private void touch() {
@@ -708,6 +711,7 @@ public final class Replica {
         logBase = 0;
         logBaseTerm = 0;
         table = new HashMap<>();
+        lastAccepted.clear();
         pending.clear();
         nextSeq = 0;
         peers = List.of();
@@ -790,9 +794,10 @@ public final class Replica {
             public void onFrame(Channel channel, String frame) {
                 // heard now, even if the event thread is busy and handles the frame later
                 lastHeard = System.nanoTime();
+                JsonObject parsed = tryParse(frame);
                 post(() -> {
                     if (channel == hostChannel) {
-                        clientFrame(frame);
+                        clientFrame(parsed);
                     }
                 });
             }
@@ -875,12 +880,18 @@ public final class Replica {
         hostChannel.send(b.build().toString());
     }
 
-    private void clientFrame(String text) {
-        lastHeard = System.nanoTime();
-        JsonObject f;
+    /** Parses a frame on the receiving (transport) thread, so the event thread does not; {@code null} if malformed. */
+    private static JsonObject tryParse(String text) {
         try {
-            f = parse(text);
+            return parse(text);
         } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void clientFrame(JsonObject f) {
+        lastHeard = System.nanoTime();
+        if (f == null) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": malformed frame from host ignored");
             return;
         }
@@ -1034,10 +1045,20 @@ public final class Replica {
         term = Math.max(term, e.term());
         log.add(e);
         table.merge(e.peer(), e.seq(), Math::max);
+        if (e.accepted()) {
+            lastAccepted.put(e.peer(), e.version());
+        }
         hlc = Math.max(hlc, e.hlc());
         boolean local = e.peer().equals(peerId);
+        boolean head = local && !pending.isEmpty() && pending.firstKey() == e.seq();
         Pending p = local ? pending.remove(e.seq()) : null;
-        recomputeView();
+        if (pending.isEmpty()) {
+            view = doc;
+        } else if (!(head && e.accepted())) {
+            recomputeView();
+        }
+        // else: the host ordered our oldest pending update on exactly the document we evaluated it on, so the
+        // view (confirmed document plus the remaining pending updates) is unchanged: no re-evaluation needed
         if (p != null) {
             p.cancelTimer();
             if (e.accepted()) {
@@ -1105,8 +1126,13 @@ public final class Replica {
         logBase = s.getJsonNumber("lb").longValue();
         logBaseTerm = s.getJsonNumber("lbt").longValue();
         log = new ArrayList<>();
+        lastAccepted.clear();
         for (JsonValue v : s.getJsonArray("log")) {
-            log.add(Entry.fromJson(v.asJsonObject()));
+            Entry e = Entry.fromJson(v.asJsonObject());
+            log.add(e);
+            if (e.accepted()) {
+                lastAccepted.put(e.peer(), e.version());
+            }
         }
         table = new HashMap<>();
         s.getJsonObject("table").forEach((k, v) -> table.put(k, ((JsonNumber) v).longValue()));
@@ -1146,6 +1172,7 @@ public final class Replica {
             logBase = last.version();
             logBaseTerm = last.term();
             log.subList(0, k).clear();
+            lastAccepted.values().removeIf(v -> v <= logBase);
         }
     }
 
@@ -1182,14 +1209,14 @@ public final class Replica {
         }
         Pending p = new Pending(++nextSeq, update, pre, version, nextHlc(), f);
         pending.put(p.seq, p);
+        if (role == ReplicaStatus.Role.HOST && !recovering && !stopping) {
+            order(peerId, p.seq, p.base, p.hlc, update, pre);
+            scheduleFlush();
+            return;
+        }
         p.timer = schedule(() -> p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT,
                 "no outcome for update " + p.seq + " of '" + options.name() + "' within " + options.timeout()
                         + "; outcome unknown, it stays pending", null, term, version)), options.timeout().toMillis());
-        if (role == ReplicaStatus.Role.HOST && !recovering && !stopping) {
-            order(peerId, p.seq, p.base, p.hlc, update, pre);
-            flush();
-            return;
-        }
         JsonObject before = view;
         view = ev.document();
         fire(new ViewChange(before, view, ev.effect(), version, lastTerm, true, MemSyncChange.State.PENDING));
@@ -1262,6 +1289,7 @@ public final class Replica {
         logBase = 0;
         logBaseTerm = 0;
         table = new HashMap<>();
+        lastAccepted.clear();
         haveDoc = true;
         recomputeView();
     }
@@ -1296,7 +1324,8 @@ public final class Replica {
         return new ChannelHandler() {
             @Override
             public void onFrame(Channel channel, String frame) {
-                post(() -> hostFrame(channel, frame));
+                JsonObject parsed = tryParse(frame);
+                post(() -> hostFrame(channel, parsed));
             }
 
             @Override
@@ -1312,14 +1341,11 @@ public final class Replica {
                 .add("m", message).build().toString());
     }
 
-    private void hostFrame(Channel ch, String text) {
+    private void hostFrame(Channel ch, JsonObject f) {
         if (role != ReplicaStatus.Role.HOST || !ch.isOpen()) {
             return;
         }
-        JsonObject f;
-        try {
-            f = parse(text);
-        } catch (RuntimeException e) {
+        if (f == null) {
             protocolError(ch, "frame does not parse");
             return;
         }
@@ -1638,7 +1664,19 @@ public final class Replica {
     }
 
     private Entry conflict(String peer, long base, long h, List<String> paths, boolean commutative) {
-        for (Entry x : log) {
+        // most updates have no change of another peer after their base: skip the scan (a pipelining writer's base
+        // lags by its whole window, and scanning it for every update would cost O(window) each)
+        long othersLast = 0;
+        for (Map.Entry<String, Long> e : lastAccepted.entrySet()) {
+            if (e.getValue() > othersLast && !e.getKey().equals(peer)) {
+                othersLast = e.getValue();
+            }
+        }
+        if (othersLast <= base) {
+            return null;
+        }
+        int from = (int) Math.max(0, Math.min(log.size(), base - logBase));
+        for (Entry x : log.subList(from, log.size())) {
             if (x.version() <= base || !x.accepted() || x.peer().equals(peer)) {
                 continue;
             }

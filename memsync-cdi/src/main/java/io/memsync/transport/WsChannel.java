@@ -34,6 +34,9 @@ abstract class WsChannel implements Channel {
     private long partialBytes;
     private boolean dropping;
 
+    /** Most characters sent in one batched message (well below any sane frame limit). */
+    static final int BATCH_CHARS = 256 * 1024;
+
     WsChannel(long maxFrameBytes, String remote) {
         this.maxFrameBytes = maxFrameBytes;
         this.remote = remote;
@@ -96,6 +99,7 @@ abstract class WsChannel implements Channel {
     }
 
     private void writeLoop() {
+        StringBuilder batch = new StringBuilder();
         try {
             while (true) {
                 String frame = outbox.take();
@@ -103,7 +107,23 @@ abstract class WsChannel implements Channel {
                     closeConnection();
                     break;
                 }
-                write(frame);
+                // frames queued meanwhile travel in one WebSocket message, separated by newlines (compact JSON has
+                // none), so a burst costs one send instead of one per frame
+                String next = outbox.peek();
+                if (next == null || next == CLOSE || frame.length() >= BATCH_CHARS) {
+                    write(frame);
+                    continue;
+                }
+                batch.setLength(0);
+                batch.append(frame);
+                while ((next = outbox.peek()) != null && next != CLOSE
+                        && batch.length() + next.length() < BATCH_CHARS) {
+                    batch.append('\n').append(outbox.poll());
+                }
+                write(batch.toString());
+                if (batch.capacity() > 4 * BATCH_CHARS) {
+                    batch = new StringBuilder();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -156,16 +176,27 @@ abstract class WsChannel implements Channel {
         return whole;
     }
 
-    /** Delivers a frame to the handler, unless the channel already reported its close. */
-    final void deliver(String frame) {
+    /**
+     * Delivers a message to the handler, one frame at a time (a message may carry several frames separated by
+     * newlines), unless the channel already reported its close.
+     */
+    final void deliver(String message) {
         ChannelHandler h = handler;
         if (h == null) {
             return;
         }
         handlerLock.lock();
         try {
-            if (!closeNotified.get()) {
-                h.onFrame(this, frame);
+            int start = 0;
+            int nl;
+            while ((nl = message.indexOf('\n', start)) >= 0 && !closeNotified.get()) {
+                if (nl > start) {
+                    h.onFrame(this, message.substring(start, nl));
+                }
+                start = nl + 1;
+            }
+            if (!closeNotified.get() && start < message.length()) {
+                h.onFrame(this, start == 0 ? message : message.substring(start));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "channel handler failed on a frame from " + remote, e);

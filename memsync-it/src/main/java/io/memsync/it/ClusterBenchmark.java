@@ -33,7 +33,7 @@ public final class ClusterBenchmark {
             switch (b) {
                 case "failover" -> failover(Integer.getInteger("memsync.bench.rounds", 10));
                 case "pingpong" -> pingPong(20_000);
-                case "throughput" -> throughput(200_000);
+                case "throughput" -> throughput(Integer.getInteger("memsync.bench.patches", 200_000));
                 case "rpc" -> rpc(20_000);
                 default -> throw new IllegalArgumentException("unknown benchmark " + b);
             }
@@ -129,13 +129,13 @@ public final class ClusterBenchmark {
             w.call("start throughput");
             o1.call("start throughput");
             o2.call("start throughput");
-            w.call("incs warm 50000 4096", java.time.Duration.ofMinutes(5));
+            w.call("incs warm 50000 4096 quiet", java.time.Duration.ofMinutes(5));
             List<CompletableFuture<String>> waits = new ArrayList<>();
             for (PeerProcess p : List.of(w, o1, o2)) {
                 waits.add(p.send("awaitValue n " + patches));
             }
             long t0 = System.nanoTime();
-            CompletableFuture<String> run = w.send("incs n " + patches + " 4096");
+            CompletableFuture<String> run = w.send("incs n " + patches + " 4096 quiet");
             CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
             long t1 = System.nanoTime();
             run.get(10, TimeUnit.MINUTES);

@@ -205,7 +205,8 @@ public final class Peer {
     private String incs(String[] args) throws InterruptedException {
         String path = args[0];
         Update inc = Update.inc(path, 1);
-        return pipeline(Integer.parseInt(args[1]), Integer.parseInt(args[2]), path, i -> inc);
+        String label = args.length > 3 && args[3].equals("quiet") ? "quiet:" + path : path;
+        return pipeline(Integer.parseInt(args[1]), Integer.parseInt(args[2]), label, i -> inc);
     }
 
     /** {@code writes <count> <window> <tag>}: each patch increments "counter" and pushes "tag-i" onto "list". */
@@ -220,20 +221,22 @@ public final class Peer {
         Semaphore permits = new Semaphore(window);
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        CompletableFuture<?>[] all = new CompletableFuture<?>[count];
+        boolean quiet = label.startsWith("quiet:");
         for (int i = 0; i < count; i++) {
             permits.acquire();
-            all[i] = shared.patch(update.apply(i)).toCompletableFuture().whenComplete((r, e) -> {
-                permits.release();
+            shared.patch(update.apply(i)).whenComplete((r, e) -> {
                 if (e == null) {
                     acked.incrementAndGet();
-                    say("! ack " + label + " " + r.term());
+                    if (!quiet) {
+                        say("! ack " + label + " " + r.term());
+                    }
                 } else {
                     failed.incrementAndGet();
                 }
+                permits.release();
             });
         }
-        CompletableFuture.allOf(all).handle((r, e) -> null).join();
+        permits.acquire(window); // every outcome is in
         return "{\"acked\":" + acked.get() + ",\"failed\":" + failed.get() + "}";
     }
 
