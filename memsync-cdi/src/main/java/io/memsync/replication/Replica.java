@@ -848,9 +848,46 @@ public final class Replica {
             hostTick();
         } else if (hostChannel != null
                 && System.nanoTime() - lastHeard > 3 * options.heartbeatInterval().toNanos()) {
-            LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host missed heartbeats");
-            lostHost();
+            suspectHost();
         }
+    }
+
+    /**
+     * The host missed its heartbeats. That only makes this client try the lease: a host that still holds it is
+     * paused or busy, not gone, so the connection is kept (dropping it would lose events and RPC calls in flight);
+     * a dead host's lease is free and this client takes over.
+     */
+    private void suspectHost() {
+        try {
+            Election.Lease l = election.tryAcquire();
+            if (l != null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host missed heartbeats and its lease is free");
+                Channel ch = hostChannel;
+                hostChannel = null;
+                synced = false;
+                if (ch != null) {
+                    ch.close();
+                }
+                failSentCalls("the host stopped answering");
+                try {
+                    becomeHost(l);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, options.name() + ": cannot take over as host: " + e);
+                    seek();
+                }
+                return;
+            }
+            HostRecord rec = election.read();
+            if (rec != null && rec.term() > term) {
+                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": a newer host (term " + rec.term() + ") exists");
+                lostHost();
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": lease check failed: " + e);
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host missed heartbeats but holds its lease; waiting");
+        lastHeard = System.nanoTime(); // check again after another heartbeat window
     }
 
     // =====================================================================================================
