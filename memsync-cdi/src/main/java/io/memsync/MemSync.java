@@ -174,7 +174,7 @@ public final class MemSync {
                     throw new MemSyncException(MemSyncException.ERR_CONFIG, "@RpcMethod " + describe(m) + " must not be static");
                 }
                 String rpcName = ann.value().isEmpty() ? m.getName() : ann.value();
-                addRpc(rpcName, new ReflectiveRpcHandler(bean, m, rpcName), describe(m));
+                addRpc(rpcName, new ReflectiveRpcHandler(() -> bean, m, rpcName), describe(m));
                 found++;
             }
             if (found == 0) {

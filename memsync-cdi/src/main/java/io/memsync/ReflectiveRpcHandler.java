@@ -7,15 +7,14 @@ import java.lang.reflect.Type;
 
 /** Serves an RPC method by calling an {@link RpcMethod}-annotated method of a bean. */
 final class ReflectiveRpcHandler implements RpcHandler {
-    private final Object bean;
+    private final java.util.function.Supplier<?> bean;
     private final Method method;
     private final String rpcName;
 
-    ReflectiveRpcHandler(Object bean, Method method, String rpcName) {
+    ReflectiveRpcHandler(java.util.function.Supplier<?> bean, Method method, String rpcName) {
         this.bean = bean;
         this.method = method;
         this.rpcName = rpcName;
-        method.setAccessible(true);
     }
 
     @Override
@@ -42,7 +41,7 @@ final class ReflectiveRpcHandler implements RpcHandler {
             }
         }
         try {
-            return method.invoke(bean, values);
+            return method.invoke(bean.get(), values);
         } catch (IllegalArgumentException e) {
             throw new MemSyncException(MemSyncException.ERR_RPC_FAILED, "RPC method '" + rpcName + "': arguments "
                     + args.json() + " do not fit " + method, e);

@@ -17,4 +17,18 @@ public interface RpcHandler {
      * @throws Exception any failure, reported to the caller
      */
     Object handle(RpcArgs args) throws Exception;
+
+    /**
+     * A handler that calls a public method, mapping each argument to the method's (generic) parameter type through
+     * JSON-B. Wrong argument counts or types fail with {@link MemSyncException#ERR_RPC_FAILED} naming the method and
+     * the parameter. The target is looked up at each call (e.g. a CDI contextual reference).
+     *
+     * @param name   the RPC name, for messages
+     * @param method a public method
+     * @param target supplies the object to call the method on
+     * @return the handler
+     */
+    static RpcHandler ofMethod(String name, java.lang.reflect.Method method, java.util.function.Supplier<?> target) {
+        return new ReflectiveRpcHandler(target, method, name);
+    }
 }

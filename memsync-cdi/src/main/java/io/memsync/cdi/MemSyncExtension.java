@@ -14,6 +14,7 @@ import io.memsync.MemSync;
 import io.memsync.MemSyncChange;
 import io.memsync.MemSyncEvent;
 import io.memsync.MemSyncException;
+import io.memsync.RpcHandler;
 import io.memsync.RpcMethod;
 import io.memsync.Shared;
 import io.memsync.SharedObject;
@@ -174,8 +175,9 @@ public class MemSyncExtension implements Extension {
                 continue;
             }
             Bean<?> bean = rpc.bean();
-            builder.rpc(DeploymentRules.rpcName(rpc.method()), new BeanRpcHandler(DeploymentRules.rpcName(rpc.method()),
-                    rpc.method(), () -> bm.getReference(bean, bean.getBeanClass(), bm.createCreationalContext(bean))));
+            String rpcName = DeploymentRules.rpcName(rpc.method());
+            builder.rpc(rpcName, RpcHandler.ofMethod(rpcName, rpc.method(),
+                    () -> bm.getReference(bean, bean.getBeanClass(), bm.createCreationalContext(bean))));
         }
         SharedObject<?> shared = builder.start();
         Event<Object> events = bm.getEvent();

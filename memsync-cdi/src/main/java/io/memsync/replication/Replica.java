@@ -763,7 +763,8 @@ public final class Replica {
                 return;
             }
             HostRecord rec = election.read();
-            if (rec != null && rec.term() >= term) {
+            // a record that says its host handed over is the previous host's: wait for the next one to publish
+            if (rec != null && rec.term() >= term && rec.handoverVersion() < 0) {
                 long t0 = System.nanoTime();
                 Channel ch = transport.connect(rec.endpoint(), options.name(), Base64.getDecoder().decode(rec.secret()),
                         clientHandler(), connectTimeout());
@@ -970,6 +971,10 @@ public final class Replica {
                     flushOutQueue();
                 }
                 case "ev" -> deliverEvent(f);
+                case "handover" -> {
+                    LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": the host handed over at " + f.get("v"));
+                    lostHost();
+                }
                 case "ping" -> hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong")
                         .add("id", f.getJsonNumber("id")).build().toString());
                 case "res" -> completeCall(f.getJsonNumber("id").longValue(), f.get("r"), f.containsKey("code")
@@ -1860,6 +1865,11 @@ public final class Replica {
         boolean all = conns.values().stream().allMatch(p -> !p.ready || p.acked >= version);
         if (all || System.nanoTime() > deadline || role != ReplicaStatus.Role.HOST) {
             publish(version);
+            // tell the clients at once (a WebSocket close takes tens of milliseconds to be noticed)
+            String bye = JsonProviders.JSON.createObjectBuilder().add("t", "handover").add("v", version).build().toString();
+            for (Peer p : conns.values()) {
+                p.channel.send(bye);
+            }
             closeHost();
             finishStop();
         } else {

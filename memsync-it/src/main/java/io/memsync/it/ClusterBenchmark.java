@@ -28,10 +28,11 @@ public final class ClusterBenchmark {
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        List<String> which = args.length == 0 ? List.of("failover", "pingpong", "rpc", "throughput") : List.of(args);
+        List<String> which = args.length == 0 ? List.of("failover", "handover", "pingpong", "rpc", "throughput") : List.of(args);
         for (String b : which) {
             switch (b) {
-                case "failover" -> failover(Integer.getInteger("memsync.bench.rounds", 10));
+                case "failover" -> failover(Integer.getInteger("memsync.bench.rounds", 10), false);
+                case "handover" -> failover(Integer.getInteger("memsync.bench.rounds", 10), true);
                 case "pingpong" -> pingPong(20_000);
                 case "throughput" -> throughput(Integer.getInteger("memsync.bench.patches", 200_000));
                 case "rpc" -> rpc(20_000);
@@ -46,7 +47,8 @@ public final class ClusterBenchmark {
                 PosixFilePermissions.fromString("rwx------")));
     }
 
-    private static void failover(int rounds) throws Exception {
+    /** {@code graceful}: the host calls {@code stop()} (handover) instead of being killed. */
+    private static void failover(int rounds, boolean graceful) throws Exception {
         long[] millis = new long[rounds];
         for (int r = 0; r < rounds; r++) {
             Path dir = rendezvous();
@@ -72,19 +74,24 @@ public final class ClusterBenchmark {
                 if (Boolean.getBoolean("memsync.bench.trace")) {
                     System.out.println(java.time.LocalTime.now() + " kill -9 " + a.pid());
                 }
-                a.kill9();
+                if (graceful) {
+                    a.send("stop");
+                } else {
+                    a.kill9();
+                }
                 long reaped = System.nanoTime();
                 while (firstAck.get() == 0) {
                     Thread.sleep(1);
                 }
                 millis[r] = TimeUnit.NANOSECONDS.toMicros(firstAck.get() - killedAt.get());
-                System.out.printf("failover round %d: %.1f ms (the killed process was gone after %.1f ms)%n", r + 1,
-                        millis[r] / 1000.0, (reaped - killedAt.get()) / 1e6);
+                System.out.printf("%s round %d: %.1f ms%s%n", graceful ? "handover" : "failover", r + 1, millis[r] / 1000.0,
+                        graceful ? "" : String.format(" (the killed process was gone after %.1f ms)", (reaped - killedAt.get()) / 1e6));
                 run.cancel(true);
             }
         }
         Arrays.sort(millis);
-        System.out.printf("FAILOVER kill -9 -> first acknowledged patch at new host: median %.1f ms, max %.1f ms (%d rounds)%n",
+        System.out.printf("%s -> first acknowledged patch at new host: median %.1f ms, max %.1f ms (%d rounds)%n",
+                graceful ? "HANDOVER stop() of the host" : "FAILOVER kill -9 of the host",
                 millis[rounds / 2] / 1000.0, millis[rounds - 1] / 1000.0, rounds);
     }
 
