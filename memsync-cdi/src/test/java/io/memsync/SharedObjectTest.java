@@ -208,6 +208,68 @@ public class SharedObjectTest {
         assertThat(atServer).isSortedAccordingTo(Integer::compare);
     }
 
+    /** RPC handlers of a bean, for the argument-checking test. */
+    public static class Calculator {
+        @RpcMethod("calc.add")
+        public int add(int a, int b) {
+            return a + b;
+        }
+
+        @RpcMethod
+        public List<Item> items(List<Item> in) {
+            return in;
+        }
+    }
+
+    @Test
+    void rpcArgumentsAreCheckedAgainstTheHandlerAndGenericResultsMap() {
+        track(builder("rpc-args").start());
+        SharedObject<JsonObject> server = track(builder("rpc-args").rpc(new Calculator()).start());
+        SharedObject<JsonObject> caller = track(builder("rpc-args").start());
+        assertThat(caller.call("calc.add", Integer.class, 2, 3).toCompletableFuture().join()).isEqualTo(5);
+        java.lang.reflect.Type listOfItems = new java.lang.reflect.ParameterizedType() {
+            @Override
+            public java.lang.reflect.Type[] getActualTypeArguments() {
+                return new java.lang.reflect.Type[] {Item.class};
+            }
+
+            @Override
+            public java.lang.reflect.Type getRawType() {
+                return List.class;
+            }
+
+            @Override
+            public java.lang.reflect.Type getOwnerType() {
+                return null;
+            }
+        };
+        List<Item> items = caller.<List<Item>>call("items", listOfItems, List.of(new Item("a", 1)))
+                .toCompletableFuture().join();
+        assertThat(items).containsExactly(new Item("a", 1));
+        assertThat(caller.call("calc.add", Integer.class, 1).toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class).havingCause()
+                .isInstanceOf(MemSyncException.class)
+                .satisfies(e -> {
+                    assertThat(((MemSyncException) e).code()).isEqualTo(MemSyncException.ERR_RPC_FAILED);
+                    assertThat(e.getMessage()).contains("calc.add").contains("takes 2 argument(s)");
+                });
+        assertThat(caller.call("calc.add", Integer.class, "x", 2).toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class).havingCause()
+                .satisfies(e -> {
+                    assertThat(((MemSyncException) e).code()).isEqualTo(MemSyncException.ERR_RPC_FAILED);
+                    assertThat(e.getMessage()).contains("calc.add").contains("parameter a");
+                });
+        assertThat(server.status().role()).isEqualTo(PeerRole.CLIENT);
+    }
+
+    @Test
+    void duplicateRpcNamesAreRefusedAtBuildTimeNamingBoth() {
+        assertThatThrownBy(() -> MemSync.builder("dup").rpc("calc.add", a -> 1).rpc(new Calculator()))
+                .isInstanceOf(MemSyncException.class)
+                .hasMessageContaining("calc.add").hasMessageContaining("registered twice")
+                .hasMessageContaining(Calculator.class.getName() + ".add()");
+    }
+
     @Test
     void readersCannotPatch() {
         track(builder("ro").start());
