@@ -4,7 +4,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -397,10 +396,6 @@ public final class MemSync {
                    Duration heartbeat, Duration recoveryWait, int maxFrameBytes) {
         boolean writer() {
             return roles.contains(Role.WRITER);
-        }
-
-        List<String> rpcNames() {
-            return new ArrayList<>(rpc.keySet());
         }
     }
 }
