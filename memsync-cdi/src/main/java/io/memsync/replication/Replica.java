@@ -132,6 +132,7 @@ public final class Replica {
     private long relaySeq;
     private long slotDeadline;
     private long seekDelay = 1;
+    private volatile CompletableFuture<Transport.Listener> prestarted;
     private long lostAt;
 
     /**
@@ -189,8 +190,8 @@ public final class Replica {
                 startDeadline = System.nanoTime() + startBudget().toNanos();
                 slotDeadline = System.nanoTime() + options.writerSlotWait().toNanos();
                 setRole(ReplicaStatus.Role.CONNECTING);
+                prestartListener(); // in the background, from the start: a failover may come early
                 seek();
-                prestartListener();
             });
         }
         try {
@@ -218,6 +219,8 @@ public final class Replica {
         if (listenerHandle != null) {
             return;
         }
+        CompletableFuture<Transport.Listener> future = new CompletableFuture<>();
+        prestarted = future;
         Thread.ofVirtual().name("memsync-prestart-" + options.name()).start(() -> {
             Transport.Listener l;
             byte[] secret = randomSecret();
@@ -225,8 +228,10 @@ public final class Replica {
                 l = transport.listen(options.name(), secret, this::acceptHandler);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": no pre-started listener: " + e);
+                future.complete(null);
                 return;
             }
+            future.complete(l);
             // one authenticated connection to ourselves loads and warms the accepting side's code now, not during
             // a failover (the first accepted connection of a JVM costs tens of milliseconds)
             try {
@@ -245,7 +250,7 @@ public final class Replica {
             if (!post(() -> {
                 if (listenerHandle == null && role != ReplicaStatus.Role.STOPPED) {
                     listenerHandle = l;
-                } else {
+                } else if (listenerHandle != l) {
                     l.close();
                 }
             })) {
@@ -1287,6 +1292,16 @@ public final class Replica {
         lease = l;
         term = Math.max(rec == null ? 0 : rec.term(), Math.max(term, lastTerm)) + 1;
         byte[] secret = randomSecret();
+        if (listenerHandle == null && prestarted != null) {
+            // the listener being pre-started is as fast to wait for as a new one is to start
+            try {
+                listenerHandle = prestarted.get(connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": pre-started listener not ready: " + e);
+            }
+        }
         if (listenerHandle != null) {
             listenerHandle.secret(secret);
         } else {
@@ -1885,6 +1900,14 @@ public final class Replica {
         if (listenerHandle != null) {
             listenerHandle.close();
             listenerHandle = null;
+        }
+        if (prestarted != null) {
+            prestarted.thenAccept(l -> { // this session's listener, whether adopted or not (close is idempotent)
+                if (l != null) {
+                    l.close();
+                }
+            });
+            prestarted = null;
         }
         for (Pending p : pending.values()) {
             p.cancelTimer();

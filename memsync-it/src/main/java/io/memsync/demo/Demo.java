@@ -53,6 +53,12 @@ public final class Demo {
                 say("process " + p.label() + " (pid " + p.pid() + ") is " + s.getString("role") + ", term " + s.getJsonNumber("term"));
             }
 
+            // a fresh JVM is still loading and compiling code for its first seconds; failing over then is slower
+            say("warming up (each process writes 1,000 increments of 'warm')");
+            List<CompletableFuture<String>> warm = started.stream().map(p -> p.send("incs warm 1000 16 quiet")).toList();
+            for (CompletableFuture<String> w : warm) {
+                w.get(120, TimeUnit.SECONDS);
+            }
             say("all three write concurrently: each patch is {$inc:{counter:1}, $push:{list:\"<process>-<i>\"}}");
             AtomicLong killedAt = new AtomicLong();
             AtomicLong firstAckAfterKill = new AtomicLong();
