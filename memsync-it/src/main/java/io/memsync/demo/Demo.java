@@ -80,14 +80,16 @@ public final class Demo {
             say("host A has " + a.acks() + " acknowledged writes: kill -9 " + a.pid());
             killedAt.set(System.nanoTime());
             a.kill9();
+            long gone = System.nanoTime();
 
             String rb = runB.get(120, TimeUnit.SECONDS);
             String rc = runC.get(120, TimeUnit.SECONDS);
             say("B finished: " + rb);
             say("C finished: " + rc);
             if (firstAckAfterKill.get() != 0) {
-                say(String.format("failover: first write acknowledged by the new host (term 2) %.1f ms after the kill",
-                        (firstAckAfterKill.get() - killedAt.get()) / 1e6));
+                say(String.format("failover: first write acknowledged by the new host (term 2) %.1f ms after the kill"
+                                + " (the killed JVM was gone after %.1f ms)",
+                        (firstAckAfterKill.get() - killedAt.get()) / 1e6, (gone - killedAt.get()) / 1e6));
             }
             for (PeerProcess p : List.of(b, c)) {
                 JsonObject s = p.call("status");
