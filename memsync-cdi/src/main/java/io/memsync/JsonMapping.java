@@ -24,7 +24,7 @@ import jakarta.json.stream.JsonParsingException;
 final class JsonMapping {
     private static final Jsonb JSONB = JsonbBuilder.create();
     /** Cached: {@code JSON.createValue} looks the provider up on every call. */
-    static final JsonProvider JSON = JsonProvider.provider();
+    static final JsonProvider JSON = io.memsync.document.JsonProviders.JSON;
 
     private JsonMapping() {
     }

@@ -31,7 +31,7 @@ import jakarta.json.JsonValue;
 public final class JsonValues {
 
     /** The JSON-P provider, looked up once ({@code Json.createValue} looks it up on every call). */
-    static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
+    static final jakarta.json.spi.JsonProvider JSON = JsonProviders.JSON;
 
     private JsonValues() {
     }

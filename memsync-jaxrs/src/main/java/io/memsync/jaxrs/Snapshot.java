@@ -2,8 +2,8 @@ package io.memsync.jaxrs;
 
 import io.memsync.SharedObject;
 import io.memsync.Status;
+import io.memsync.document.Paths;
 
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -43,37 +43,6 @@ record Snapshot(long version, long term, JsonObject document) {
      * @return the value, or Java {@code null} when nothing is there
      */
     JsonValue at(String dotted) {
-        JsonValue cur = document;
-        for (String seg : dotted.split("\\.", -1)) {
-            if (cur instanceof JsonObject o) {
-                cur = o.get(seg);
-            } else if (cur instanceof JsonArray a) {
-                int i = index(seg);
-                cur = i >= 0 && i < a.size() ? a.get(i) : null;
-            } else {
-                return null;
-            }
-            if (cur == null) {
-                return null;
-            }
-        }
-        return cur;
-    }
-
-    /** A canonical non-negative decimal index ({@code 0}, {@code 12}; not {@code 012}), else -1. */
-    private static int index(String seg) {
-        int n = seg.length();
-        if (n == 0 || n > 9 || (n > 1 && seg.charAt(0) == '0')) {
-            return -1;
-        }
-        int v = 0;
-        for (int i = 0; i < n; i++) {
-            char c = seg.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+        return Paths.get(document, dotted);
     }
 }
