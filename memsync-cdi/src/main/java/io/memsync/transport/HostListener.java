@@ -31,6 +31,8 @@ final class HostListener implements Transport.Listener {
     private final long startNanos;
     private volatile byte[] secret;
     private volatile boolean closed;
+    /** How long {@link #close()} waits for the close frames to be written. */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     HostListener(String name, byte[] secret, Function<Channel, ChannelHandler> onAccept, long maxFrameBytes) {
         this.name = name;
@@ -118,6 +120,18 @@ final class HostListener implements Transport.Listener {
         closed = true;
         for (ServerChannel c : channels) {
             c.close();
+        }
+        // let each writer send its close frame before the server stops: a close frame written after stop() is
+        // lost, and the client would learn of the close only from its heartbeat
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        try {
+            for (ServerChannel c : channels) {
+                if (!c.awaitWriter(deadline - System.nanoTime())) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         server.stop();
         timers.shutdownNow();

@@ -28,6 +28,7 @@ abstract class WsChannel implements Channel {
     private volatile String remote;
     private volatile ChannelHandler handler;
     private volatile boolean open;
+    private final Thread writer;
 
     // inbound reassembly; touched only by the reading thread
     private final StringBuilder partial = new StringBuilder();
@@ -41,7 +42,18 @@ abstract class WsChannel implements Channel {
         this.maxFrameBytes = maxFrameBytes;
         this.remote = remote;
         this.open = true;
-        Thread.ofVirtual().name("memsync-ws-writer").start(this::writeLoop);
+        this.writer = Thread.ofVirtual().name("memsync-ws-writer").start(this::writeLoop);
+    }
+
+    /**
+     * Waits until the writer thread has finished (after {@link #close()}: the queued frames and the close frame
+     * were written, or writing failed).
+     *
+     * @param nanos the longest wait
+     * @return whether the writer finished in time
+     */
+    final boolean awaitWriter(long nanos) throws InterruptedException {
+        return nanos > 0 && writer.join(java.time.Duration.ofNanos(nanos));
     }
 
     /** Writes one whole text message; blocks until it is handed to the network. */
