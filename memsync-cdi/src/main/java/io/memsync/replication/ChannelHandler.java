@@ -18,4 +18,14 @@ public interface ChannelHandler {
      * @param channel the channel
      */
     void onClose(Channel channel);
+
+    /**
+     * The frames that arrived together (one network message) were all passed to {@link #onFrame}: a good moment to
+     * flush replies that were held back to be batched. Transports that do not batch may call it after every frame
+     * or never; handlers must not depend on it for correctness.
+     *
+     * @param channel the channel
+     */
+    default void onBatchEnd(Channel channel) {
+    }
 }

@@ -41,20 +41,23 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One process's membership in one named network: it either hosts (orders every update) or follows the host as a
  * client, and takes over when the host dies. Transport-independent: it reaches other processes only through a
  * {@link Transport}, finds the host through an {@link Election} and checks members with a {@link Liveness}.
  *
- * <p><b>Threading.</b> All state changes run on one event thread per replica (a single-thread scheduler onto which
- * incoming frames, local submits, timers and channel closes are posted), so updates are applied one at a time in
- * arrival order. {@link #view()} and {@link #status()} read volatile snapshots and never block. Listener calls are
- * made on the event thread, in order, one at a time.
+ * <p><b>Threading.</b> All state changes run holding one lock per replica, so updates are applied one at a time in
+ * arrival order: timers, channel closes and API calls run on the replica's event thread (a single-thread
+ * scheduler), while incoming frames and local submits run on the thread that brought them (no hand-off on the hot
+ * path). {@link #view()} and {@link #status()} read volatile snapshots and never block. Listener calls are made
+ * holding the lock, in order, one at a time.
  *
- * <p><b>Protocol.</b> Compact JSON frames with a type field {@code t}: {@code hello}, {@code patch}, {@code ack},
- * {@code ping}, {@code bye} from clients; {@code welcome}, {@code e} (a batch of entries), {@code snap} (a chunk of
- * a state snapshot), {@code hb}, {@code pong}, {@code pull}, {@code refuse}, {@code err} from the host. A client
+ * <p><b>Protocol.</b> Compact JSON frames with a type field {@code t}: {@code hello}, {@code patch}, {@code ack} (sent
+ * on each heartbeat and when asked by {@code sync}, not per entry), {@code ping}, {@code bye} from clients;
+ * {@code welcome}, {@code e} (a batch of entries), {@code snap} (a chunk of a state snapshot), {@code hb},
+ * {@code sync}, {@code pong}, {@code pull}, {@code refuse}, {@code err} from the host. A client
  * learns the outcome of its update from the ordered entry itself. Rejections are ordered entries without an effect
  * (they consume a version), so their outcome replicates with the log and with snapshots.
  */
@@ -74,9 +77,11 @@ public final class Replica {
     /**
      * Guards the replica state. Events run on the event thread while holding it; {@link #submit} from another
      * thread applies its update to the view while holding it instead of handing over to the event thread (so a
-     * patch is visible at once without a thread switch). Listeners are called with it held and must not block.
+     * patch is visible at once without a thread switch), and frames are handled on the transport thread that
+     * received them, holding it (no hand-off per frame). Listeners are called with it held and must not block.
+     * A {@link ReentrantLock}, not a monitor, so a virtual thread waiting for it does not pin its carrier on JDK 21.
      */
-    private final Object state = new Object();
+    private final ReentrantLock state = new ReentrantLock();
 
     private volatile ScheduledThreadPoolExecutor loop;
     private volatile Thread loopThread;
@@ -117,6 +122,9 @@ public final class Replica {
     private Transport.Listener listenerHandle;
     private final Map<Channel, Peer> conns = new LinkedHashMap<>();
     private boolean recovering;
+    /** A connection to a host is being opened (off the lock); {@link #seek} waits for its outcome. */
+    private boolean connecting;
+    private long connectGen;
     private boolean stopping;
     private Set<String> awaiting = new HashSet<>();
     private List<HostRecord.Member> oldMembers = List.of();
@@ -131,6 +139,8 @@ public final class Replica {
     private final Map<Long, Relay> relays = new HashMap<>();
     private long relaySeq;
     private long slotDeadline;
+    /** When the host last refused this writer for want of a slot (0: never since start). */
+    private long lastRefusedAt;
     private long seekDelay = 1;
     private volatile CompletableFuture<Transport.Listener> prestarted;
     private long lostAt;
@@ -181,6 +191,9 @@ public final class Replica {
             });
             l.setRemoveOnCancelPolicy(true);
             loop = l;
+            // pending updates time out with a precision of a tenth of the timeout (at most 100 ms)
+            long sweep = Math.clamp(options.timeout().toMillis() / 10, 1, 100);
+            l.scheduleAtFixedRate(() -> safely(this::sweepTimeouts), sweep, sweep, TimeUnit.MILLISECONDS);
             s = new CompletableFuture<>();
             started = s;
             stopped = new CompletableFuture<>();
@@ -680,13 +693,21 @@ public final class Replica {
     }
 
     private void safely(Runnable r) {
-        synchronized (state) {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "replica " + options.name() + " event failed", e);
-            }
+        state.lock();
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "replica " + options.name() + " event failed", e);
+        } finally {
             touch();
+            state.unlock();
+        }
+    }
+
+    /** Runs an event on the calling (transport) thread, holding the state lock, unless the replica is stopped. */
+    private void inline(Runnable r) {
+        if (loop != null) {
+            safely(r);
         }
     }
 
@@ -721,6 +742,9 @@ public final class Replica {
         nextSeq = 0;
         peers = List.of();
         hostChannel = null;
+        connecting = false;
+        connectGen++;
+        lastRefusedAt = 0;
         synced = false;
         stopping = false;
         recovering = false;
@@ -751,7 +775,7 @@ public final class Replica {
     // =====================================================================================================
 
     private void seek() {
-        if (role == ReplicaStatus.Role.STOPPED || role == ReplicaStatus.Role.HOST) {
+        if (role == ReplicaStatus.Role.STOPPED || role == ReplicaStatus.Role.HOST || connecting) {
             return;
         }
         if (!started.isDone() && System.nanoTime() > startDeadline) {
@@ -762,7 +786,11 @@ public final class Replica {
         }
         setRole(ReplicaStatus.Role.CONNECTING);
         try {
-            Election.Lease l = election.tryAcquire();
+            // a writer waiting for a slot leaves the lease to the admitted members for a while after its last refusal:
+            // if it took over a dead host, it would count as one writer too many next to the admitted ones
+            boolean defer = lastRefusedAt != 0 && !started.isDone()
+                    && System.nanoTime() - lastRefusedAt < Math.max(300, 3 * options.heartbeatInterval().toMillis()) * 1_000_000L;
+            Election.Lease l = defer ? null : election.tryAcquire();
             if (l != null) {
                 becomeHost(l);
                 return;
@@ -770,28 +798,68 @@ public final class Replica {
             HostRecord rec = election.read();
             // a record that says its host handed over is the previous host's: wait for the next one to publish
             if (rec != null && rec.term() >= term && rec.handoverVersion() < 0) {
-                long t0 = System.nanoTime();
-                Channel ch = transport.connect(rec.endpoint(), options.name(), Base64.getDecoder().decode(rec.secret()),
-                        clientHandler(), connectTimeout());
-                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": connected to the host of term " + rec.term()
-                        + " in " + (System.nanoTime() - t0) / 1000 + " us");
-                term = Math.max(term, rec.term());
-                hostChannel = ch;
-                synced = false;
-                snapBuf = null;
-                lastHeard = System.nanoTime();
-                sendHello();
-                startTicker();
+                connect(rec);
                 return;
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "seek for " + options.name() + ": " + e);
         }
-        // retry fast right after losing a host (a new one appears within milliseconds), then back off
+        seekLater();
+    }
+
+    /** Retries {@link #seek} fast right after losing a host (a new one appears within milliseconds), then backs off. */
+    private void seekLater() {
         long cap = System.nanoTime() - lostAt < 2_000_000_000L ? 5 : Math.max(5, options.heartbeatInterval().toMillis() / 2);
         long delay = seekDelay;
         seekDelay = Math.min(cap, seekDelay * 2);
         schedule(this::seek, delay + ThreadLocalRandom.current().nextLong(delay + 1));
+    }
+
+    /**
+     * Connects to the host on a virtual thread, without holding the state lock: the transport's own threads deliver
+     * frames holding it, so waiting for a connection while holding it could stall them. The host sends nothing
+     * before our hello, so no frame of the new channel is missed before it is attached.
+     */
+    private void connect(HostRecord rec) {
+        connecting = true;
+        long gen = ++connectGen;
+        long t0 = System.nanoTime();
+        byte[] secret = Base64.getDecoder().decode(rec.secret());
+        Thread.ofVirtual().name("memsync-connect-" + options.name()).start(() -> {
+            Channel ch;
+            try {
+                ch = transport.connect(rec.endpoint(), options.name(), secret, clientHandler(), connectTimeout());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "connect for " + options.name() + " to " + rec.endpoint() + ": " + e);
+                post(() -> {
+                    if (gen == connectGen) {
+                        connecting = false;
+                        seekLater();
+                    }
+                });
+                return;
+            }
+            if (!post(() -> attach(ch, rec, t0, gen))) {
+                ch.close();
+            }
+        });
+    }
+
+    private void attach(Channel ch, HostRecord rec, long t0, long gen) {
+        if (gen != connectGen || role != ReplicaStatus.Role.CONNECTING || hostChannel != null) {
+            ch.close(); // a connect from before a stop or restart
+            return;
+        }
+        connecting = false;
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": connected to the host of term " + rec.term()
+                + " in " + (System.nanoTime() - t0) / 1000 + " us");
+        term = Math.max(term, rec.term());
+        hostChannel = ch;
+        synced = false;
+        snapBuf = null;
+        lastHeard = System.nanoTime();
+        sendHello();
+        startTicker();
     }
 
     private ChannelHandler clientHandler() {
@@ -801,7 +869,7 @@ public final class Replica {
                 // heard now, even if the event thread is busy and handles the frame later
                 lastHeard = System.nanoTime();
                 JsonObject parsed = tryParse(frame);
-                post(() -> {
+                inline(() -> {
                     if (channel == hostChannel) {
                         clientFrame(parsed);
                     }
@@ -835,6 +903,26 @@ public final class Replica {
         failSentCalls("the connection to the host was lost");
         if (role != ReplicaStatus.Role.STOPPED) {
             seek();
+        }
+    }
+
+    /**
+     * Fails the futures of pending updates whose {@code timeout} passed (they stay pending: the outcome is unknown
+     * and may still arrive). One periodic sweep instead of a timer per update: deadlines grow with the sequence, so
+     * it stops at the first update still in time.
+     */
+    private void sweepTimeouts() {
+        long now = System.nanoTime();
+        for (Pending p : pending.values()) {
+            if (p.deadline == 0 || p.future.isDone()) {
+                continue;
+            }
+            if (now - p.deadline < 0) {
+                break;
+            }
+            p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT,
+                    "no outcome for update " + p.seq + " of '" + options.name() + "' within " + options.timeout()
+                            + "; outcome unknown, it stays pending", null, term, version));
         }
     }
 
@@ -944,7 +1032,9 @@ public final class Replica {
                     term = Math.max(term, f.getJsonNumber("term").longValue());
                     peers = strings(f.getJsonArray("peers"));
                     compact(f.getJsonNumber("lw").longValue());
+                    sendAck(); // acknowledgements ride on the heartbeat (the host needs them only to compact)
                 }
+                case "sync" -> sendAck(); // the host is handing over and waits for everyone to have everything
                 case "snap" -> {
                     int i = f.getInt("i");
                     int n = f.getInt("n");
@@ -999,10 +1089,7 @@ public final class Replica {
                         }
                     });
                 }
-                case "e" -> {
-                    applyEntries(f.getJsonArray("entries"));
-                    sendAck();
-                }
+                case "e" -> applyEntries(f.getJsonArray("entries"));
                 case "pong" -> {
                     Ping p = pings.remove(f.getJsonNumber("id").longValue());
                     if (p != null) {
@@ -1032,6 +1119,7 @@ public final class Replica {
                 case "refuse" -> {
                     if (MemSyncException.ERR_MAX_WRITERS.equals(f.getString("code")) && !started.isDone()
                             && System.nanoTime() < slotDeadline) {
+                        lastRefusedAt = System.nanoTime();
                         Channel ch = hostChannel;
                         hostChannel = null;
                         ch.close();
@@ -1107,7 +1195,6 @@ public final class Replica {
         // else: the host ordered our oldest pending update on exactly the document we evaluated it on, so the
         // view (confirmed document plus the remaining pending updates) is unchanged: no re-evaluation needed
         if (p != null) {
-            p.cancelTimer();
             if (e.accepted()) {
                 p.future.complete(new Outcome(e.term(), e.version(), e.effect()));
             } else {
@@ -1193,7 +1280,6 @@ public final class Replica {
         }
         recomputeView();
         for (Pending p : resolved) {
-            p.cancelTimer();
             Entry e = log.stream().filter(x -> x.peer().equals(peerId) && x.seq() == p.seq).findFirst().orElse(null);
             if (e == null) {
                 p.future.complete(new Outcome(lastTerm, version, null));
@@ -1261,9 +1347,7 @@ public final class Replica {
             scheduleFlush();
             return;
         }
-        p.timer = schedule(() -> p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT,
-                "no outcome for update " + p.seq + " of '" + options.name() + "' within " + options.timeout()
-                        + "; outcome unknown, it stays pending", null, term, version)), options.timeout().toMillis());
+        p.deadline = System.nanoTime() + options.timeout().toNanos();
         JsonObject before = view;
         view = ev.document();
         fire(new ViewChange(before, view, ev.effect(), version, lastTerm, true, MemSyncChange.State.PENDING));
@@ -1382,7 +1466,18 @@ public final class Replica {
             @Override
             public void onFrame(Channel channel, String frame) {
                 JsonObject parsed = tryParse(frame);
-                post(() -> hostFrame(channel, parsed));
+                inline(() -> hostFrame(channel, parsed));
+            }
+
+            @Override
+            public void onBatchEnd(Channel channel) {
+                // send what the frames of this message ordered now, in one batch, instead of after a hand-off to
+                // the event thread (the flush posted by scheduleFlush then finds nothing to do)
+                inline(() -> {
+                    if (flushScheduled && role == ReplicaStatus.Role.HOST) {
+                        flush();
+                    }
+                });
             }
 
             @Override
@@ -1863,6 +1958,12 @@ public final class Replica {
         if (role == ReplicaStatus.Role.HOST && !recovering) {
             stopping = true;
             flush();
+            String sync = JsonProviders.JSON.createObjectBuilder().add("t", "sync").build().toString();
+            for (Peer p : conns.values()) {
+                if (p.ready) {
+                    p.channel.send(sync);
+                }
+            }
             long deadline = System.nanoTime() + options.timeout().toNanos();
             awaitAcks(deadline);
             return;
@@ -1910,7 +2011,6 @@ public final class Replica {
             prestarted = null;
         }
         for (Pending p : pending.values()) {
-            p.cancelTimer();
             p.future.completeExceptionally(stoppedException());
         }
         pending.clear();
@@ -1944,7 +2044,8 @@ public final class Replica {
         final long base;
         final long hlc;
         final CompletableFuture<Outcome> future;
-        ScheduledFuture<?> timer;
+        /** When {@link #sweepTimeouts} fails the future with {@code ERR_TIMEOUT}; 0 for none (ordered at once). */
+        long deadline;
 
         Pending(long seq, Update update, Precondition pre, long base, long hlc, CompletableFuture<Outcome> future) {
             this.seq = seq;
@@ -1953,12 +2054,6 @@ public final class Replica {
             this.base = base;
             this.hlc = hlc;
             this.future = future;
-        }
-
-        void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-            }
         }
     }
 

@@ -16,7 +16,7 @@ import jakarta.json.JsonObject;
  * The client's end: a JDK {@link WebSocket.Listener} that runs the client half of the {@link Handshake}, then
  * reassembles text messages and passes them to the handler. The JDK delivers callbacks one at a time; the next
  * part is requested ({@code request(1)}) only after the handler returned, so handler calls follow arrival order.
- * Writes go through the writer thread, one {@code sendText} at a time (the JDK allows one outstanding send).
+ * Writes are chained asynchronous {@code sendText} calls, one at a time (the JDK allows one outstanding send).
  */
 final class ClientChannel extends WsChannel implements WebSocket.Listener {
     private final String name;
@@ -25,6 +25,8 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     /** Completes when the host proved itself; fails with the reason otherwise. */
     final CompletableFuture<Void> authenticated = new CompletableFuture<>();
     private volatile WebSocket ws;
+    /** Whether a send is in flight (or the outbox is being drained); only its owner sends. */
+    private final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
     private String serverNonce;
     private final StringBuilder handshakeText = new StringBuilder();
 
@@ -118,9 +120,73 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
         close();
     }
 
+    /**
+     * Starts draining the outbox unless a send is already in flight. The JDK allows one outstanding
+     * {@code sendText} and does not block the caller, so the first frame goes out on the sending thread itself (no
+     * hand-off to a writer thread); frames queued while it is in flight leave together, batched, when it completes.
+     */
     @Override
-    void write(String frame) throws Exception {
-        ws.sendText(frame, true).get();
+    void wake() {
+        while (hasQueued() && sending.compareAndSet(false, true)) {
+            if (pump()) {
+                return; // a send is in flight; its completion continues
+            }
+            sending.set(false);
+            // re-check: a frame queued between the last poll and the reset would otherwise wait for the next wake
+        }
+    }
+
+    /**
+     * Sends queued messages while their sends complete at once.
+     *
+     * @return {@code true} when a send is still in flight (its completion calls this again), {@code false} when
+     *         the outbox is empty or the channel is done
+     */
+    private boolean pump() {
+        WebSocket w = ws;
+        while (true) {
+            String message;
+            try {
+                message = nextMessage(false);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e); // non-blocking poll
+            }
+            if (message == null) {
+                return false;
+            }
+            if (isClose(message)) {
+                closeConnection();
+                connectionClosed();
+                return true; // never reset: nothing is sent after the close
+            }
+            CompletableFuture<WebSocket> f;
+            try {
+                f = w.sendText(message, true);
+            } catch (RuntimeException e) {
+                writeFailed(e);
+                return true;
+            }
+            if (!f.isDone()) {
+                f.whenComplete((r, e) -> {
+                    if (e != null) {
+                        writeFailed(e);
+                    } else if (!pump()) {
+                        sending.set(false);
+                        wake();
+                    }
+                });
+                return true;
+            }
+            if (f.isCompletedExceptionally()) {
+                writeFailed(f.exceptionNow());
+                return true;
+            }
+        }
+    }
+
+    private void writeFailed(Throwable e) {
+        LOG.log(Level.DEBUG, () -> "write to " + remote() + " failed: " + e);
+        abortConnection();
     }
 
     @Override

@@ -27,9 +27,53 @@ final class ServerChannel extends WsChannel implements WsListener {
     private volatile boolean authenticated;
     private ScheduledFuture<?> handshakeTimer;
 
+    private final Thread writer;
+
     ServerChannel(HostListener host, long maxFrameBytes) {
         super(maxFrameBytes, "client (connecting)");
         this.host = host;
+        this.writer = Thread.ofVirtual().name("memsync-ws-writer").start(this::writeLoop);
+    }
+
+    @Override
+    void wake() {
+        // the writer thread blocks on the outbox
+    }
+
+    /**
+     * Writes queued messages in order until the close sentinel. Helidon's {@code send} blocks on the socket, so
+     * it runs on this channel's own virtual thread: a slow client never stalls the host's other work.
+     */
+    private void writeLoop() {
+        try {
+            while (true) {
+                String message = nextMessage(true);
+                if (isClose(message)) {
+                    closeConnection();
+                    break;
+                }
+                write(message);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abortConnection();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "write to " + remote() + " failed: " + e);
+            abortConnection();
+        } finally {
+            connectionClosed();
+        }
+    }
+
+    /**
+     * Waits until the writer thread has finished (after {@link #close()}: the queued frames and the close frame
+     * were written, or writing failed).
+     *
+     * @param nanos the longest wait
+     * @return whether the writer finished in time
+     */
+    boolean awaitWriter(long nanos) throws InterruptedException {
+        return nanos > 0 && writer.join(java.time.Duration.ofNanos(nanos));
     }
 
     @Override
@@ -156,8 +200,7 @@ final class ServerChannel extends WsChannel implements WsListener {
      * splitting a surrogate pair, since Helidon encodes each fragment on its own), so Helidon's per-connection send
      * buffer (which grows to the largest frame and is kept) stays small.
      */
-    @Override
-    void write(String frame) {
+    private void write(String frame) {
         int len = frame.length();
         if (len <= FRAGMENT_CHARS) {
             session.send(frame, true);

@@ -152,7 +152,10 @@ public final class WebSocketTransport implements Transport {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    c = HttpClient.newBuilder().build();
+                    // listener callbacks run on the client's selector thread instead of being handed to a pool
+                    // thread per message (a wake-up each, which dominated the round trip); the handlers they call
+                    // do not block on the network (the replica connects off its lock)
+                    c = HttpClient.newBuilder().executor(Runnable::run).build();
                     client = c;
                 }
             }

@@ -9,8 +9,9 @@ import io.memsync.replication.Channel;
 import io.memsync.replication.ChannelHandler;
 
 /**
- * What both ends of a WebSocket channel share: a non-blocking ordered outbox drained by one virtual writer thread,
- * message reassembly with the size limit, and the once-only close notification.
+ * What both ends of a WebSocket channel share: a non-blocking ordered outbox (drained by the subclass: a writer
+ * thread on the host, chained asynchronous sends on the client), message reassembly with the size limit, and the
+ * once-only close notification.
  *
  * <p>Handler calls ({@code onFrame}, {@code onClose}) go through one lock, so they are never concurrent for a
  * channel; {@code onClose} is called exactly once, after which no frame is delivered.
@@ -28,7 +29,6 @@ abstract class WsChannel implements Channel {
     private volatile String remote;
     private volatile ChannelHandler handler;
     private volatile boolean open;
-    private final Thread writer;
 
     // inbound reassembly; touched only by the reading thread
     private final StringBuilder partial = new StringBuilder();
@@ -42,22 +42,13 @@ abstract class WsChannel implements Channel {
         this.maxFrameBytes = maxFrameBytes;
         this.remote = remote;
         this.open = true;
-        this.writer = Thread.ofVirtual().name("memsync-ws-writer").start(this::writeLoop);
     }
 
     /**
-     * Waits until the writer thread has finished (after {@link #close()}: the queued frames and the close frame
-     * were written, or writing failed).
-     *
-     * @param nanos the longest wait
-     * @return whether the writer finished in time
+     * Called after a frame (or the close sentinel) was queued: the subclass makes sure {@link #nextMessage} is
+     * drained and each message written in order.
      */
-    final boolean awaitWriter(long nanos) throws InterruptedException {
-        return nanos > 0 && writer.join(java.time.Duration.ofNanos(nanos));
-    }
-
-    /** Writes one whole text message; blocks until it is handed to the network. */
-    abstract void write(String frame) throws Exception;
+    abstract void wake();
 
     /** Closes the connection gracefully (close frame), after the queued frames were written. */
     abstract void closeConnection();
@@ -77,6 +68,7 @@ abstract class WsChannel implements Channel {
     public final void send(String frame) {
         if (open && !closing.get()) {
             outbox.add(frame);
+            wake();
         }
     }
 
@@ -84,6 +76,7 @@ abstract class WsChannel implements Channel {
     final void sendInternal(String frame) {
         if (!closing.get()) {
             outbox.add(frame);
+            wake();
         }
     }
 
@@ -92,6 +85,7 @@ abstract class WsChannel implements Channel {
         if (closing.compareAndSet(false, true)) {
             open = false;
             outbox.add(CLOSE);
+            wake();
         }
     }
 
@@ -110,42 +104,45 @@ abstract class WsChannel implements Channel {
         return getClass().getSimpleName() + "[" + remote + (isOpen() ? "" : ", closed") + "]";
     }
 
-    private void writeLoop() {
-        StringBuilder batch = new StringBuilder();
-        try {
-            while (true) {
-                String frame = outbox.take();
-                if (frame == CLOSE) {
-                    closeConnection();
-                    break;
-                }
-                // frames queued meanwhile travel in one WebSocket message, separated by newlines (compact JSON has
-                // none), so a burst costs one send instead of one per frame
-                String next = outbox.peek();
-                if (next == null || next == CLOSE || frame.length() >= BATCH_CHARS) {
-                    write(frame);
-                    continue;
-                }
-                batch.setLength(0);
-                batch.append(frame);
-                while ((next = outbox.peek()) != null && next != CLOSE
-                        && batch.length() + next.length() < BATCH_CHARS) {
-                    batch.append('\n').append(outbox.poll());
-                }
-                write(batch.toString());
-                if (batch.capacity() > 4 * BATCH_CHARS) {
-                    batch = new StringBuilder();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abortConnection();
-        } catch (Exception e) {
-            LOG.log(Level.DEBUG, () -> "write to " + remote + " failed: " + e);
-            abortConnection();
-        } finally {
-            connectionClosed();
+    /**
+     * Takes what to write next: queued frames joined into one message, separated by newlines (compact JSON has
+     * none), so a burst costs one send instead of one per frame; at most {@link #BATCH_CHARS} chars unless a single
+     * frame is bigger.
+     *
+     * @param block whether to wait for a frame when the outbox is empty
+     * @return the message, {@link #isClose the close sentinel}, or {@code null} when the outbox is empty and
+     *         {@code block} is false
+     */
+    final String nextMessage(boolean block) throws InterruptedException {
+        String frame = block ? outbox.take() : outbox.poll();
+        if (frame == null || frame == CLOSE) {
+            return frame;
         }
+        String next = outbox.peek();
+        if (next == null || next == CLOSE || frame.length() >= BATCH_CHARS) {
+            return frame;
+        }
+        StringBuilder batch = new StringBuilder(Math.min(BATCH_CHARS, 4 * (frame.length() + next.length())));
+        batch.append(frame);
+        while ((next = outbox.peek()) != null && next != CLOSE && batch.length() + next.length() < BATCH_CHARS) {
+            batch.append('\n').append(outbox.poll());
+        }
+        return batch.toString();
+    }
+
+    /** Whether the outbox has something to write. */
+    final boolean hasQueued() {
+        return !outbox.isEmpty();
+    }
+
+    /**
+     * Whether {@code message} (from {@link #nextMessage}) is the close sentinel.
+     *
+     * @param message a message
+     * @return {@code true} for the sentinel
+     */
+    static boolean isClose(String message) {
+        return message == CLOSE;
     }
 
     /**
@@ -210,6 +207,9 @@ abstract class WsChannel implements Channel {
             if (!closeNotified.get() && start < message.length()) {
                 h.onFrame(this, start == 0 ? message : message.substring(start));
             }
+            if (!closeNotified.get()) {
+                h.onBatchEnd(this);
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "channel handler failed on a frame from " + remote, e);
         } finally {
@@ -221,7 +221,8 @@ abstract class WsChannel implements Channel {
     final void connectionClosed() {
         open = false;
         if (closing.compareAndSet(false, true)) {
-            outbox.add(CLOSE); // lets the writer thread finish
+            outbox.add(CLOSE); // lets the writer finish
+            wake();
         }
         if (!closeNotified.compareAndSet(false, true)) {
             return;

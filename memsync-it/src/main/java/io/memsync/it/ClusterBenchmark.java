@@ -104,7 +104,7 @@ public final class ClusterBenchmark {
             a.call("start pingpong");
             b.call("start pingpong");
             b.call("ponger");
-            a.call("pinger 2000");
+            a.call("pinger " + Integer.getInteger("memsync.bench.warmup", 2000), java.time.Duration.ofMinutes(10));
             JsonObject r = a.call("pinger " + rounds, java.time.Duration.ofMinutes(10));
             System.out.println("PINGPONG client A -> client B observer -> client A observer: p50 " + r.getInt("p50us")
                     + " us, p99 " + r.getInt("p99us") + " us (" + r.getInt("samples") + " samples)");

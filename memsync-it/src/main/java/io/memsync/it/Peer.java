@@ -222,8 +222,16 @@ public final class Peer {
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         boolean quiet = label.startsWith("quiet:");
+        // permits are taken a chunk at a time: waking this thread for every single acknowledgement would cost more
+        // than the patch itself (the window stays bounded)
+        int chunk = Math.max(1, window / 16);
+        int held = 0;
         for (int i = 0; i < count; i++) {
-            permits.acquire();
+            if (held == 0) {
+                held = Math.min(chunk, count - i);
+                permits.acquire(held);
+            }
+            held--;
             shared.patch(update.apply(i)).whenComplete((r, e) -> {
                 if (e == null) {
                     acked.incrementAndGet();
