@@ -510,6 +510,9 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
         if (p.isEmpty()) {
             return true;
         }
+        if (p.indexOf('~') < 0) {
+            return Paths.overlap(p.substring(1).replace('/', '.'), observed);
+        }
         StringBuilder dotted = new StringBuilder(p.length());
         for (String seg : p.substring(1).split("/", -1)) {
             if (!dotted.isEmpty()) {

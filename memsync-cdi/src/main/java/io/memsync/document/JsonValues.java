@@ -206,6 +206,20 @@ public final class JsonValues {
      * @param v the integer
      * @return an int, long or big-integer JSON number
      */
+    /** The value of an integral number that fits a {@code long}, or {@code null}; cheap for int and long numbers. */
+    private static Long exactLong(JsonNumber n) {
+        try {
+            return n.longValueExact();
+        } catch (ArithmeticException e) {
+            return null;
+        }
+    }
+
+    /** An integral number of the narrowest kind (int or long) holding {@code v}. */
+    private static JsonNumber small(long v) {
+        return v == (int) v ? JsonValues.JSON.createValue((int) v) : JsonValues.JSON.createValue(v);
+    }
+
     static JsonNumber integral(BigInteger v) {
         if (v.bitLength() < 32) {
             return JsonValues.JSON.createValue(v.intValue());
@@ -225,6 +239,15 @@ public final class JsonValues {
      */
     public static JsonNumber add(JsonNumber a, JsonNumber b) {
         if (a.isIntegral() && b.isIntegral()) {
+            Long x = exactLong(a);
+            Long y = x == null ? null : exactLong(b);
+            if (y != null) {
+                long sum = x + y;
+                // no overflow when the result has the sign of at least one operand (Math.addExact's test)
+                if (((x ^ sum) & (y ^ sum)) >= 0) {
+                    return small(sum);
+                }
+            }
             return integral(a.bigIntegerValue().add(b.bigIntegerValue()));
         }
         return decimal(a.bigDecimalValue().add(b.bigDecimalValue()));

@@ -3,19 +3,29 @@ package io.memsync.document;
 import java.util.Map;
 
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
-/** Compact JSON text of values, keeping object member order. */
-final class JsonWriting {
+/**
+ * Compact JSON text of values, keeping object member order. Internal: used by the document types and by the
+ * replication layer to write wire frames straight into one buffer.
+ */
+public final class JsonWriting {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private JsonWriting() {
     }
 
-    static void write(JsonValue v, StringBuilder sb) {
+    /**
+     * Appends the compact JSON text of a value.
+     *
+     * @param v  the value
+     * @param sb where to append
+     */
+    public static void write(JsonValue v, StringBuilder sb) {
         switch (v.getValueType()) {
             case OBJECT -> {
                 sb.append('{');
@@ -44,14 +54,31 @@ final class JsonWriting {
                 sb.append(']');
             }
             case STRING -> quote(((JsonString) v).getString(), sb);
-            case NUMBER -> sb.append(v);
+            case NUMBER -> {
+                JsonNumber n = (JsonNumber) v;
+                if (n.isIntegral()) {
+                    try {
+                        sb.append(n.longValueExact()); // same digits as toString, without its allocations
+                        return;
+                    } catch (ArithmeticException e) {
+                        // beyond long: the text form below
+                    }
+                }
+                sb.append(n);
+            }
             case TRUE -> sb.append("true");
             case FALSE -> sb.append("false");
             case NULL -> sb.append("null");
         }
     }
 
-    static void quote(String s, StringBuilder sb) {
+    /**
+     * Appends a string as a quoted, escaped JSON string.
+     *
+     * @param s  the string
+     * @param sb where to append
+     */
+    public static void quote(String s, StringBuilder sb) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

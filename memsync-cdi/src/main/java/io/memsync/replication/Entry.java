@@ -1,6 +1,7 @@
 package io.memsync.replication;
 
 import io.memsync.document.JsonProviders;
+import io.memsync.document.JsonWriting;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -30,6 +31,30 @@ record Entry(long term, long version, String peer, long seq, long hlc, JsonArray
         JsonArrayBuilder pa = JsonProviders.JSON.createArrayBuilder();
         paths.forEach(pa::add);
         return b.add("ps", pa).build();
+    }
+
+    /** Appends exactly the text of {@link #toJson()}, without building the object first. */
+    void writeJson(StringBuilder sb) {
+        sb.append("{\"t\":").append(term).append(",\"v\":").append(version).append(",\"p\":");
+        JsonWriting.quote(peer, sb);
+        sb.append(",\"s\":").append(seq).append(",\"h\":").append(hlc).append(",\"cm\":").append(commutative);
+        if (effect != null) {
+            sb.append(",\"e\":");
+            JsonWriting.write(effect, sb);
+        } else {
+            sb.append(",\"c\":");
+            JsonWriting.quote(code, sb);
+            sb.append(",\"m\":");
+            JsonWriting.quote(message == null ? "" : message, sb);
+        }
+        sb.append(",\"ps\":[");
+        for (int i = 0; i < paths.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            JsonWriting.quote(paths.get(i), sb);
+        }
+        sb.append("]}");
     }
 
     static Entry fromJson(JsonObject o) {

@@ -7,6 +7,7 @@ import io.memsync.Precondition;
 import io.memsync.Update;
 import io.memsync.document.Effects;
 import io.memsync.document.Filters;
+import io.memsync.document.JsonWriting;
 import io.memsync.document.Paths;
 import io.memsync.document.PersistentJson;
 import io.memsync.document.UpdateEvaluator;
@@ -1003,12 +1004,18 @@ public final class Replica {
     }
 
     private void sendPatch(Pending p) {
-        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "patch").add("peer", peerId).add("seq", p.seq)
-                .add("base", p.base).add("hlc", p.hlc).add("kind", p.update.kind().name()).add("u", p.update.json());
+        // written straight into one buffer: this is the hottest frame a client sends
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("{\"t\":\"patch\",\"peer\":");
+        JsonWriting.quote(peerId, sb);
+        sb.append(",\"seq\":").append(p.seq).append(",\"base\":").append(p.base).append(",\"hlc\":").append(p.hlc)
+                .append(",\"kind\":\"").append(p.update.kind().name()).append("\",\"u\":");
+        JsonWriting.write(p.update.json(), sb);
         if (p.pre != null) {
-            b.add("pre", p.pre.json());
+            sb.append(",\"pre\":");
+            JsonWriting.write(p.pre.json(), sb);
         }
-        hostChannel.send(b.build().toString());
+        hostChannel.send(sb.append('}').toString());
     }
 
     /** Parses a frame on the receiving (transport) thread, so the event thread does not; {@code null} if malformed. */
@@ -1171,10 +1178,13 @@ public final class Replica {
 
     /** Applies one ordered entry (client or host), resolves the matching pending update and tells the listener. */
     private void applyEntry(Entry e) {
+        applyEntry(e, e.accepted() ? PersistentJson.object(Effects.apply(doc, e.effect())) : doc);
+    }
+
+    /** Applies one ordered entry whose resulting document is already known. */
+    private void applyEntry(Entry e, JsonObject after) {
         JsonObject before = view;
-        if (e.accepted()) {
-            doc = PersistentJson.object(Effects.apply(doc, e.effect()));
-        }
+        doc = after;
         version = e.version();
         lastTerm = e.term();
         term = Math.max(term, e.term());
@@ -1803,7 +1813,9 @@ public final class Replica {
                     + x.version() + " (paths " + x.paths() + ")");
             return;
         }
-        append(new Entry(term, version + 1, peer, seq, h, ev.effect(), null, null, ev.paths(), ev.commutative()));
+        Entry e = new Entry(term, version + 1, peer, seq, h, ev.effect(), null, null, ev.paths(), ev.commutative());
+        applyEntry(e, PersistentJson.object(ev.document())); // the evaluation already built the new document
+        outbox.add(e);
     }
 
     private void reject(String peer, long seq, long h, String code, String message) {
@@ -1881,10 +1893,16 @@ public final class Replica {
         if (outbox.isEmpty()) {
             return;
         }
-        JsonArrayBuilder a = JsonProviders.JSON.createArrayBuilder();
-        outbox.forEach(e -> a.add(e.toJson()));
+        StringBuilder sb = new StringBuilder(32 + 160 * outbox.size());
+        sb.append("{\"t\":\"e\",\"entries\":[");
+        for (int i = 0; i < outbox.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            outbox.get(i).writeJson(sb);
+        }
         outbox.clear();
-        String frame = JsonProviders.JSON.createObjectBuilder().add("t", "e").add("entries", a).build().toString();
+        String frame = sb.append("]}").toString();
         for (Peer p : conns.values()) {
             if (p.ready) {
                 p.channel.send(frame);

@@ -27,6 +27,10 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     private volatile WebSocket ws;
     /** Whether a send is in flight (or the outbox is being drained); only its owner sends. */
     private final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Sends closer together than this count as a burst (see {@link #wake}). */
+    private static final long BURST_GAP_NANOS = 50_000;
+    /** When the last drain started (only its owner writes it). */
+    private volatile long lastSend;
     private String serverNonce;
     private final StringBuilder handshakeText = new StringBuilder();
 
@@ -122,17 +126,33 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
 
     /**
      * Starts draining the outbox unless a send is already in flight. The JDK allows one outstanding
-     * {@code sendText} and does not block the caller, so the first frame goes out on the sending thread itself (no
-     * hand-off to a writer thread); frames queued while it is in flight leave together, batched, when it completes.
+     * {@code sendText} and does not block the caller. When the channel was quiet, the frame goes out on the sending
+     * thread itself (no hand-off, lowest latency). When sends follow each other closely (a burst), the drain runs
+     * on a virtual thread instead: the sender goes on queueing meanwhile, and the queued frames leave together in
+     * one message rather than one message and one system call each.
      */
     @Override
     void wake() {
         while (hasQueued() && sending.compareAndSet(false, true)) {
+            long now = System.nanoTime();
+            boolean burst = now - lastSend < BURST_GAP_NANOS;
+            lastSend = now;
+            if (burst) {
+                Thread.ofVirtual().name("memsync-ws-send").start(this::drain);
+                return;
+            }
             if (pump()) {
                 return; // a send is in flight; its completion continues
             }
             sending.set(false);
             // re-check: a frame queued between the last poll and the reset would otherwise wait for the next wake
+        }
+    }
+
+    private void drain() {
+        if (!pump()) {
+            sending.set(false);
+            wake();
         }
     }
 

@@ -47,7 +47,8 @@ final class ServerChannel extends WsChannel implements WsListener {
     private void writeLoop() {
         try {
             while (true) {
-                String message = nextMessage(true);
+                // batches no bigger than one fragment: they go out without being cut into copies
+                String message = nextMessage(true, FRAGMENT_CHARS);
                 if (isClose(message)) {
                     closeConnection();
                     break;

@@ -114,17 +114,28 @@ abstract class WsChannel implements Channel {
      *         {@code block} is false
      */
     final String nextMessage(boolean block) throws InterruptedException {
+        return nextMessage(block, BATCH_CHARS);
+    }
+
+    /**
+     * Like {@link #nextMessage(boolean)} with another batch limit.
+     *
+     * @param block    whether to wait for a frame when the outbox is empty
+     * @param maxChars most characters batched into one message (a single bigger frame still travels alone)
+     * @return the message, the close sentinel, or {@code null}
+     */
+    final String nextMessage(boolean block, int maxChars) throws InterruptedException {
         String frame = block ? outbox.take() : outbox.poll();
         if (frame == null || frame == CLOSE) {
             return frame;
         }
         String next = outbox.peek();
-        if (next == null || next == CLOSE || frame.length() >= BATCH_CHARS) {
+        if (next == null || next == CLOSE || frame.length() + next.length() >= maxChars) {
             return frame;
         }
-        StringBuilder batch = new StringBuilder(Math.min(BATCH_CHARS, 4 * (frame.length() + next.length())));
+        StringBuilder batch = new StringBuilder(Math.min(maxChars, 4 * (frame.length() + next.length())));
         batch.append(frame);
-        while ((next = outbox.peek()) != null && next != CLOSE && batch.length() + next.length() < BATCH_CHARS) {
+        while ((next = outbox.peek()) != null && next != CLOSE && batch.length() + next.length() < maxChars) {
             batch.append('\n').append(outbox.poll());
         }
         return batch.toString();
@@ -179,8 +190,8 @@ abstract class WsChannel implements Channel {
         }
         String whole = partial.toString();
         partial.setLength(0);
-        if (partial.capacity() > 1 << 16) {
-            partial.trimToSize();
+        if (partial.capacity() > 4 * BATCH_CHARS) {
+            partial.trimToSize(); // keep a buffer of normal batch size: messages of that size arrive all the time
         }
         return whole;
     }

@@ -79,6 +79,10 @@ class OperatorTest {
         assertThat(ev.document().getJsonNumber("n").longValue()).isEqualTo(2147483648L);
         ev = ok("{'n':9223372036854775807}", "{'$inc':{'n':1}}", "{'n':9223372036854775808}");
         assertThat(ev.document().getJsonNumber("n").bigIntegerValue()).hasToString("9223372036854775808");
+        ev = ok("{'n':-9223372036854775808}", "{'$inc':{'n':-1}}", "{'n':-9223372036854775809}");
+        assertThat(ev.document().getJsonNumber("n").bigIntegerValue()).hasToString("-9223372036854775809");
+        ev = ok("{'n':4294967296}", "{'$inc':{'n':-4294967295}}", "{'n':1}");
+        assertThat(ev.document().toString()).isEqualTo("{\"n\":1}");
     }
 
     @Test

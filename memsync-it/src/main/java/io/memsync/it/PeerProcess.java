@@ -73,7 +73,8 @@ public final class PeerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
-        cmd.add("-XX:+UseSerialGC");
+        // the tests use the serial collector (fewest threads on a small CI machine); benchmarks may choose another
+        cmd.addAll(List.of(System.getProperty("memsync.peer.gc", "-XX:+UseSerialGC").split(" ")));
         cmd.add("-Dmemsync.rendezvous.dir=" + rendezvous);
         cmd.add("-Djava.util.logging.config.file=" + System.getProperty("memsync.peer.logging", "/dev/null"));
         cmd.addAll(List.of(jvmArgs));
