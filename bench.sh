@@ -2,6 +2,8 @@
 # Runs memsync's benchmarks (not part of the tests).
 #   ./bench.sh jmh      JMH: update evaluation on 1 KB and 1 MB documents
 #   ./bench.sh cluster  multi-process: failover time, ping-pong latency, throughput
+# BENCH_OPTS passes system properties to the multi-process driver, e.g.
+#   BENCH_OPTS="-Dmemsync.peer.gc=-XX:+UseParallelGC -Dmemsync.bench.patches=1000000" ./bench.sh cluster throughput
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/jdk.sh
@@ -13,5 +15,5 @@ if [ "$what" = jmh ] || [ "$what" = all ]; then
 fi
 if [ "$what" = cluster ] || [ "$what" = all ]; then
   mvn -B -ntp -q -pl memsync-it dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
-  java -cp "memsync-it/target/classes:$(cat memsync-it/target/bench.classpath)" io.memsync.it.ClusterBenchmark "$@"
+  java ${BENCH_OPTS:-} -cp "memsync-it/target/classes:$(cat memsync-it/target/bench.classpath)" io.memsync.it.ClusterBenchmark "$@"
 fi

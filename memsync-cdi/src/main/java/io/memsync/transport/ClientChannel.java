@@ -176,7 +176,7 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
             }
             if (isClose(message)) {
                 closeConnection();
-                connectionClosed();
+                closedLater();
                 return true; // never reset: nothing is sent after the close
             }
             CompletableFuture<WebSocket> f;
@@ -228,12 +228,25 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
                 }));
     }
 
+    /** Drops the connection and reports the close, both on another thread (see {@link #closedLater}). */
     @Override
     void abortConnection() {
-        WebSocket w = ws;
-        if (w != null) {
-            w.abort();
-        }
-        connectionClosed();
+        Thread.ofVirtual().name("memsync-ws-abort").start(() -> {
+            WebSocket w = ws;
+            if (w != null) {
+                w.abort();
+            }
+            connectionClosed();
+        });
+    }
+
+    /**
+     * Reports the close on another thread. Sends run on the caller's thread, which may hold its own locks (the
+     * replica's), while the reading thread holds the handler lock and waits for those: reporting the close
+     * (which takes the handler lock) from the sending thread could deadlock. The same holds for the JDK's
+     * callbacks that an abort may trigger.
+     */
+    private void closedLater() {
+        Thread.ofVirtual().name("memsync-ws-closed").start(this::connectionClosed);
     }
 }

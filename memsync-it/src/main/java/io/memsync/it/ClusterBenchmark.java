@@ -104,7 +104,7 @@ public final class ClusterBenchmark {
             a.call("start pingpong");
             b.call("start pingpong");
             b.call("ponger");
-            a.call("pinger " + Integer.getInteger("memsync.bench.warmup", 2000), java.time.Duration.ofMinutes(10));
+            a.call("pinger " + Integer.getInteger("memsync.bench.warmup", 20_000), java.time.Duration.ofMinutes(10));
             JsonObject r = a.call("pinger " + rounds, java.time.Duration.ofMinutes(10));
             System.out.println("PINGPONG client A -> client B observer -> client A observer: p50 " + r.getInt("p50us")
                     + " us, p99 " + r.getInt("p99us") + " us (" + r.getInt("samples") + " samples)");
@@ -119,7 +119,7 @@ public final class ClusterBenchmark {
             host.call("start rpcbench");
             a.call("start rpcbench");
             b.call("start rpcbench rpc");
-            a.call("rpcbench 2000");
+            a.call("rpcbench " + Integer.getInteger("memsync.bench.warmup", 20_000), java.time.Duration.ofMinutes(10));
             JsonObject r = a.call("rpcbench " + rounds, java.time.Duration.ofMinutes(10));
             System.out.println("RPC client A -> handler in client B (via the host): p50 " + r.getInt("p50us")
                     + " us, p99 " + r.getInt("p99us") + " us (" + r.getInt("samples") + " samples)");
