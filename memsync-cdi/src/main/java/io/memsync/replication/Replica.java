@@ -2017,8 +2017,11 @@ public final class Replica {
             ticker = null;
         }
         if (listenerHandle != null) {
-            listenerHandle.close();
+            // closed off the lock: stopping the server waits for its connection threads, which may be waiting for
+            // the lock to deliver a last frame (they find the replica stopped and return)
+            Transport.Listener l = listenerHandle;
             listenerHandle = null;
+            Thread.ofVirtual().name("memsync-listener-close").start(l::close);
         }
         if (prestarted != null) {
             prestarted.thenAccept(l -> { // this session's listener, whether adopted or not (close is idempotent)
