@@ -68,6 +68,8 @@ public final class Replica {
     static final int CHUNK_CHARS = 512 * 1024;
     /** Entries kept in the log at least, even below the low-water mark, for stale checks after failover. */
     static final int MIN_RETAINED = 1024;
+    /** How often a connect under way checks whether a newer host appeared. */
+    private static final long CONNECT_RECHECK_MS = 20;
 
     private final ReplicaOptions options;
     private final Transport transport;
@@ -787,11 +789,7 @@ public final class Replica {
         }
         setRole(ReplicaStatus.Role.CONNECTING);
         try {
-            // a writer waiting for a slot leaves the lease to the admitted members for a while after its last refusal:
-            // if it took over a dead host, it would count as one writer too many next to the admitted ones
-            boolean defer = lastRefusedAt != 0 && !started.isDone()
-                    && System.nanoTime() - lastRefusedAt < Math.max(300, 3 * options.heartbeatInterval().toMillis()) * 1_000_000L;
-            Election.Lease l = defer ? null : election.tryAcquire();
+            Election.Lease l = mayTakeLease() ? election.tryAcquire() : null;
             if (l != null) {
                 becomeHost(l);
                 return;
@@ -806,6 +804,16 @@ public final class Replica {
             LOG.log(System.Logger.Level.DEBUG, () -> "seek for " + options.name() + ": " + e);
         }
         seekLater();
+    }
+
+    /**
+     * Whether this replica may try to take the host lease now. A writer waiting for a slot leaves it to the admitted
+     * members for a while after its last refusal: if it took over a dead host, it would count as one writer too many
+     * next to the admitted ones.
+     */
+    private boolean mayTakeLease() {
+        return lastRefusedAt == 0 || started.isDone()
+                || System.nanoTime() - lastRefusedAt >= Math.max(300, 3 * options.heartbeatInterval().toMillis()) * 1_000_000L;
     }
 
     /** Retries {@link #seek} fast right after losing a host (a new one appears within milliseconds), then backs off. */
@@ -825,6 +833,7 @@ public final class Replica {
         connecting = true;
         long gen = ++connectGen;
         long t0 = System.nanoTime();
+        schedule(() -> watchConnect(gen, rec.term()), CONNECT_RECHECK_MS);
         byte[] secret = Base64.getDecoder().decode(rec.secret());
         Thread.ofVirtual().name("memsync-connect-" + options.name()).start(() -> {
             Channel ch;
@@ -844,6 +853,37 @@ public final class Replica {
                 ch.close();
             }
         });
+    }
+
+    /**
+     * While a connect is under way, looks for a newer host or a free lease: a connect to a host that was killed a
+     * moment ago can hang until its timeout (the dying process's socket still completes the TCP handshake), and the
+     * network should not wait for that.
+     */
+    private void watchConnect(long gen, long connectingTerm) {
+        if (!connecting || gen != connectGen || role != ReplicaStatus.Role.CONNECTING) {
+            return;
+        }
+        try {
+            // the lease is free only when its holder is gone: then nobody else need wait for this connect either
+            Election.Lease l = mayTakeLease() ? election.tryAcquire() : null;
+            if (l != null) {
+                connectGen++;
+                connecting = false;
+                becomeHost(l);
+                return;
+            }
+            HostRecord rec = election.read();
+            if (rec != null && rec.term() > connectingTerm && rec.handoverVersion() < 0) {
+                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": a host of term " + rec.term()
+                        + " appeared while connecting to term " + connectingTerm + "; switching");
+                connect(rec); // the pending connect's outcome is ignored (older generation)
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "host record of " + options.name() + ": " + e);
+        }
+        schedule(() -> watchConnect(gen, connectingTerm), CONNECT_RECHECK_MS);
     }
 
     private void attach(Channel ch, HostRecord rec, long t0, long gen) {
