@@ -413,7 +413,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
         }
     }
 
-    /** Receives view changes from the replica's event thread and hands them to the observer thread. */
+    /** Receives view changes from the replica (called holding its lock) and hands them to the observer thread. */
     private final class Listener implements ReplicaListener {
         private final ExecutorService dispatch;
 

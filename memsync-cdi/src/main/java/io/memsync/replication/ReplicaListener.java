@@ -1,8 +1,9 @@
 package io.memsync.replication;
 
 /**
- * Receives a {@link Replica}'s view changes and role changes. Calls come from the replica's event thread, one at
- * a time and in order; a listener may call {@link Replica#submit} and {@link Replica#view()} but must not block.
+ * Receives a {@link Replica}'s view changes and role changes. Calls are made holding the replica's lock (on its
+ * event thread or on the transport thread that brought a frame), one at a time and in order; a listener may call
+ * {@link Replica#submit} and {@link Replica#view()} but must not block.
  */
 public interface ReplicaListener {
     /**

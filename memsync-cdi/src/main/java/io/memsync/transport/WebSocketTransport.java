@@ -34,7 +34,9 @@ import io.memsync.replication.Transport;
  * connection with status 1009; the JDK client never sends such frames.) Binary messages are answered with
  * {@code ERR_PROTOCOL} and dropped.
  *
- * <p><b>Sending.</b> {@link Channel#send} queues; one virtual writer thread per channel writes in order.
+ * <p><b>Sending.</b> {@link Channel#send} queues and never blocks; frames leave in order, several queued frames
+ * batched into one message: on the host one virtual writer thread per channel writes them (Helidon's writes block),
+ * on the client chained asynchronous sends of the JDK client do.
  * Heartbeats are not done here (the replication layer sends them).
  *
  * <p><b>Close.</b> {@link ChannelHandler#onClose} is called exactly once per channel, when either side closes,
