@@ -267,7 +267,7 @@ public final class Replica {
                 if (listenerHandle == null && role != ReplicaStatus.Role.STOPPED) {
                     listenerHandle = l;
                 } else if (listenerHandle != l) {
-                    l.close();
+                    Thread.ofVirtual().name("memsync-listener-close").start(l::close); // off the lock
                 }
             })) {
                 l.close();
@@ -623,8 +623,9 @@ public final class Replica {
      * @throws IllegalStateException when called on the replica's event thread (from a listener)
      */
     public void stop() {
-        if (Thread.currentThread() == loopThread) {
-            throw new IllegalStateException("stop() must not be called from a listener of '" + options.name() + "'");
+        if (Thread.currentThread() == loopThread || state.isHeldByCurrentThread()) {
+            throw new IllegalStateException("stop() must not be called from a listener or a completion callback that runs"
+                    + " inside '" + options.name() + "' (hand it to another thread)");
         }
         ScheduledThreadPoolExecutor l;
         CompletableFuture<Void> s;
@@ -882,6 +883,10 @@ public final class Replica {
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "host record of " + options.name() + ": " + e);
+            if (!connecting) { // the lease was taken but becoming host failed: look for a host again
+                seekLater();
+                return;
+            }
         }
         schedule(() -> watchConnect(gen, connectingTerm), CONNECT_RECHECK_MS);
     }
@@ -892,6 +897,10 @@ public final class Replica {
             return;
         }
         connecting = false;
+        if (!ch.isOpen()) { // closed between authentication and now: its close was reported to nobody
+            seekLater();
+            return;
+        }
         LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": connected to the host of term " + rec.term()
                 + " in " + (System.nanoTime() - t0) / 1000 + " us");
         term = Math.max(term, rec.term());
@@ -1532,7 +1541,8 @@ public final class Replica {
 
             @Override
             public void onClose(Channel channel) {
-                post(() -> hostClosed(channel));
+                // inline like the frames, so a reconnecting client's hello never overtakes its old connection's close
+                inline(() -> hostClosed(channel));
             }
         };
     }
@@ -1694,8 +1704,10 @@ public final class Replica {
             int writers = options.writer() ? 1 : 0;
             int cap = Math.min(options.maxWriters(), p.maxWriters);
             for (Peer o : conns.values()) {
-                writers += o.writer ? 1 : 0;
-                cap = Math.min(cap, o.maxWriters);
+                if (o.channel.isOpen()) { // a closed connection whose close is being reported holds no slot
+                    writers += o.writer ? 1 : 0;
+                    cap = Math.min(cap, o.maxWriters);
+                }
             }
             if ((p.writer ? writers + 1 : writers) > cap) {
                 ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "refuse").add("code", MemSyncException.ERR_MAX_WRITERS)
@@ -2064,9 +2076,10 @@ public final class Replica {
             Thread.ofVirtual().name("memsync-listener-close").start(l::close);
         }
         if (prestarted != null) {
-            prestarted.thenAccept(l -> { // this session's listener, whether adopted or not (close is idempotent)
+            // this session's listener, whether adopted or not (close is idempotent); off the lock, as above
+            prestarted.thenAccept(l -> {
                 if (l != null) {
-                    l.close();
+                    Thread.ofVirtual().name("memsync-listener-close").start(l::close);
                 }
             });
             prestarted = null;

@@ -114,10 +114,12 @@ final class HostListener implements Transport.Listener {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         for (ServerChannel c : channels) {
             c.close();
         }
