@@ -250,10 +250,14 @@ public final class Peer {
 
     /** Sets ping=i and waits for the ponger's pong=i, {@code rounds} times; reports round-trip percentiles. */
     private String pinger(int rounds) throws Exception {
-        java.util.concurrent.BlockingQueue<Long> pongs = new java.util.concurrent.LinkedBlockingQueue<>();
+        // the round trip ends when A's observer sees the pong: the observer takes the time itself, so the hand-off
+        // from the observer thread back to this thread is not counted
+        record Pong(long value, long seenAt) {
+        }
+        java.util.concurrent.BlockingQueue<Pong> pongs = new java.util.concurrent.LinkedBlockingQueue<>();
         try (var sub = shared.observe("pong", Long.class, v -> {
             if (v != null) {
-                pongs.add(v);
+                pongs.add(new Pong(v, System.nanoTime()));
             }
         })) {
             long[] rtt = new long[rounds];
@@ -262,15 +266,15 @@ public final class Peer {
                 long t0 = System.nanoTime();
                 shared.patch(Update.set("ping", target));
                 while (true) {
-                    Long v = pongs.poll(30, java.util.concurrent.TimeUnit.SECONDS);
-                    if (v == null) {
+                    Pong p = pongs.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+                    if (p == null) {
                         throw new IllegalStateException("no pong for ping " + target);
                     }
-                    if (v == target) {
+                    if (p.value() == target) {
+                        rtt[i] = p.seenAt() - t0;
                         break;
                     }
                 }
-                rtt[i] = System.nanoTime() - t0;
             }
             long[] measured = java.util.Arrays.copyOfRange(rtt, rounds / 5, rounds);
             java.util.Arrays.sort(measured);
