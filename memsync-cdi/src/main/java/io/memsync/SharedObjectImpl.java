@@ -26,7 +26,6 @@ import io.memsync.discovery.FileRendezvous;
 import io.memsync.storage.SnapshotFile;
 import io.memsync.transport.WebSocketTransport;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

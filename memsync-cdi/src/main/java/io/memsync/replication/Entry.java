@@ -2,7 +2,6 @@ package io.memsync.replication;
 
 import io.memsync.document.JsonProviders;
 import io.memsync.document.JsonWriting;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

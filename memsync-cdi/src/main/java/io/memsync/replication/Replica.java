@@ -11,7 +11,6 @@ import io.memsync.document.JsonWriting;
 import io.memsync.document.Paths;
 import io.memsync.document.PersistentJson;
 import io.memsync.document.UpdateEvaluator;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
