@@ -107,6 +107,9 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                 throw e;
             }
             replica = r;
+            if (r.status().role() == io.memsync.replication.ReplicaStatus.Role.CLIENT) {
+                HostPathWarmUp.once(); // this process may have to take over: make the host's code warm
+            }
             if (options.serverPort() >= 0) {
                 try {
                     server = new DocumentServer(options.name(), options.serverPort(), r::view);
