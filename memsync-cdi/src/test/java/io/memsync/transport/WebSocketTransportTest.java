@@ -265,6 +265,9 @@ class WebSocketTransportTest {
         });
         cleanup.add(l2);
         connect(l2, "doc2", SECRET, client2);
+        // the client is connected once it has the host's welcome; the host hands the channel over right after
+        // sending it, so wait for that
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> accepted.size() == 2);
         Channel h = accepted.getLast();
         t0 = System.nanoTime();
         h.close();
