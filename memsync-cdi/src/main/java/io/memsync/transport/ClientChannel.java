@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.memsync.MemSyncException;
 import io.memsync.replication.ChannelHandler;
@@ -26,7 +27,7 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     final CompletableFuture<Void> authenticated = new CompletableFuture<>();
     private volatile WebSocket ws;
     /** Whether a send is in flight (or the outbox is being drained); only its owner sends. */
-    private final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean sending = new AtomicBoolean();
     /** Sends closer together than this count as a burst (see {@link #wake}). */
     private static final long BURST_GAP_NANOS = 50_000;
     /** When the last drain started (only its owner writes it). */

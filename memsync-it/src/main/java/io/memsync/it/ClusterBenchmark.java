@@ -96,33 +96,35 @@ public final class ClusterBenchmark {
     }
 
     private static void pingPong(int rounds) throws Exception {
-        Path dir = rendezvous();
-        try (PeerProcess host = PeerProcess.launch("H", dir);
-             PeerProcess a = PeerProcess.launch("A", dir);
-             PeerProcess b = PeerProcess.launch("B", dir)) {
-            host.call("start pingpong data={\"ping\":0,\"pong\":0}");
-            a.call("start pingpong");
-            b.call("start pingpong");
-            b.call("ponger");
-            a.call("pinger " + Integer.getInteger("memsync.bench.warmup", 20_000), java.time.Duration.ofMinutes(10));
-            JsonObject r = a.call("pinger " + rounds, java.time.Duration.ofMinutes(10));
-            System.out.println("PINGPONG client A -> client B observer -> client A observer: p50 " + r.getInt("p50us")
-                    + " us, p99 " + r.getInt("p99us") + " us (" + r.getInt("samples") + " samples)");
-        }
+        latency("start pingpong data={\"ping\":0,\"pong\":0}", "start pingpong", "start pingpong", "ponger", "pinger", rounds,
+                "PINGPONG client A -> client B observer -> client A observer");
     }
 
     private static void rpc(int rounds) throws Exception {
+        latency("start rpcbench", "start rpcbench", "start rpcbench rpc", null, "rpcbench", rounds,
+                "RPC client A -> handler in client B (via the host)");
+    }
+
+    /**
+     * A host and two clients A and B started with the given commands; B then runs {@code bThen} (if not null); A
+     * runs {@code aCommand} for the warm-up rounds, then for the measured ones, and its percentiles are printed.
+     */
+    private static void latency(String hostStart, String aStart, String bStart, String bThen, String aCommand, int rounds,
+                                String label) throws Exception {
         Path dir = rendezvous();
         try (PeerProcess host = PeerProcess.launch("H", dir);
              PeerProcess a = PeerProcess.launch("A", dir);
              PeerProcess b = PeerProcess.launch("B", dir)) {
-            host.call("start rpcbench");
-            a.call("start rpcbench");
-            b.call("start rpcbench rpc");
-            a.call("rpcbench " + Integer.getInteger("memsync.bench.warmup", 20_000), java.time.Duration.ofMinutes(10));
-            JsonObject r = a.call("rpcbench " + rounds, java.time.Duration.ofMinutes(10));
-            System.out.println("RPC client A -> handler in client B (via the host): p50 " + r.getInt("p50us")
-                    + " us, p99 " + r.getInt("p99us") + " us (" + r.getInt("samples") + " samples)");
+            host.call(hostStart);
+            a.call(aStart);
+            b.call(bStart);
+            if (bThen != null) {
+                b.call(bThen);
+            }
+            a.call(aCommand + " " + Integer.getInteger("memsync.bench.warmup", 20_000), java.time.Duration.ofMinutes(10));
+            JsonObject r = a.call(aCommand + " " + rounds, java.time.Duration.ofMinutes(10));
+            System.out.println(label + ": p50 " + r.getInt("p50us") + " us, p99 " + r.getInt("p99us") + " us ("
+                    + r.getInt("samples") + " samples)");
         }
     }
 
