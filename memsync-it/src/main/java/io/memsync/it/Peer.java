@@ -196,7 +196,10 @@ public final class Peer {
                     .rpc("fail", a -> {
                         throw new IllegalStateException("failed on purpose: " + a.json());
                     })
-                    .rpc("hang", a -> new CompletableFuture<>());
+                    .rpc("hang", a -> {
+                        say("! hanging");
+                        return new CompletableFuture<>();
+                    });
         }
         shared = b.start();
         return status(shared.status()).toString();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.json.Json;
@@ -54,6 +55,12 @@ class RpcEventsProcessTest {
         PeerProcess host = peers.launch("H");
         PeerProcess caller = peers.launch("A");
         PeerProcess server = peers.launch("B");
+        CountDownLatch hanging = new CountDownLatch(2);
+        server.onLine(l -> {
+            if (l.equals("! hanging")) {
+                hanging.countDown();
+            }
+        });
         host.call("start " + NAME);
         caller.call("start " + NAME + " timeout=1500");
         server.call("start " + NAME + " rpc");
@@ -63,7 +70,8 @@ class RpcEventsProcessTest {
         PeerProcess patient = peers.launch("P");
         patient.call("start " + NAME + " timeout=60000");
         CompletableFuture<String> pending = patient.send("call hang");
-        await().pollDelay(Duration.ofMillis(200)).atMost(WAIT).until(() -> !pending.isDone());
+        assertThat(hanging.await(30, TimeUnit.SECONDS)).as("the second call reached the handler").isTrue();
+        assertThat(pending).as("still waiting for the hung handler").isNotDone();
         long killedAt = System.nanoTime();
         server.kill9();
         String outcome = pending.get(30, TimeUnit.SECONDS);
