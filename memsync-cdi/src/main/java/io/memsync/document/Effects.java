@@ -10,7 +10,6 @@ import jakarta.json.JsonValue;
 
 import io.memsync.MemSyncException;
 
-import org.pcollections.OrderedPMap;
 
 /**
  * Application of RFC 6902 JSON Patches ("effects") to persistent documents.
@@ -20,6 +19,10 @@ import org.pcollections.OrderedPMap;
  * else is shared with the input document, which is never modified.
  */
 public final class Effects {
+
+    private static final JsonString ADD_OP = JsonValues.JSON.createValue("add");
+    private static final JsonString REMOVE_OP = JsonValues.JSON.createValue("remove");
+    private static final JsonString REPLACE_OP = JsonValues.JSON.createValue("replace");
 
     private Effects() {
     }
@@ -55,13 +58,15 @@ public final class Effects {
      * @return the operation object
      */
     static JsonObject op(String op, String path, JsonValue value) {
-        OrderedPMap<String, JsonValue> m = OrderedPMap.<String, JsonValue>empty()
-                .plus("op", JsonValues.JSON.createValue(op))
-                .plus("path", JsonValues.JSON.createValue(path));
-        if (value != null) {
-            m = m.plus("value", value);
-        }
-        return PJsonObject.of(m);
+        JsonValue o = switch (op) {
+            case "add" -> ADD_OP;
+            case "remove" -> REMOVE_OP;
+            case "replace" -> REPLACE_OP;
+            default -> JsonValues.JSON.createValue(op);
+        };
+        JsonValue p = JsonValues.JSON.createValue(path);
+        return PJsonObject.ofFlat(value == null ? new Object[] {"op", o, "path", p}
+                : new Object[] {"op", o, "path", p, "value", value});
     }
 
     /**

@@ -17,74 +17,126 @@ import jakarta.json.JsonValue;
 import org.pcollections.TreePVector;
 
 /**
- * A persistent, immutable {@link JsonArray} backed by a persistent vector.
+ * A persistent, immutable {@link JsonArray}.
  *
- * <p>{@link #with(int, JsonValue)}, {@link #plus(int, JsonValue)} and {@link #minus(int)} cost
- * {@code O(log n)} and share structure with this array. Equality and hash code follow {@link List}
- * semantics, so an instance equals any other {@code JsonArray} with the same elements.
+ * <p>{@link #with(int, JsonValue)}, {@link #plus(int, JsonValue)} and {@link #minus(int)} share structure
+ * with this array, which never changes. Arrays of up to {@value #SMALL_MAX} elements are one flat array copied
+ * on change (fewer allocations, less for the garbage collector to trace); larger ones use a persistent vector
+ * ({@code O(log n)} per change). Equality and hash code follow {@link List} semantics, so an instance equals
+ * any other {@code JsonArray} with the same elements.
  */
 public final class PJsonArray extends AbstractList<JsonValue> implements JsonArray {
 
-    static final PJsonArray EMPTY = new PJsonArray(TreePVector.empty());
+    /** Most elements kept in the flat form. */
+    static final int SMALL_MAX = 16;
 
+    static final PJsonArray EMPTY = new PJsonArray(new JsonValue[0], null);
+
+    /** Flat form ({@code null} when {@link #elements} is used). */
+    private final JsonValue[] flat;
     private final TreePVector<JsonValue> elements;
     private int hash;
     private boolean hashed;
 
-    private PJsonArray(TreePVector<JsonValue> elements) {
+    private PJsonArray(JsonValue[] flat, TreePVector<JsonValue> elements) {
+        this.flat = flat;
         this.elements = elements;
     }
 
     static PJsonArray of(TreePVector<JsonValue> elements) {
-        return elements.isEmpty() ? EMPTY : new PJsonArray(elements);
+        if (elements.isEmpty()) {
+            return EMPTY;
+        }
+        if (elements.size() <= SMALL_MAX) {
+            return new PJsonArray(elements.toArray(new JsonValue[0]), null);
+        }
+        return new PJsonArray(null, elements);
     }
 
     static PJsonArray ofList(List<JsonValue> persistentElements) {
-        return of(TreePVector.from(persistentElements));
+        if (persistentElements.isEmpty()) {
+            return EMPTY;
+        }
+        if (persistentElements.size() <= SMALL_MAX) {
+            return new PJsonArray(persistentElements.toArray(new JsonValue[0]), null);
+        }
+        return new PJsonArray(null, TreePVector.from(persistentElements));
+    }
+
+    private TreePVector<JsonValue> tree() {
+        return elements != null ? elements : TreePVector.from(java.util.Arrays.asList(flat));
     }
 
     /**
-     * Returns this array with element {@code index} replaced.
+     * Returns this array with the element at {@code index} replaced.
      *
-     * @param index an existing index
-     * @param value the new element (persistent)
-     * @return the new array
+     * @param index position, {@code 0 <= index < size()}
+     * @param value new element (persistent)
+     * @return the new array (this one when nothing changes by identity)
      */
     public PJsonArray with(int index, JsonValue value) {
+        if (flat != null) {
+            if (flat[java.util.Objects.checkIndex(index, flat.length)] == value) {
+                return this;
+            }
+            JsonValue[] f = flat.clone();
+            f[index] = value;
+            return new PJsonArray(f, null);
+        }
         if (elements.get(index) == value) {
             return this;
         }
-        return new PJsonArray((TreePVector<JsonValue>) elements.with(index, value));
+        return new PJsonArray(null, (TreePVector<JsonValue>) elements.with(index, value));
     }
 
     /**
-     * Returns this array with {@code value} inserted at {@code index} (0 to size).
+     * Returns this array with {@code value} inserted at {@code index}.
      *
-     * @param index insertion index
-     * @param value the new element (persistent)
+     * @param index position, {@code 0 <= index <= size()}
+     * @param value new element (persistent)
      * @return the new array
      */
     public PJsonArray plus(int index, JsonValue value) {
-        return new PJsonArray(elements.plus(index, value));
+        if (flat != null) {
+            java.util.Objects.checkIndex(index, flat.length + 1);
+            if (flat.length < SMALL_MAX) {
+                JsonValue[] f = new JsonValue[flat.length + 1];
+                System.arraycopy(flat, 0, f, 0, index);
+                f[index] = value;
+                System.arraycopy(flat, index, f, index + 1, flat.length - index);
+                return new PJsonArray(f, null);
+            }
+        }
+        return new PJsonArray(null, tree().plus(index, value));
     }
 
     /**
      * Returns this array with {@code value} appended.
      *
-     * @param value the new element (persistent)
+     * @param value new element (persistent)
      * @return the new array
      */
     public PJsonArray plus(JsonValue value) {
-        return new PJsonArray(elements.plus(value));
+        return plus(size(), value);
     }
 
     /**
-     * Returns this array without element {@code index}.
+     * Returns this array without the element at {@code index}.
      *
-     * @param index an existing index
+     * @param index position, {@code 0 <= index < size()}
      * @return the new array
      */
     public PJsonArray minus(int index) {
+        if (flat != null) {
+            java.util.Objects.checkIndex(index, flat.length);
+            if (flat.length == 1) {
+                return EMPTY;
+            }
+            JsonValue[] f = new JsonValue[flat.length - 1];
+            System.arraycopy(flat, 0, f, 0, index);
+            System.arraycopy(flat, index + 1, f, index, flat.length - index - 1);
+            return new PJsonArray(f, null);
+        }
         return of((TreePVector<JsonValue>) elements.minus(index));
     }
 
@@ -95,43 +147,46 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
 
     @Override
     public JsonValue get(int index) {
-        return elements.get(index);
+        return flat != null ? flat[java.util.Objects.checkIndex(index, flat.length)] : elements.get(index);
     }
 
     @Override
     public int size() {
-        return elements.size();
+        return flat != null ? flat.length : elements.size();
     }
 
     @Override
     public java.util.Iterator<JsonValue> iterator() {
+        if (flat != null) {
+            return java.util.Collections.unmodifiableList(java.util.Arrays.asList(flat)).iterator();
+        }
         return java.util.Collections.unmodifiableList(elements).iterator();
     }
 
     @Override
     public JsonObject getJsonObject(int index) {
-        return (JsonObject) elements.get(index);
+        return (JsonObject) get(index);
     }
 
     @Override
     public JsonArray getJsonArray(int index) {
-        return (JsonArray) elements.get(index);
+        return (JsonArray) get(index);
     }
 
     @Override
     public JsonNumber getJsonNumber(int index) {
-        return (JsonNumber) elements.get(index);
+        return (JsonNumber) get(index);
     }
 
     @Override
     public JsonString getJsonString(int index) {
-        return (JsonString) elements.get(index);
+        return (JsonString) get(index);
     }
 
     @Override
     public <T extends JsonValue> List<T> getValuesAs(Class<T> clazz) {
         List<T> out = new ArrayList<>(size());
-        for (JsonValue v : elements) {
+        for (JsonValue v : this) {
             out.add(clazz.cast(v));
         }
         return java.util.Collections.unmodifiableList(out);
@@ -144,7 +199,7 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
 
     @Override
     public String getString(int index, String defaultValue) {
-        return index >= 0 && index < size() && elements.get(index) instanceof JsonString s
+        return index >= 0 && index < size() && get(index) instanceof JsonString s
                 ? s.getString() : defaultValue;
     }
 
@@ -155,13 +210,13 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
 
     @Override
     public int getInt(int index, int defaultValue) {
-        return index >= 0 && index < size() && elements.get(index) instanceof JsonNumber n
+        return index >= 0 && index < size() && get(index) instanceof JsonNumber n
                 ? n.intValue() : defaultValue;
     }
 
     @Override
     public boolean getBoolean(int index) {
-        return switch (elements.get(index).getValueType()) {
+        return switch (get(index).getValueType()) {
             case TRUE -> true;
             case FALSE -> false;
             default -> throw new ClassCastException("element " + index + " is not a boolean");
@@ -173,7 +228,7 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
         if (index < 0 || index >= size()) {
             return defaultValue;
         }
-        return switch (elements.get(index).getValueType()) {
+        return switch (get(index).getValueType()) {
             case TRUE -> true;
             case FALSE -> false;
             default -> defaultValue;
@@ -182,7 +237,7 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
 
     @Override
     public boolean isNull(int index) {
-        return elements.get(index).getValueType() == ValueType.NULL;
+        return get(index).getValueType() == ValueType.NULL;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.memsync.document;
 
 import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -15,28 +18,85 @@ import jakarta.json.JsonValue;
 import org.pcollections.OrderedPMap;
 
 /**
- * A persistent, immutable {@link JsonObject} backed by an insertion-ordered persistent map.
+ * A persistent, immutable {@link JsonObject} that keeps its members in insertion order.
  *
  * <p>{@link #with(String, JsonValue)} replaces a member in place (keeping its position) or appends a new
- * one, {@link #without(String)} removes one; both cost {@code O(log n)} and share structure with this
- * object. Equality and hash code follow {@link Map} semantics, so an instance equals any other
- * {@code JsonObject} with the same members. Values stored are expected to be persistent already (see
- * {@link PersistentJson}).
+ * one, {@link #without(String)} removes one; both share structure with this object, which never changes.
+ * Objects of up to {@value #SMALL_MAX} members (most JSON objects, and every JSON Patch operation) are kept
+ * as one flat array that is copied on change: fewer allocations and far less for the garbage collector to
+ * trace than a tree. Larger objects use an insertion-ordered persistent map ({@code O(log n)} per change).
+ * Equality and hash code follow {@link Map} semantics, so an instance equals any other {@code JsonObject}
+ * with the same members. Values stored are expected to be persistent already (see {@link PersistentJson}).
  */
 public final class PJsonObject extends AbstractMap<String, JsonValue> implements JsonObject {
 
-    static final PJsonObject EMPTY = new PJsonObject(OrderedPMap.empty());
+    /** Most members kept in the flat form. */
+    static final int SMALL_MAX = 8;
+    private static final Object[] NONE = new Object[0];
 
+    static final PJsonObject EMPTY = new PJsonObject(NONE, null);
+
+    /** Flat form: name, value, name, value… ({@code null} when {@link #members} is used). */
+    private final Object[] flat;
     private final OrderedPMap<String, JsonValue> members;
     private int hash;
     private boolean hashed;
 
-    private PJsonObject(OrderedPMap<String, JsonValue> members) {
+    private PJsonObject(Object[] flat, OrderedPMap<String, JsonValue> members) {
+        this.flat = flat;
         this.members = members;
     }
 
     static PJsonObject of(OrderedPMap<String, JsonValue> members) {
-        return members.isEmpty() ? EMPTY : new PJsonObject(members);
+        if (members.size() > SMALL_MAX) {
+            return new PJsonObject(null, members);
+        }
+        if (members.isEmpty()) {
+            return EMPTY;
+        }
+        Object[] kv = new Object[members.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, JsonValue> e : members.entrySet()) {
+            kv[i++] = e.getKey();
+            kv[i++] = e.getValue();
+        }
+        return new PJsonObject(kv, null);
+    }
+
+    /**
+     * An object from alternating names and (persistent) values, in order; the array is owned by the result.
+     * Names must be distinct.
+     */
+    static PJsonObject ofFlat(Object[] kv) {
+        if (kv.length == 0) {
+            return EMPTY;
+        }
+        if (kv.length <= 2 * SMALL_MAX) {
+            return new PJsonObject(kv, null);
+        }
+        OrderedPMap<String, JsonValue> m = OrderedPMap.empty();
+        for (int i = 0; i < kv.length; i += 2) {
+            m = m.plus((String) kv[i], (JsonValue) kv[i + 1]);
+        }
+        return new PJsonObject(null, m);
+    }
+
+    private int slot(Object name) {
+        Object[] kv = flat;
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private JsonValue member(Object name) {
+        if (flat == null) {
+            return members.get(name);
+        }
+        int i = slot(name);
+        return i < 0 ? null : (JsonValue) flat[i + 1];
     }
 
     /**
@@ -48,10 +108,32 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
      * @return the new object (this one when nothing changes by identity)
      */
     public PJsonObject with(String name, JsonValue value) {
-        if (members.get(name) == value) {
-            return this;
+        if (flat == null) {
+            if (members.get(name) == value) {
+                return this;
+            }
+            return new PJsonObject(null, members.plus(name, value));
         }
-        return new PJsonObject(members.plus(name, value));
+        int i = slot(name);
+        if (i >= 0) {
+            if (flat[i + 1] == value) {
+                return this;
+            }
+            Object[] kv = flat.clone();
+            kv[i + 1] = value;
+            return new PJsonObject(kv, null);
+        }
+        if (flat.length < 2 * SMALL_MAX) {
+            Object[] kv = java.util.Arrays.copyOf(flat, flat.length + 2);
+            kv[flat.length] = name;
+            kv[flat.length + 1] = value;
+            return new PJsonObject(kv, null);
+        }
+        OrderedPMap<String, JsonValue> m = OrderedPMap.empty();
+        for (int k = 0; k < flat.length; k += 2) {
+            m = m.plus((String) flat[k], (JsonValue) flat[k + 1]);
+        }
+        return new PJsonObject(null, m.plus(name, value));
     }
 
     /**
@@ -61,10 +143,20 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
      * @return the new object (this one when the member is absent)
      */
     public PJsonObject without(String name) {
-        if (!members.containsKey(name)) {
+        if (flat == null) {
+            return members.containsKey(name) ? of(members.minus(name)) : this;
+        }
+        int i = slot(name);
+        if (i < 0) {
             return this;
         }
-        return of(members.minus(name));
+        if (flat.length == 2) {
+            return EMPTY;
+        }
+        Object[] kv = new Object[flat.length - 2];
+        System.arraycopy(flat, 0, kv, 0, i);
+        System.arraycopy(flat, i + 2, kv, i, flat.length - i - 2);
+        return new PJsonObject(kv, null);
     }
 
     @Override
@@ -74,52 +166,130 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
 
     @Override
     public JsonValue get(Object key) {
-        return members.get(key);
+        return member(key);
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return members.containsKey(key);
+        return flat == null ? members.containsKey(key) : slot(key) >= 0;
     }
 
     @Override
     public int size() {
-        return members.size();
+        return flat == null ? members.size() : flat.length / 2;
     }
 
     @Override
     public boolean isEmpty() {
-        return members.isEmpty();
+        return size() == 0;
     }
 
     @Override
     public Set<Map.Entry<String, JsonValue>> entrySet() {
-        return members.entrySet();
+        if (flat == null) {
+            return members.entrySet();
+        }
+        Object[] kv = flat;
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<Map.Entry<String, JsonValue>> iterator() {
+                return new Iterator<>() {
+                    private int i;
+
+                    @Override
+                    public boolean hasNext() {
+                        return i < kv.length;
+                    }
+
+                    @Override
+                    public Map.Entry<String, JsonValue> next() {
+                        if (i >= kv.length) {
+                            throw new NoSuchElementException();
+                        }
+                        Map.Entry<String, JsonValue> e = new SimpleImmutableEntry<>((String) kv[i], (JsonValue) kv[i + 1]);
+                        i += 2;
+                        return e;
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return kv.length / 2;
+            }
+        };
     }
 
     @Override
     public Set<String> keySet() {
-        return members.keySet();
+        if (flat == null) {
+            return members.keySet();
+        }
+        Object[] kv = flat;
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<String> iterator() {
+                return new Iterator<>() {
+                    private int i;
+
+                    @Override
+                    public boolean hasNext() {
+                        return i < kv.length;
+                    }
+
+                    @Override
+                    public String next() {
+                        if (i >= kv.length) {
+                            throw new NoSuchElementException();
+                        }
+                        String k = (String) kv[i];
+                        i += 2;
+                        return k;
+                    }
+                };
+            }
+
+            @Override
+            public boolean contains(Object o) {
+                return slot(o) >= 0;
+            }
+
+            @Override
+            public int size() {
+                return kv.length / 2;
+            }
+        };
+    }
+
+    @Override
+    public void forEach(java.util.function.BiConsumer<? super String, ? super JsonValue> action) {
+        if (flat == null) {
+            members.forEach(action);
+            return;
+        }
+        for (int i = 0; i < flat.length; i += 2) {
+            action.accept((String) flat[i], (JsonValue) flat[i + 1]);
+        }
     }
 
     @Override
     public JsonArray getJsonArray(String name) {
-        return (JsonArray) members.get(name);
+        return (JsonArray) member(name);
     }
 
     @Override
     public JsonObject getJsonObject(String name) {
-        return (JsonObject) members.get(name);
+        return (JsonObject) member(name);
     }
 
     @Override
     public JsonNumber getJsonNumber(String name) {
-        return (JsonNumber) members.get(name);
+        return (JsonNumber) member(name);
     }
 
     @Override
     public JsonString getJsonString(String name) {
-        return (JsonString) members.get(name);
+        return (JsonString) member(name);
     }
 
     @Override
@@ -129,7 +299,7 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
 
     @Override
     public String getString(String name, String defaultValue) {
-        return members.get(name) instanceof JsonString s ? s.getString() : defaultValue;
+        return member(name) instanceof JsonString s ? s.getString() : defaultValue;
     }
 
     @Override
@@ -139,12 +309,12 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
 
     @Override
     public int getInt(String name, int defaultValue) {
-        return members.get(name) instanceof JsonNumber n ? n.intValue() : defaultValue;
+        return member(name) instanceof JsonNumber n ? n.intValue() : defaultValue;
     }
 
     @Override
     public boolean getBoolean(String name) {
-        JsonValue v = members.get(name);
+        JsonValue v = member(name);
         if (v == null) {
             throw new NullPointerException("no member " + name);
         }
@@ -159,7 +329,7 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
 
     @Override
     public boolean getBoolean(String name, boolean defaultValue) {
-        JsonValue v = members.get(name);
+        JsonValue v = member(name);
         if (v == null) {
             return defaultValue;
         }
@@ -172,7 +342,7 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
 
     @Override
     public boolean isNull(String name) {
-        JsonValue v = members.get(name);
+        JsonValue v = member(name);
         if (v == null) {
             throw new NullPointerException("no member " + name);
         }

@@ -1,5 +1,7 @@
 package io.memsync.document;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.json.JsonArray;
@@ -7,7 +9,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
 import org.pcollections.OrderedPMap;
-import org.pcollections.TreePVector;
 
 /**
  * Conversion of any JSON-P value into memsync's persistent representation ({@link PJsonObject},
@@ -29,6 +30,15 @@ public final class PersistentJson {
         if (any instanceof PJsonObject p) {
             return p;
         }
+        if (any.size() <= PJsonObject.SMALL_MAX) {
+            Object[] kv = new Object[any.size() * 2];
+            int i = 0;
+            for (Map.Entry<String, JsonValue> e : any.entrySet()) {
+                kv[i++] = e.getKey();
+                kv[i++] = value(e.getValue());
+            }
+            return PJsonObject.ofFlat(kv);
+        }
         OrderedPMap<String, JsonValue> m = OrderedPMap.empty();
         for (Map.Entry<String, JsonValue> e : any.entrySet()) {
             m = m.plus(e.getKey(), value(e.getValue()));
@@ -46,11 +56,11 @@ public final class PersistentJson {
         if (any instanceof PJsonArray p) {
             return p;
         }
-        TreePVector<JsonValue> v = TreePVector.empty();
+        List<JsonValue> v = new ArrayList<>(any.size());
         for (JsonValue e : any) {
-            v = v.plus(value(e));
+            v.add(value(e));
         }
-        return PJsonArray.of(v);
+        return PJsonArray.ofList(v);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.memsync.Precondition;
 import io.memsync.Update;
 import io.memsync.document.Effects;
 import io.memsync.document.Filters;
+import io.memsync.document.JsonText;
 import io.memsync.document.JsonWriting;
 import io.memsync.document.Paths;
 import io.memsync.document.PersistentJson;
@@ -20,7 +21,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import java.io.IOException;
-import java.io.StringReader;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -767,10 +767,9 @@ public final class Replica {
         return hlc;
     }
 
+    /** Parses a frame (or a reassembled snapshot) straight into persistent values. */
     private static JsonObject parse(String text) {
-        try (var r = JsonProviders.JSON.createReader(new StringReader(text))) {
-            return r.readObject();
-        }
+        return JsonText.parseObject(text);
     }
 
     // =====================================================================================================

@@ -1,7 +1,7 @@
 package io.memsync.transport;
 
 import io.memsync.document.JsonProviders;
-import java.io.StringReader;
+import io.memsync.document.JsonText;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -96,8 +96,8 @@ final class Handshake {
         if (text == null || text.length() > MAX_HANDSHAKE_CHARS) {
             return null;
         }
-        try (var reader = JsonProviders.JSON.createReader(new StringReader(text))) {
-            JsonValue v = reader.readValue();
+        try {
+            JsonValue v = JsonText.parse(text);
             if (v instanceof JsonObject o && o.get("t") instanceof JsonString) {
                 return o;
             }

@@ -104,4 +104,64 @@ class PersistentJsonTest {
         assertThat(big.getJsonObject("k5000").getInt("n")).isEqualTo(5000);
         assertThat(changed.keySet().stream().skip(5000).findFirst()).contains("k5000");
     }
+
+    @Test
+    void objectsBehaveLikeAnOrderedMapAcrossTheFlatAndTreeForms() {
+        java.util.Random random = new java.util.Random(7);
+        PJsonObject o = PJsonObject.EMPTY;
+        java.util.LinkedHashMap<String, JsonValue> model = new java.util.LinkedHashMap<>();
+        for (int step = 0; step < 3000; step++) {
+            String key = "k" + random.nextInt(2 * PJsonObject.SMALL_MAX + 4);
+            if (random.nextInt(3) == 0) {
+                o = o.without(key);
+                model.remove(key);
+            } else {
+                JsonValue v = Json.createValue(step);
+                o = o.with(key, v);
+                model.put(key, v);
+            }
+            assertThat(o).isEqualTo(model).hasSameHashCodeAs(model);
+            assertThat(model).isEqualTo(o);
+            assertThat(o.keySet()).containsExactlyElementsOf(model.keySet());
+            assertThat(o.size()).isEqualTo(model.size());
+            assertThat(o.containsKey(key)).isEqualTo(model.containsKey(key));
+            assertThat(o.get(key)).isEqualTo(model.get(key));
+            java.util.List<String> visited = new java.util.ArrayList<>();
+            o.forEach((k, v) -> visited.add(k));
+            assertThat(visited).containsExactlyElementsOf(model.keySet());
+        }
+    }
+
+    @Test
+    void arraysBehaveLikeAListAcrossTheFlatAndTreeForms() {
+        java.util.Random random = new java.util.Random(11);
+        PJsonArray a = PJsonArray.EMPTY;
+        java.util.List<JsonValue> model = new java.util.ArrayList<>();
+        for (int step = 0; step < 3000; step++) {
+            int op = random.nextInt(4);
+            JsonValue v = Json.createValue(step);
+            if (op == 0 && !model.isEmpty()) {
+                int i = random.nextInt(model.size());
+                a = a.minus(i);
+                model.remove(i);
+            } else if (op == 1 && !model.isEmpty()) {
+                int i = random.nextInt(model.size());
+                a = a.with(i, v);
+                model.set(i, v);
+            } else if (op == 2 || model.size() < PJsonArray.SMALL_MAX / 2) {
+                int i = random.nextInt(model.size() + 1);
+                a = a.plus(i, v);
+                model.add(i, v);
+            } else if (model.size() < 3 * PJsonArray.SMALL_MAX) {
+                a = a.plus(v);
+                model.add(v);
+            }
+            assertThat(a).isEqualTo(model).hasSameHashCodeAs(model).containsExactlyElementsOf(model);
+            assertThat(model).isEqualTo(a);
+        }
+        PJsonArray last = a;
+        assertThatThrownBy(() -> last.get(last.size())).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> last.plus(last.size() + 1, JsonValue.NULL)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> PJsonArray.EMPTY.minus(0)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }

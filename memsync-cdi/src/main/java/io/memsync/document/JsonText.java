@@ -1,0 +1,433 @@
+package io.memsync.document;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonLocation;
+import jakarta.json.stream.JsonParsingException;
+
+import org.pcollections.OrderedPMap;
+
+/**
+ * A strict RFC 8259 JSON parser that builds memsync's persistent values ({@link PJsonObject},
+ * {@link PJsonArray}) straight from text.
+ *
+ * <p>It reads the wire frames, so it is written for them: one pass over the string, no intermediate
+ * builders, no char-buffer copies, well-known member names shared rather than copied. The values equal
+ * what any JSON-P reader returns for the same text (a differential test holds it to Parsson): integers
+ * that fit are {@code int} or {@code long} numbers, others are {@link BigDecimal}s; for a repeated member
+ * name the last value wins at the first position. Anything that is not JSON (a raw control character
+ * inside a string included) and nesting deeper than {@value #MAX_DEPTH} fail with a
+ * {@link JsonParsingException} giving the offset.
+ */
+public final class JsonText {
+
+    /** Deepest nesting accepted (the same as Parsson's default): hostile input cannot overflow the stack. */
+    public static final int MAX_DEPTH = 1000;
+
+    /** Member names of memsync's frames and JSON Patch operations, shared instead of copied. */
+    private static final String[] NAMES = {"t", "v", "p", "s", "h", "cm", "e", "c", "m", "ps", "op", "path", "value",
+        "from", "peer", "seq", "base", "hlc", "kind", "u", "pre", "entries", "term", "id", "lw", "peers"};
+
+    private final String text;
+    private int pos;
+    private int depth;
+
+    private JsonText(String text) {
+        this.text = text;
+    }
+
+    /**
+     * Parses one JSON value; only whitespace may surround it.
+     *
+     * @param text JSON text
+     * @return the value (objects and arrays in persistent form)
+     * @throws JsonParsingException when the text is not exactly one JSON value
+     */
+    public static JsonValue parse(String text) {
+        JsonText p = new JsonText(text);
+        p.skipSpace();
+        JsonValue v = p.value();
+        p.skipSpace();
+        if (p.pos != text.length()) {
+            throw p.fail("unexpected text after the value");
+        }
+        return v;
+    }
+
+    /**
+     * Parses a JSON object; only whitespace may surround it.
+     *
+     * @param text JSON text
+     * @return the object in persistent form
+     * @throws JsonParsingException when the text is not exactly one JSON object
+     */
+    public static JsonObject parseObject(String text) {
+        JsonValue v = parse(text);
+        if (v instanceof JsonObject o) {
+            return o;
+        }
+        throw new JsonParsingException("expected a JSON object, found " + v.getValueType(), new Location(0));
+    }
+
+    private JsonValue value() {
+        if (pos >= text.length()) {
+            throw fail("unexpected end of text");
+        }
+        char c = text.charAt(pos);
+        switch (c) {
+            case '{':
+                return object();
+            case '[':
+                return array();
+            case '"':
+                return JsonValues.JSON.createValue(string());
+            case 't':
+                literal("true");
+                return JsonValue.TRUE;
+            case 'f':
+                literal("false");
+                return JsonValue.FALSE;
+            case 'n':
+                literal("null");
+                return JsonValue.NULL;
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    return number();
+                }
+                throw fail("unexpected character '" + printable(c) + "'");
+        }
+    }
+
+    private JsonValue object() {
+        enter();
+        pos++; // {
+        skipSpace();
+        if (peek() == '}') {
+            pos++;
+            depth--;
+            return PJsonObject.EMPTY;
+        }
+        Object[] kv = new Object[8];
+        int n = 0;
+        OrderedPMap<String, JsonValue> big = null;
+        while (true) {
+            if (peek() != '"') {
+                throw fail("expected a member name");
+            }
+            String name = name();
+            skipSpace();
+            expect(':');
+            skipSpace();
+            JsonValue v = value();
+            if (big != null) {
+                big = big.plus(name, v);
+            } else {
+                int at = -1;
+                for (int i = 0; i < n; i += 2) {
+                    if (kv[i].equals(name)) {
+                        at = i;
+                        break;
+                    }
+                }
+                if (at >= 0) {
+                    kv[at + 1] = v; // repeated name: last value, first position
+                } else if (n < 2 * PJsonObject.SMALL_MAX) {
+                    if (n == kv.length) {
+                        kv = Arrays.copyOf(kv, 2 * PJsonObject.SMALL_MAX);
+                    }
+                    kv[n++] = name;
+                    kv[n++] = v;
+                } else {
+                    big = OrderedPMap.empty();
+                    for (int i = 0; i < n; i += 2) {
+                        big = big.plus((String) kv[i], (JsonValue) kv[i + 1]);
+                    }
+                    big = big.plus(name, v);
+                }
+            }
+            skipSpace();
+            char c = peek();
+            pos++;
+            if (c == '}') {
+                depth--;
+                if (big != null) {
+                    return PJsonObject.of(big);
+                }
+                return PJsonObject.ofFlat(n == kv.length ? kv : Arrays.copyOf(kv, n));
+            }
+            if (c != ',') {
+                pos--;
+                throw fail("expected ',' or '}'");
+            }
+            skipSpace();
+        }
+    }
+
+    private JsonValue array() {
+        enter();
+        pos++; // [
+        skipSpace();
+        if (peek() == ']') {
+            pos++;
+            depth--;
+            return PJsonArray.EMPTY;
+        }
+        ArrayList<JsonValue> items = new ArrayList<>();
+        while (true) {
+            items.add(value());
+            skipSpace();
+            char c = peek();
+            pos++;
+            if (c == ']') {
+                depth--;
+                return PJsonArray.ofList(items);
+            }
+            if (c != ',') {
+                pos--;
+                throw fail("expected ',' or ']'");
+            }
+            skipSpace();
+        }
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw fail("nesting deeper than " + MAX_DEPTH);
+        }
+    }
+
+    /** A member name: a well-known one is shared. */
+    private String name() {
+        int start = pos + 1;
+        int end = start;
+        int len = text.length();
+        while (end < len) {
+            char c = text.charAt(end);
+            if (c == '"') {
+                int n = end - start;
+                if (n <= 7) {
+                    for (String k : NAMES) {
+                        if (k.length() == n && text.startsWith(k, start)) {
+                            pos = end + 1;
+                            return k;
+                        }
+                    }
+                }
+                break;
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+            end++;
+        }
+        return string();
+    }
+
+    private String string() {
+        int start = ++pos; // opening quote
+        int len = text.length();
+        while (pos < len) {
+            char c = text.charAt(pos);
+            if (c == '"') {
+                return text.substring(start, pos++);
+            }
+            if (c == '\\') {
+                return escaped(start);
+            }
+            if (c < 0x20) {
+                throw fail("control character U+" + String.format("%04X", (int) c) + " in a string");
+            }
+            pos++;
+        }
+        throw fail("unterminated string");
+    }
+
+    private String escaped(int start) {
+        StringBuilder sb = new StringBuilder(pos - start + 16).append(text, start, pos);
+        int len = text.length();
+        while (pos < len) {
+            char c = text.charAt(pos++);
+            if (c == '"') {
+                return sb.toString();
+            }
+            if (c < 0x20) {
+                pos--;
+                throw fail("control character U+" + String.format("%04X", (int) c) + " in a string");
+            }
+            if (c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            if (pos >= len) {
+                break;
+            }
+            char e = text.charAt(pos++);
+            switch (e) {
+                case '"', '\\', '/' -> sb.append(e);
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> {
+                    if (pos + 4 > len) {
+                        throw fail("incomplete \\u escape");
+                    }
+                    int cp = 0;
+                    for (int i = 0; i < 4; i++) {
+                        int d = hex(text.charAt(pos++));
+                        if (d < 0) {
+                            pos--;
+                            throw fail("bad hex digit in a \\u escape");
+                        }
+                        cp = cp * 16 + d;
+                    }
+                    sb.append((char) cp);
+                }
+                default -> {
+                    pos--;
+                    throw fail("bad escape '\\" + printable(e) + "'");
+                }
+            }
+        }
+        throw fail("unterminated string");
+    }
+
+    private JsonValue number() {
+        int start = pos;
+        int len = text.length();
+        boolean negative = false;
+        if (text.charAt(pos) == '-') {
+            negative = true;
+            pos++;
+        }
+        int digitsStart = pos;
+        if (pos < len && text.charAt(pos) == '0') {
+            pos++;
+        } else {
+            while (pos < len && isDigit(text.charAt(pos))) {
+                pos++;
+            }
+        }
+        if (pos == digitsStart) {
+            throw fail("expected a digit");
+        }
+        int intEnd = pos;
+        boolean integral = true;
+        if (pos < len && text.charAt(pos) == '.') {
+            integral = false;
+            pos++;
+            int f = pos;
+            while (pos < len && isDigit(text.charAt(pos))) {
+                pos++;
+            }
+            if (pos == f) {
+                throw fail("expected a digit after '.'");
+            }
+        }
+        if (pos < len && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+            integral = false;
+            pos++;
+            if (pos < len && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+                pos++;
+            }
+            int x = pos;
+            while (pos < len && isDigit(text.charAt(pos))) {
+                pos++;
+            }
+            if (pos == x) {
+                throw fail("expected a digit in the exponent");
+            }
+        }
+        if (integral && intEnd - digitsStart <= 18) {
+            long v = 0;
+            for (int i = digitsStart; i < intEnd; i++) {
+                v = v * 10 + (text.charAt(i) - '0');
+            }
+            if (negative) {
+                v = -v;
+            }
+            return v == (int) v ? JsonValues.JSON.createValue((int) v) : JsonValues.JSON.createValue(v);
+        }
+        try {
+            return JsonValues.JSON.createValue(new BigDecimal(text.substring(start, pos)));
+        } catch (NumberFormatException e) {
+            pos = start;
+            throw fail("number out of range (" + e.getMessage() + ")");
+        }
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private void literal(String word) {
+        if (!text.startsWith(word, pos)) {
+            throw fail("expected '" + word + "'");
+        }
+        pos += word.length();
+    }
+
+    private void expect(char c) {
+        if (peek() != c) {
+            throw fail("expected '" + c + "'");
+        }
+        pos++;
+    }
+
+    private char peek() {
+        if (pos >= text.length()) {
+            throw fail("unexpected end of text");
+        }
+        return text.charAt(pos);
+    }
+
+    private void skipSpace() {
+        int len = text.length();
+        while (pos < len) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            pos++;
+        }
+    }
+
+    private static String printable(char c) {
+        return c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    }
+
+    private JsonParsingException fail(String what) {
+        return new JsonParsingException("invalid JSON at offset " + pos + ": " + what, new Location(pos));
+    }
+
+    /** Where parsing stopped: only the offset is known (frames are one line). */
+    private record Location(long getStreamOffset) implements JsonLocation {
+        @Override
+        public long getLineNumber() {
+            return -1;
+        }
+
+        @Override
+        public long getColumnNumber() {
+            return -1;
+        }
+    }
+}
