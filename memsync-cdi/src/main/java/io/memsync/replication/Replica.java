@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -67,6 +66,7 @@ public final class Replica {
     static final int CHUNK_CHARS = 512 * 1024;
     /** Entries kept in the log at least, even below the low-water mark, for stale checks after failover. */
     static final int MIN_RETAINED = 1024;
+    private static final java.security.SecureRandom PEER_IDS = new java.security.SecureRandom();
     /** How often a connect under way checks whether a newer host appeared. */
     private static final long CONNECT_RECHECK_MS = 20;
 
@@ -201,7 +201,7 @@ public final class Replica {
             stopped = new CompletableFuture<>();
             post(() -> {
                 resetState();
-                peerId = UUID.randomUUID().toString();
+                peerId = newPeerId();
                 startDeadline = System.nanoTime() + startBudget().toNanos();
                 slotDeadline = System.nanoTime() + options.writerSlotWait().toNanos();
                 setRole(ReplicaStatus.Role.CONNECTING);
@@ -767,6 +767,13 @@ public final class Replica {
         return hlc;
     }
 
+    /** A random peer id: 96 bits in 16 URL-safe characters (it travels in every entry, so it is kept short). */
+    private static String newPeerId() {
+        byte[] b = new byte[12];
+        PEER_IDS.nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
     /** Parses a frame (or a reassembled snapshot) straight into persistent values. */
     private static JsonObject parse(String text) {
         return JsonText.parseObject(text);
@@ -1053,10 +1060,13 @@ public final class Replica {
     private void sendPatch(Pending p) {
         // written straight into one buffer: this is the hottest frame a client sends
         StringBuilder sb = new StringBuilder(128);
-        sb.append("{\"t\":\"patch\",\"peer\":");
-        JsonWriting.quote(peerId, sb);
-        sb.append(",\"seq\":").append(p.seq).append(",\"base\":").append(p.base).append(",\"hlc\":").append(p.hlc)
-                .append(",\"kind\":\"").append(p.update.kind().name()).append("\",\"u\":");
+        // no "peer": the host knows whose connection it is; "kind" only when not the usual operators
+        sb.append("{\"t\":\"patch\",\"seq\":").append(p.seq).append(",\"base\":").append(p.base).append(",\"hlc\":")
+                .append(p.hlc);
+        if (p.update.kind() != Update.Kind.OPERATORS) {
+            sb.append(",\"kind\":\"").append(p.update.kind().name()).append('"');
+        }
+        sb.append(",\"u\":");
         JsonWriting.write(p.update.json(), sb);
         if (p.pre != null) {
             sb.append(",\"pre\":");
@@ -1569,15 +1579,15 @@ public final class Replica {
             switch (t) {
                 case "hello" -> onHello(ch, f);
                 case "patch" -> {
-                    String peer = f.getString("peer");
-                    if (!peer.equals(p.peerId)) {
+                    String peer = p.peerId;
+                    if (f.containsKey("peer") && !peer.equals(f.getString("peer"))) {
                         protocolError(ch, "patch for another peer");
                         return;
                     }
                     long seq = f.getJsonNumber("seq").longValue();
                     long base = f.getJsonNumber("base").longValue();
                     long h = f.getJsonNumber("hlc").longValue();
-                    Update.Kind kind = Update.Kind.valueOf(f.getString("kind"));
+                    Update.Kind kind = f.containsKey("kind") ? Update.Kind.valueOf(f.getString("kind")) : Update.Kind.OPERATORS;
                     JsonValue u = f.get("u");
                     Update update = switch (kind) {
                         case OPERATORS -> Update.of(u.asJsonObject());
