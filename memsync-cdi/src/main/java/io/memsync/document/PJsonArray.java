@@ -20,10 +20,11 @@ import org.pcollections.TreePVector;
  * A persistent, immutable {@link JsonArray}.
  *
  * <p>{@link #with(int, JsonValue)}, {@link #plus(int, JsonValue)} and {@link #minus(int)} share structure
- * with this array, which never changes. Arrays of up to {@value #SMALL_MAX} elements are one flat array copied
- * on change (fewer allocations, less for the garbage collector to trace); larger ones use a persistent vector
- * ({@code O(log n)} per change). Equality and hash code follow {@link List} semantics, so an instance equals
- * any other {@code JsonArray} with the same elements.
+ * with this array, which never changes. An array built in one go (parsed, converted) is one flat array, the
+ * cheapest form to build and read; a change to an array of up to {@value #SMALL_MAX} elements copies it, a
+ * change to a larger one moves it to a persistent vector ({@code O(log n)} per change from then on).
+ * Equality and hash code follow {@link List} semantics, so an instance equals any other {@code JsonArray}
+ * with the same elements.
  */
 public final class PJsonArray extends AbstractList<JsonValue> implements JsonArray {
 
@@ -57,10 +58,7 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
         if (persistentElements.isEmpty()) {
             return EMPTY;
         }
-        if (persistentElements.size() <= SMALL_MAX) {
-            return new PJsonArray(persistentElements.toArray(new JsonValue[0]), null);
-        }
-        return new PJsonArray(null, TreePVector.from(persistentElements));
+        return new PJsonArray(persistentElements.toArray(new JsonValue[0]), null);
     }
 
     private TreePVector<JsonValue> tree() {
@@ -75,18 +73,15 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
      * @return the new array (this one when nothing changes by identity)
      */
     public PJsonArray with(int index, JsonValue value) {
-        if (flat != null) {
-            if (flat[java.util.Objects.checkIndex(index, flat.length)] == value) {
-                return this;
-            }
+        if (get(index) == value) {
+            return this;
+        }
+        if (flat != null && flat.length <= SMALL_MAX) {
             JsonValue[] f = flat.clone();
             f[index] = value;
             return new PJsonArray(f, null);
         }
-        if (elements.get(index) == value) {
-            return this;
-        }
-        return new PJsonArray(null, (TreePVector<JsonValue>) elements.with(index, value));
+        return new PJsonArray(null, (TreePVector<JsonValue>) tree().with(index, value));
     }
 
     /**
@@ -132,12 +127,14 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
             if (flat.length == 1) {
                 return EMPTY;
             }
-            JsonValue[] f = new JsonValue[flat.length - 1];
-            System.arraycopy(flat, 0, f, 0, index);
-            System.arraycopy(flat, index + 1, f, index, flat.length - index - 1);
-            return new PJsonArray(f, null);
+            if (flat.length <= SMALL_MAX + 1) {
+                JsonValue[] f = new JsonValue[flat.length - 1];
+                System.arraycopy(flat, 0, f, 0, index);
+                System.arraycopy(flat, index + 1, f, index, flat.length - index - 1);
+                return new PJsonArray(f, null);
+            }
         }
-        return of((TreePVector<JsonValue>) elements.minus(index));
+        return of((TreePVector<JsonValue>) tree().minus(index));
     }
 
     @Override

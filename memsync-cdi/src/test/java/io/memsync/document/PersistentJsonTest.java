@@ -134,9 +134,19 @@ class PersistentJsonTest {
 
     @Test
     void arraysBehaveLikeAListAcrossTheFlatAndTreeForms() {
+        arrayBehavesLikeAList(new java.util.ArrayList<>());
+        java.util.List<JsonValue> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * PJsonArray.SMALL_MAX; i++) {
+            many.add(Json.createValue(-i));
+        }
+        arrayBehavesLikeAList(many); // built in one go: a large flat array until its first change
+    }
+
+    private static void arrayBehavesLikeAList(java.util.List<JsonValue> start) {
         java.util.Random random = new java.util.Random(11);
-        PJsonArray a = PJsonArray.EMPTY;
-        java.util.List<JsonValue> model = new java.util.ArrayList<>();
+        PJsonArray a = PJsonArray.ofList(start);
+        java.util.List<JsonValue> model = new java.util.ArrayList<>(start);
+        assertThat(a).isEqualTo(model);
         for (int step = 0; step < 3000; step++) {
             int op = random.nextInt(4);
             JsonValue v = Json.createValue(step);
