@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -104,7 +103,8 @@ public final class Replica {
     private Map<String, Long> table = new HashMap<>();
     /** Version of the last accepted entry of each peer still in the retained log. */
     private final Map<String, Long> lastAccepted = new HashMap<>();
-    private final TreeMap<Long, Pending> pending = new TreeMap<>();
+    /** This replica's unordered updates by sequence number; inserted in increasing order, so iteration is in order. */
+    private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
     private long nextSeq;
     private long hlc;
     private CompletableFuture<Void> started = new CompletableFuture<>();
@@ -1252,7 +1252,7 @@ public final class Replica {
         }
         hlc = Math.max(hlc, e.hlc());
         boolean local = e.peer().equals(peerId);
-        boolean head = local && !pending.isEmpty() && pending.firstKey() == e.seq();
+        boolean head = local && !pending.isEmpty() && pending.firstEntry().getKey() == e.seq();
         Pending p = local ? pending.remove(e.seq()) : null;
         if (pending.isEmpty()) {
             view = doc;
@@ -1341,7 +1341,7 @@ public final class Replica {
         Long mine = table.get(peerId);
         List<Pending> resolved = new ArrayList<>();
         if (mine != null) {
-            while (!pending.isEmpty() && pending.firstKey() <= mine) {
+            while (!pending.isEmpty() && pending.firstEntry().getKey() <= mine) {
                 resolved.add(pending.pollFirstEntry().getValue());
             }
         }

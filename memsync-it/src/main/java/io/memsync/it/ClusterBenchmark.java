@@ -34,7 +34,8 @@ public final class ClusterBenchmark {
                 case "failover" -> failover(Integer.getInteger("memsync.bench.rounds", 10), false);
                 case "handover" -> failover(Integer.getInteger("memsync.bench.rounds", 10), true);
                 case "pingpong" -> pingPong(20_000);
-                case "throughput" -> throughput(Integer.getInteger("memsync.bench.patches", 200_000));
+                case "throughput" -> throughput(Integer.getInteger("memsync.bench.patches", 2_000_000),
+                        Integer.getInteger("memsync.bench.warmPatches", 1_000_000));
                 case "rpc" -> rpc(20_000);
                 default -> throw new IllegalArgumentException("unknown benchmark " + b);
             }
@@ -128,7 +129,7 @@ public final class ClusterBenchmark {
         }
     }
 
-    private static void throughput(int patches) throws Exception {
+    private static void throughput(int patches, int warmPatches) throws Exception {
         Path dir = rendezvous();
         try (PeerProcess host = PeerProcess.launch("H", dir);
              PeerProcess w = PeerProcess.launch("W", dir);
@@ -138,7 +139,11 @@ public final class ClusterBenchmark {
             w.call("start throughput");
             o1.call("start throughput");
             o2.call("start throughput");
-            w.call("incs warm 50000 4096 quiet", java.time.Duration.ofMinutes(5));
+            // the same run, untimed, until the four JVMs have compiled the hot paths
+            w.call("incs warm " + warmPatches + " 4096 quiet", java.time.Duration.ofMinutes(5));
+            for (PeerProcess p : List.of(w, o1, o2)) {
+                p.call("awaitValue warm " + warmPatches, java.time.Duration.ofMinutes(5));
+            }
             List<CompletableFuture<String>> waits = new ArrayList<>();
             for (PeerProcess p : List.of(w, o1, o2)) {
                 waits.add(p.send("awaitValue n " + patches));

@@ -224,9 +224,11 @@ public final class Peer {
         Semaphore permits = new Semaphore(window);
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong outcomes = new AtomicLong();
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(count == 0 ? 0 : 1);
         boolean quiet = label.startsWith("quiet:");
-        // permits are taken a chunk at a time: waking this thread for every single acknowledgement would cost more
-        // than the patch itself (the window stays bounded)
+        // permits are taken and given back a chunk at a time: waking this thread for every single acknowledgement
+        // would cost more than the patch itself (the window stays bounded)
         int chunk = Math.max(1, window / 16);
         int held = 0;
         for (int i = 0; i < count; i++) {
@@ -244,10 +246,16 @@ public final class Peer {
                 } else {
                     failed.incrementAndGet();
                 }
-                permits.release();
+                long n = outcomes.incrementAndGet();
+                if (n % chunk == 0) {
+                    permits.release(chunk);
+                }
+                if (n == count) {
+                    all.countDown();
+                }
             });
         }
-        permits.acquire(window); // every outcome is in
+        all.await(); // every outcome is in
         return "{\"acked\":" + acked.get() + ",\"failed\":" + failed.get() + "}";
     }
 
