@@ -226,9 +226,9 @@ public final class UpdateEvaluator {
                 commutative &= commutes(op, f.getValue());
             }
         }
-        Set<String> paths = new LinkedHashSet<>();
+        List<String> paths = new ArrayList<>(claimed.size()); // few: a list is cheaper than a set
         for (String[] c : claimed) {
-            if (!c[1].equals("$setOnInsert")) {
+            if (!c[1].equals("$setOnInsert") && !paths.contains(c[0])) {
                 paths.add(c[0]);
             }
         }

@@ -715,7 +715,11 @@ public final class Replica {
     }
 
     private void touch() {
-        status = new ReplicaStatus(role, term, version, peerId, peers, pending.size());
+        ReplicaStatus s = status;
+        if (s == null || s.role() != role || s.term() != term || s.version() != version || !s.peers().equals(peers)
+                || s.pendingCount() != pending.size() || !s.peerId().equals(peerId)) {
+            status = new ReplicaStatus(role, term, version, peerId, peers, pending.size());
+        }
     }
 
     private void setRole(ReplicaStatus.Role r) {
