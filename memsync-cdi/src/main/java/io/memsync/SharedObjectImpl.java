@@ -428,8 +428,8 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             if (snapshot != null && change.state() == MemSyncChange.State.CONFIRMED && saveScheduled.compareAndSet(false, true)) {
                 dispatch.execute(SharedObjectImpl.this::persist);
             }
-            if (observers.isEmpty() && !options.logEvents()) {
-                return;
+            if (!options.logEvents() && !mayInterest(change)) {
+                return; // waking the observer thread for a change nobody observes costs more than the change
             }
             dispatch.execute(() -> notifyObservers(change));
         }
@@ -484,6 +484,34 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                 LOG.log(System.Logger.Level.WARNING, "observer of '" + o.path() + "' on '" + options.name() + "' failed", e);
             }
         }
+    }
+
+    /**
+     * Whether some observer may be notified of a change: its effect touches an observed path, or the value at one
+     * is not the same object any more (a rebase can change a value the effect does not name). Cheap and
+     * conservative: {@link #notifyObservers} decides exactly, on the observer thread.
+     */
+    private boolean mayInterest(ViewChange change) {
+        for (Observer o : observers) {
+            String path = o.path();
+            if (path.isEmpty() ? !change.effect().isEmpty() : touchesAny(change.effect(), path)) {
+                return true;
+            }
+            if (Paths.get(change.before(), path) != Paths.get(change.after(), path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean touchesAny(JsonArray effect, String observed) {
+        for (JsonValue v : effect) {
+            JsonObject op = v.asJsonObject();
+            if (overlaps(op.get("path"), observed) || overlaps(op.get("from"), observed)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The operations of an effect whose path overlaps the observed dotted path. */

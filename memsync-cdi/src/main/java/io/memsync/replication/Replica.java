@@ -771,9 +771,9 @@ public final class Replica {
         return hlc;
     }
 
-    /** A random peer id: 96 bits in 16 URL-safe characters (it travels in every entry, so it is kept short). */
+    /** A random 128-bit peer id in 22 URL-safe characters (it travels in every entry: shorter than a UUID's 36). */
     private static String newPeerId() {
-        byte[] b = new byte[12];
+        byte[] b = new byte[16];
         PEER_IDS.nextBytes(b);
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
