@@ -1959,18 +1959,33 @@ public final class Replica {
         }
         StringBuilder sb = new StringBuilder(32 + 160 * outbox.size());
         sb.append("{\"t\":\"e\",\"entries\":[");
+        String origin = outbox.get(0).peer();
         for (int i = 0; i < outbox.size(); i++) {
             if (i > 0) {
                 sb.append(',');
             }
-            outbox.get(i).writeJson(sb);
+            Entry e = outbox.get(i);
+            e.writeJson(sb);
+            if (origin != null && !origin.equals(e.peer())) {
+                origin = null;
+            }
         }
         outbox.clear();
         String frame = sb.append("]}").toString();
+        // when every entry comes from one peer, that peer (which already shows them) is served last
+        Peer originPeer = null;
         for (Peer p : conns.values()) {
-            if (p.ready) {
+            if (!p.ready) {
+                continue;
+            }
+            if (originPeer == null && origin != null && origin.equals(p.peerId)) {
+                originPeer = p;
+            } else {
                 p.channel.send(frame);
             }
+        }
+        if (originPeer != null) {
+            originPeer.channel.send(frame);
         }
     }
 
