@@ -1,8 +1,10 @@
 package io.memsync.transport;
 
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
@@ -27,54 +29,120 @@ final class ServerChannel extends WsChannel implements WsListener {
     private volatile boolean authenticated;
     private ScheduledFuture<?> handshakeTimer;
 
-    private final Thread writer;
+    /** Whoever holds this writes to the socket: a sending thread inline, or a drain on a virtual thread. */
+    private final AtomicBoolean sending = new AtomicBoolean();
+    /** Counted down once the close frame went out (or writing failed): nothing more is written. */
+    private final CountDownLatch writerDone = new CountDownLatch(1);
+    /**
+     * Characters written since the client last sent anything. Inline writes stop above
+     * {@value #INLINE_BUDGET_CHARS}: a client that stopped reading can then fill its socket buffers only through
+     * the virtual-thread drain, never block the thread (and the replica lock) that sends.
+     */
+    private volatile long unheardChars;
+    /** Largest message written inline; bigger ones go to a drain. */
+    static final int INLINE_MAX_CHARS = 16 * 1024;
+    static final long INLINE_BUDGET_CHARS = 64 * 1024;
 
     ServerChannel(HostListener host, long maxFrameBytes) {
         super(maxFrameBytes, "client (connecting)");
         this.host = host;
-        this.writer = Thread.ofVirtual().name("memsync-ws-writer").start(this::writeLoop);
-    }
-
-    @Override
-    void wake() {
-        // the writer thread blocks on the outbox
     }
 
     /**
-     * Writes queued messages in order until the close sentinel. Helidon's {@code send} blocks on the socket, so
-     * it runs on this channel's own virtual thread: a slow client never stalls the host's other work.
+     * Writes what was queued. On a quiet connection the sending thread writes small messages itself (on this
+     * machine a thread wake-up costs more than the write); otherwise, or once the client has been silent for
+     * {@value #INLINE_BUDGET_CHARS} characters, a virtual thread drains the queue, since Helidon's {@code send}
+     * blocks on the socket and a slow client must never stall the host's other work.
      */
-    private void writeLoop() {
-        try {
-            while (true) {
-                // batches no bigger than one fragment: they go out without being cut into copies
-                String message = nextMessage(true, FRAGMENT_CHARS);
-                if (isClose(message)) {
-                    closeConnection();
-                    break;
-                }
-                write(message);
+    @Override
+    void wake() {
+        while (hasQueued() && sending.compareAndSet(false, true)) {
+            if (drain(true)) {
+                return; // handed over to a drain, or closed
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abortConnection();
+            sending.set(false);
+            // re-check: a message queued between the last poll and the reset would otherwise wait for the next wake
+        }
+    }
+
+    private void drainLater(String first) {
+        Thread.ofVirtual().name("memsync-ws-writer").start(() -> {
+            if (first != null && !writeOrAbort(first)) {
+                return;
+            }
+            if (!drain(false)) {
+                sending.set(false);
+                wake();
+            }
+        });
+    }
+
+    /**
+     * Writes queued messages while holding {@link #sending}.
+     *
+     * @return {@code false} when the queue is empty (the caller releases {@code sending}); {@code true} when the
+     *         rest was handed to a drain, or the connection is closed (then {@code sending} is never released)
+     */
+    private boolean drain(boolean inline) {
+        while (true) {
+            if (inline && unheardChars > INLINE_BUDGET_CHARS) {
+                drainLater(null); // even a close frame could block on a client that stopped reading
+                return true;
+            }
+            String message;
+            try {
+                // batches no bigger than one fragment: they go out without being cut into copies
+                message = nextMessage(false, FRAGMENT_CHARS);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e); // non-blocking poll
+            }
+            if (message == null) {
+                return false;
+            }
+            if (isClose(message)) {
+                closeConnection();
+                writerDone.countDown();
+                if (inline) {
+                    Thread.ofVirtual().name("memsync-ws-closed").start(this::connectionClosed);
+                } else {
+                    connectionClosed();
+                }
+                return true;
+            }
+            if (inline && (message.length() > INLINE_MAX_CHARS || unheardChars + message.length() > INLINE_BUDGET_CHARS)) {
+                drainLater(message);
+                return true;
+            }
+            if (!writeOrAbort(message)) {
+                return true;
+            }
+        }
+    }
+
+    /** Writes one message; on failure drops the connection and reports the close from another thread. */
+    private boolean writeOrAbort(String message) {
+        try {
+            write(message);
+            unheardChars += message.length();
+            return true;
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "write to " + remote() + " failed: " + e);
-            abortConnection();
-        } finally {
-            connectionClosed();
+            closeConnection();
+            writerDone.countDown();
+            Thread.ofVirtual().name("memsync-ws-closed").start(this::connectionClosed);
+            return false;
         }
     }
 
     /**
-     * Waits until the writer thread has finished (after {@link #close()}: the queued frames and the close frame
-     * were written, or writing failed).
+     * Waits until writing has finished (after {@link #close()}: the queued frames and the close frame were written,
+     * or writing failed).
      *
      * @param nanos the longest wait
-     * @return whether the writer finished in time
+     * @return whether writing finished in time
      */
     boolean awaitWriter(long nanos) throws InterruptedException {
-        return nanos > 0 && writer.join(java.time.Duration.ofNanos(nanos));
+        return nanos > 0 && writerDone.await(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -113,6 +181,7 @@ final class ServerChannel extends WsChannel implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
+        unheardChars = 0;
         if (authenticated) {
             String whole = reassemble(text, last);
             if (whole != null) {
@@ -129,6 +198,7 @@ final class ServerChannel extends WsChannel implements WsListener {
 
     @Override
     public void onMessage(WsSession session, io.helidon.common.buffers.BufferData buffer, boolean last) {
+        unheardChars = 0;
         if (!authenticated) {
             fail(MemSyncException.ERR_PROTOCOL, "binary frame during the handshake");
         } else if (last) {

@@ -93,6 +93,60 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void aClientThatStopsReadingNeitherBlocksTheSenderNorOtherClients() throws Exception {
+        var l = listen("doc");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        ChannelHandlerStub stalling = frame -> {
+            stuck.countDown();
+            release.await(); // this client's selector thread stops: the JDK client stops reading its socket
+        };
+        cleanup.add(release::countDown);
+        Channel stalled = transport.connect(l.endpoint(), "doc", SECRET, stalling, T);
+        cleanup.add(stalled::close);
+        org.awaitility.Awaitility.await().atMost(T).until(() -> accepted.size() == 1);
+        Channel toStalled = accepted.getFirst();
+        WebSocketTransport other = new WebSocketTransport();
+        Recorder healthy = new Recorder();
+        Channel c2 = other.connect(l.endpoint(), "doc", SECRET, healthy, T);
+        cleanup.add(c2::close);
+        org.awaitility.Awaitility.await().atMost(T).until(() -> accepted.size() == 2);
+        Channel toHealthy = accepted.get(1);
+
+        // far more than the socket buffers hold, in messages small enough to be written inline at first
+        String chunk = bigJson(ServerChannel.INLINE_MAX_CHARS / 2);
+        java.util.concurrent.CompletableFuture<Void> sends = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 2000; i++) { // 16 MB
+                toStalled.send(chunk);
+            }
+        });
+        sends.get(30, TimeUnit.SECONDS); // a sender blocked on the full socket would never get here
+        assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+        toHealthy.send("{\"still\":\"served\"}");
+        assertThat(poll(healthy)).isEqualTo("{\"still\":\"served\"}");
+        assertThat(toStalled.isOpen()).isTrue();
+    }
+
+    /** A handler written as a lambda over frames; closes are ignored. */
+    @FunctionalInterface
+    private interface ChannelHandlerStub extends io.memsync.replication.ChannelHandler {
+        void frame(String frame) throws InterruptedException;
+
+        @Override
+        default void onFrame(Channel channel, String frame) {
+            try {
+                frame(frame);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        default void onClose(Channel channel) {
+        }
+    }
+
+    @Test
     void tenMebibyteFramePassesBothWays() throws Exception {
         var l = listen("doc");
         Recorder client = new Recorder();
