@@ -193,22 +193,10 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
         return new AbstractSet<>() {
             @Override
             public Iterator<Map.Entry<String, JsonValue>> iterator() {
-                return new Iterator<>() {
-                    private int i;
-
+                return new FlatIterator<>(kv) {
                     @Override
-                    public boolean hasNext() {
-                        return i < kv.length;
-                    }
-
-                    @Override
-                    public Map.Entry<String, JsonValue> next() {
-                        if (i >= kv.length) {
-                            throw new NoSuchElementException();
-                        }
-                        Map.Entry<String, JsonValue> e = new SimpleImmutableEntry<>((String) kv[i], (JsonValue) kv[i + 1]);
-                        i += 2;
-                        return e;
+                    Map.Entry<String, JsonValue> at(int i) {
+                        return new SimpleImmutableEntry<>((String) kv[i], (JsonValue) kv[i + 1]);
                     }
                 };
             }
@@ -229,22 +217,10 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
         return new AbstractSet<>() {
             @Override
             public Iterator<String> iterator() {
-                return new Iterator<>() {
-                    private int i;
-
+                return new FlatIterator<>(kv) {
                     @Override
-                    public boolean hasNext() {
-                        return i < kv.length;
-                    }
-
-                    @Override
-                    public String next() {
-                        if (i >= kv.length) {
-                            throw new NoSuchElementException();
-                        }
-                        String k = (String) kv[i];
-                        i += 2;
-                        return k;
+                    String at(int i) {
+                        return (String) kv[i];
                     }
                 };
             }
@@ -443,6 +419,34 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
     public JsonValue merge(String key, JsonValue value,
             BiFunction<? super JsonValue, ? super JsonValue, ? extends JsonValue> f) {
         throw immutable();
+    }
+
+    /** Walks the members of the flat form, giving what {@link #at} makes of each. */
+    private abstract static class FlatIterator<T> implements Iterator<T> {
+        private final Object[] kv;
+        private int i;
+
+        FlatIterator(Object[] kv) {
+            this.kv = kv;
+        }
+
+        /** What the member whose name is at {@code kv[i]} (value at {@code i + 1}) yields. */
+        abstract T at(int i);
+
+        @Override
+        public boolean hasNext() {
+            return i < kv.length;
+        }
+
+        @Override
+        public T next() {
+            if (i >= kv.length) {
+                throw new NoSuchElementException();
+            }
+            T t = at(i);
+            i += 2;
+            return t;
+        }
     }
 
     static UnsupportedOperationException immutable() {

@@ -166,12 +166,7 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     private boolean pump() {
         WebSocket w = ws;
         while (true) {
-            String message;
-            try {
-                message = nextMessage(false);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e); // non-blocking poll
-            }
+            String message = pollMessage(BATCH_CHARS);
             if (message == null) {
                 return false;
             }

@@ -89,13 +89,8 @@ final class ServerChannel extends WsChannel implements WsListener {
                 drainLater(null); // even a close frame could block on a client that stopped reading
                 return true;
             }
-            String message;
-            try {
-                // batches no bigger than one fragment: they go out without being cut into copies
-                message = nextMessage(false, FRAGMENT_CHARS);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e); // non-blocking poll
-            }
+            // batches no bigger than one fragment: they go out without being cut into copies
+            String message = pollMessage(FRAGMENT_CHARS);
             if (message == null) {
                 return false;
             }

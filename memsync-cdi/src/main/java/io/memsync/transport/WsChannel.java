@@ -45,7 +45,7 @@ abstract class WsChannel implements Channel {
     }
 
     /**
-     * Called after a frame (or the close sentinel) was queued: the subclass makes sure {@link #nextMessage} is
+     * Called after a frame (or the close sentinel) was queued: the subclass makes sure {@link #pollMessage} is
      * drained and each message written in order.
      */
     abstract void wake();
@@ -105,27 +105,14 @@ abstract class WsChannel implements Channel {
     }
 
     /**
-     * Takes what to write next: queued frames joined into one message, separated by newlines (compact JSON has
-     * none), so a burst costs one send instead of one per frame; at most {@link #BATCH_CHARS} chars unless a single
-     * frame is bigger.
+     * Takes what to write next, without waiting: queued frames joined into one message, separated by newlines
+     * (compact JSON has none), so a burst costs one send instead of one per frame.
      *
-     * @param block whether to wait for a frame when the outbox is empty
-     * @return the message, {@link #isClose the close sentinel}, or {@code null} when the outbox is empty and
-     *         {@code block} is false
-     */
-    final String nextMessage(boolean block) throws InterruptedException {
-        return nextMessage(block, BATCH_CHARS);
-    }
-
-    /**
-     * Like {@link #nextMessage(boolean)} with another batch limit.
-     *
-     * @param block    whether to wait for a frame when the outbox is empty
      * @param maxChars most characters batched into one message (a single bigger frame still travels alone)
-     * @return the message, the close sentinel, or {@code null}
+     * @return the message, {@link #isClose the close sentinel}, or {@code null} when the outbox is empty
      */
-    final String nextMessage(boolean block, int maxChars) throws InterruptedException {
-        String frame = block ? outbox.take() : outbox.poll();
+    final String pollMessage(int maxChars) {
+        String frame = outbox.poll();
         if (frame == null || frame == CLOSE) {
             return frame;
         }
@@ -147,7 +134,7 @@ abstract class WsChannel implements Channel {
     }
 
     /**
-     * Whether {@code message} (from {@link #nextMessage}) is the close sentinel.
+     * Whether {@code message} (from {@link #pollMessage}) is the close sentinel.
      *
      * @param message a message
      * @return {@code true} for the sentinel
