@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonLocation;
@@ -31,6 +32,16 @@ public final class JsonText {
     /** Member names of memsync's frames and JSON Patch operations, shared instead of copied. */
     private static final String[] NAMES = {"t", "v", "p", "s", "h", "cm", "e", "c", "m", "ps", "op", "path", "value",
         "from", "peer", "seq", "base", "hlc", "kind", "u", "pre", "entries", "term", "id", "lw", "peers"};
+
+    /** Shared (immutable) numbers for the small integers that frames are full of: flags, terms, counters. */
+    private static final int SMALL_NEGATIVE = 128;
+    private static final JsonNumber[] SMALL = new JsonNumber[SMALL_NEGATIVE + 1024];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = JsonValues.JSON.createValue(i - SMALL_NEGATIVE);
+        }
+    }
 
     private final String text;
     private int pos;
@@ -350,6 +361,9 @@ public final class JsonText {
             }
             if (negative) {
                 v = -v;
+            }
+            if (v >= -SMALL_NEGATIVE && v < SMALL.length - SMALL_NEGATIVE) {
+                return SMALL[(int) v + SMALL_NEGATIVE];
             }
             return v == (int) v ? JsonValues.JSON.createValue((int) v) : JsonValues.JSON.createValue(v);
         }

@@ -100,15 +100,29 @@ public final class Paths {
      * @return whether they overlap
      */
     public static boolean overlap(String a, String b) {
-        String[] sa = a.split("\\.", -1);
-        String[] sb = b.split("\\.", -1);
-        int n = Math.min(sa.length, sb.length);
-        for (int i = 0; i < n; i++) {
-            if (!sa[i].equals(sb[i]) && !ALL.equals(sa[i]) && !ALL.equals(sb[i])) {
+        // segment by segment without splitting: this runs for every observer on every change
+        int ia = 0;
+        int ib = 0;
+        while (true) {
+            int ea = a.indexOf('.', ia);
+            int eb = b.indexOf('.', ib);
+            ea = ea < 0 ? a.length() : ea;
+            eb = eb < 0 ? b.length() : eb;
+            int la = ea - ia;
+            int lb = eb - ib;
+            if (!(la == lb && a.regionMatches(ia, b, ib, la)) && !isAll(a, ia, la) && !isAll(b, ib, lb)) {
                 return false;
             }
+            if (ea == a.length() || eb == b.length()) {
+                return true;
+            }
+            ia = ea + 1;
+            ib = eb + 1;
         }
-        return true;
+    }
+
+    private static boolean isAll(String s, int from, int len) {
+        return len == ALL.length() && s.startsWith(ALL, from);
     }
 
     /**

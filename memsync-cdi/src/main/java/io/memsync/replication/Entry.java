@@ -56,11 +56,19 @@ record Entry(long term, long version, String peer, long seq, long hlc, JsonArray
         sb.append("]}");
     }
 
+    private static List<String> strings(JsonArray a) {
+        String[] out = new String[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((JsonString) a.get(i)).getString();
+        }
+        return List.of(out);
+    }
+
     static Entry fromJson(JsonObject o) {
         return new Entry(o.getJsonNumber("t").longValue(), o.getJsonNumber("v").longValue(), o.getString("p"),
                 o.getJsonNumber("s").longValue(), o.getJsonNumber("h").longValue(),
                 o.containsKey("e") ? o.getJsonArray("e") : null, o.getString("c", null), o.getString("m", null),
-                o.getJsonArray("ps").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList(),
+                strings(o.getJsonArray("ps")),
                 o.getBoolean("cm", false));
     }
 }

@@ -108,6 +108,36 @@ class FiltersAndPathsTest {
         assertThat(Paths.overlap("ab", "a")).isFalse();
         assertThat(Paths.overlap("a.$[].b", "a.3.b")).isTrue();
         assertThat(Paths.overlap("a.$[].b", "a.3.c")).isFalse();
+        assertThat(Paths.overlap("a.", "a")).isTrue();
+        assertThat(Paths.overlap("a.", "a.b")).isFalse();
+        assertThat(Paths.overlap("", "a")).isFalse();
+        assertThat(Paths.overlap("", "")).isTrue();
+    }
+
+    @Test
+    void pathsOverlapSegmentBySegment() {
+        // against the definition: the common leading segments are pairwise equal or one of them is $[]
+        java.util.Random r = new java.util.Random(3);
+        String[] segs = {"a", "b", "ab", "$[]", "0", "", "$[", "a$[]"};
+        for (int n = 0; n < 20_000; n++) {
+            String a = path(r, segs);
+            String b = path(r, segs);
+            String[] sa = a.split("\\.", -1);
+            String[] sb = b.split("\\.", -1);
+            boolean expected = true;
+            for (int i = 0; i < Math.min(sa.length, sb.length); i++) {
+                expected &= sa[i].equals(sb[i]) || sa[i].equals("$[]") || sb[i].equals("$[]");
+            }
+            assertThat(Paths.overlap(a, b)).as("%s ~ %s", a, b).isEqualTo(expected);
+        }
+    }
+
+    private static String path(java.util.Random r, String[] segs) {
+        StringBuilder sb = new StringBuilder(segs[r.nextInt(segs.length)]);
+        for (int i = r.nextInt(4); i > 0; i--) {
+            sb.append('.').append(segs[r.nextInt(segs.length)]);
+        }
+        return sb.toString();
     }
 
     @Test
