@@ -14,16 +14,45 @@ public interface Liveness {
     boolean isAlive(HostRecord.Member member);
 
     /**
-     * The operating system's view: {@link ProcessHandle} by pid, start time compared to the millisecond.
+     * The operating system's view: {@link ProcessHandle} by pid, start time compared to the millisecond; on Linux a
+     * process that is already exiting counts as dead. A {@code kill -9}ed JVM releases its files (and so the host
+     * lease) before it is gone; in that window it would otherwise look alive, and a new host would wait the whole
+     * recovery time for it to reconnect.
      *
      * @return the default liveness check
      */
     static Liveness ofOperatingSystem() {
         return member -> ProcessHandle.of(member.pid())
                 .filter(ProcessHandle::isAlive)
-                .map(h -> member.startTime() <= 0 || h.info().startInstant()
+                .filter(h -> member.startTime() <= 0 || h.info().startInstant()
                         .map(i -> Math.abs(i.toEpochMilli() - member.startTime()) < 1000)
                         .orElse(true))
+                .map(h -> !exiting(h.pid()))
                 .orElse(false);
+    }
+
+    /** Whether Linux says the process is a zombie or is exiting; {@code false} where {@code /proc} is not there. */
+    private static boolean exiting(long pid) {
+        try {
+            return exitingStat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat")));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads a {@code /proc/<pid>/stat} line: state {@code Z} or {@code X}, or the {@code PF_EXITING} flag, means the
+     * process is on its way out.
+     *
+     * @param stat the line
+     * @return whether it is exiting
+     */
+    static boolean exitingStat(String stat) {
+        // "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": comm may hold spaces and parentheses
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        char state = f[0].charAt(0);
+        long flags = Long.parseLong(f[6]);
+        final long pfExiting = 0x4;
+        return state == 'Z' || state == 'X' || (flags & pfExiting) != 0;
     }
 }
