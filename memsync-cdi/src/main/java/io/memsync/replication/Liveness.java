@@ -31,12 +31,16 @@ public interface Liveness {
                 .orElse(false);
     }
 
-    /** Whether Linux says the process is a zombie or is exiting; {@code false} where {@code /proc} is not there. */
+    /**
+     * Whether Linux says the process is a zombie, is exiting, or is already gone (reaped since {@link ProcessHandle}
+     * looked); {@code false} where there is no {@code /proc}.
+     */
     private static boolean exiting(long pid) {
+        java.nio.file.Path stat = java.nio.file.Path.of("/proc", Long.toString(pid), "stat");
         try {
-            return exitingStat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat")));
+            return exitingStat(java.nio.file.Files.readString(stat));
         } catch (java.io.IOException | RuntimeException e) {
-            return false;
+            return java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/stat"));
         }
     }
 

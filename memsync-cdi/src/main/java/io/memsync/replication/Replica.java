@@ -1471,6 +1471,10 @@ public final class Replica {
         secretB64 = Base64.getEncoder().encodeToString(secret);
         oldMembers = rec == null ? List.of() : rec.members().stream()
                 .filter(m -> !m.peerId().equals(peerId) && liveness.isAlive(m)).toList();
+        if (rec != null) {
+            LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": members of term " + rec.term() + ": " + rec.members()
+                    + ", alive: " + oldMembers.stream().map(HostRecord.Member::peerId).toList());
+        }
         if (!haveDoc && oldMembers.isEmpty()) {
             installInitial();
         }

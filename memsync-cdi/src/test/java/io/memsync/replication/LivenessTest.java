@@ -32,6 +32,7 @@ class LivenessTest {
             p.destroyForcibly();
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(os.isAlive(m)).isFalse();
+            assertThat(os.isAlive(new HostRecord.Member("gone", Long.MAX_VALUE - 1, 0, true))).as("no such pid").isFalse();
         } finally {
             p.destroyForcibly();
         }
