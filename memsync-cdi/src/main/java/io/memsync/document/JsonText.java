@@ -29,6 +29,9 @@ public final class JsonText {
     /** Deepest nesting accepted (the same as Parsson's default): hostile input cannot overflow the stack. */
     public static final int MAX_DEPTH = 1000;
 
+    /** Longest number accepted (as Parsson): BigDecimal parsing grows faster than linearly with the length. */
+    public static final int MAX_NUMBER_CHARS = 1100;
+
     /** Member names of memsync's frames and JSON Patch operations, shared instead of copied. */
     private static final String[] NAMES = {"t", "v", "p", "s", "h", "cm", "e", "c", "m", "ps", "op", "path", "value",
         "from", "peer", "seq", "base", "hlc", "kind", "u", "pre", "entries", "term", "id", "lw", "peers"};
@@ -366,6 +369,10 @@ public final class JsonText {
                 return SMALL[(int) v + SMALL_NEGATIVE];
             }
             return v == (int) v ? JsonValues.JSON.createValue((int) v) : JsonValues.JSON.createValue(v);
+        }
+        if (pos - start > MAX_NUMBER_CHARS) {
+            pos = start;
+            throw fail("number longer than " + MAX_NUMBER_CHARS + " characters");
         }
         try {
             return JsonValues.JSON.createValue(new BigDecimal(text.substring(start, pos)));

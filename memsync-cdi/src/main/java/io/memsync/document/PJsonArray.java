@@ -37,7 +37,6 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
     private final JsonValue[] flat;
     private final TreePVector<JsonValue> elements;
     private int hash;
-    private boolean hashed;
 
     private PJsonArray(JsonValue[] flat, TreePVector<JsonValue> elements) {
         this.flat = flat;
@@ -250,11 +249,12 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
 
     @Override
     public int hashCode() {
-        if (!hashed) {
-            hash = super.hashCode();
-            hashed = true;
+        int h = hash; // one field: a thread never sees "computed" without the value (0 is just recomputed)
+        if (h == 0) {
+            h = super.hashCode();
+            hash = h;
         }
-        return hash;
+        return h;
     }
 
     @Override

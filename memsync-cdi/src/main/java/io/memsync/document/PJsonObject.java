@@ -40,7 +40,6 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
     private final Object[] flat;
     private final OrderedPMap<String, JsonValue> members;
     private int hash;
-    private boolean hashed;
 
     private PJsonObject(Object[] flat, OrderedPMap<String, JsonValue> members) {
         this.flat = flat;
@@ -338,11 +337,12 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
 
     @Override
     public int hashCode() {
-        if (!hashed) {
-            hash = super.hashCode();
-            hashed = true;
+        int h = hash; // one field: a thread never sees "computed" without the value (0 is just recomputed)
+        if (h == 0) {
+            h = super.hashCode();
+            hash = h;
         }
-        return hash;
+        return h;
     }
 
     @Override

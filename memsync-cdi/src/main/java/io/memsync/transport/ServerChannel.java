@@ -34,14 +34,20 @@ final class ServerChannel extends WsChannel implements WsListener {
     /** Counted down once the close frame went out (or writing failed): nothing more is written. */
     private final CountDownLatch writerDone = new CountDownLatch(1);
     /**
-     * Characters written since the client last sent anything. Inline writes stop above
-     * {@value #INLINE_BUDGET_CHARS}: a client that stopped reading can then fill its socket buffers only through
-     * the virtual-thread drain, never block the thread (and the replica lock) that sends.
+     * UTF-8 bytes written so far (touched only while holding {@link #sending}), and the count the client has
+     * confirmed reading: every {@value #PING_EVERY_BYTES} bytes the host sends a WebSocket ping carrying the count,
+     * and the client's automatic pong comes back only once its reader has got that far. Inline writes stop when
+     * more than {@value #INLINE_BUDGET_BYTES} bytes are unconfirmed: a client that stopped reading can fill its
+     * socket buffers only through the virtual-thread drain, never block the thread (and the replica lock) that
+     * sends. (A message from the client proves nothing about its reading, so it does not count.)
      */
-    private volatile long unheardChars;
+    private long written;
+    private long pinged;
+    private volatile long confirmed;
+    static final long PING_EVERY_BYTES = 16 * 1024;
     /** Largest message written inline; bigger ones go to a drain. */
     static final int INLINE_MAX_CHARS = 16 * 1024;
-    static final long INLINE_BUDGET_CHARS = 64 * 1024;
+    static final long INLINE_BUDGET_BYTES = 64 * 1024;
 
     ServerChannel(HostListener host, long maxFrameBytes) {
         super(maxFrameBytes, "client (connecting)");
@@ -51,7 +57,7 @@ final class ServerChannel extends WsChannel implements WsListener {
     /**
      * Writes what was queued. On a quiet connection the sending thread writes small messages itself (on this
      * machine a thread wake-up costs more than the write); otherwise, or once the client has been silent for
-     * {@value #INLINE_BUDGET_CHARS} characters, a virtual thread drains the queue, since Helidon's {@code send}
+     * {@value #INLINE_BUDGET_BYTES} bytes it has not confirmed reading, a virtual thread drains the queue, since Helidon's {@code send}
      * blocks on the socket and a slow client must never stall the host's other work.
      */
     @Override
@@ -85,7 +91,7 @@ final class ServerChannel extends WsChannel implements WsListener {
      */
     private boolean drain(boolean inline) {
         while (true) {
-            if (inline && unheardChars > INLINE_BUDGET_CHARS) {
+            if (inline && written - confirmed > INLINE_BUDGET_BYTES) {
                 drainLater(null); // even a close frame could block on a client that stopped reading
                 return true;
             }
@@ -104,7 +110,8 @@ final class ServerChannel extends WsChannel implements WsListener {
                 }
                 return true;
             }
-            if (inline && (message.length() > INLINE_MAX_CHARS || unheardChars + message.length() > INLINE_BUDGET_CHARS)) {
+            if (inline && (message.length() > INLINE_MAX_CHARS
+                    || written - confirmed + Handshake.utf8Length(message) > INLINE_BUDGET_BYTES)) {
                 drainLater(message);
                 return true;
             }
@@ -118,13 +125,20 @@ final class ServerChannel extends WsChannel implements WsListener {
     private boolean writeOrAbort(String message) {
         try {
             write(message);
-            unheardChars += message.length();
+            written += Handshake.utf8Length(message);
+            if (written - pinged >= PING_EVERY_BYTES && authenticated) {
+                pinged = written;
+                session.ping(io.helidon.common.buffers.BufferData.create(Long.toString(written)));
+            }
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.log(Level.DEBUG, () -> "write to " + remote() + " failed: " + e);
             closeConnection();
             writerDone.countDown();
             Thread.ofVirtual().name("memsync-ws-closed").start(this::connectionClosed);
+            if (e instanceof Error error) {
+                throw error;
+            }
             return false;
         }
     }
@@ -176,7 +190,6 @@ final class ServerChannel extends WsChannel implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        unheardChars = 0;
         if (authenticated) {
             String whole = reassemble(text, last);
             if (whole != null) {
@@ -193,11 +206,22 @@ final class ServerChannel extends WsChannel implements WsListener {
 
     @Override
     public void onMessage(WsSession session, io.helidon.common.buffers.BufferData buffer, boolean last) {
-        unheardChars = 0;
         if (!authenticated) {
             fail(MemSyncException.ERR_PROTOCOL, "binary frame during the handshake");
         } else if (last) {
             sendInternal(Handshake.error(MemSyncException.ERR_PROTOCOL, "binary frames are not supported; dropped"));
+        }
+    }
+
+    @Override
+    public void onPong(WsSession session, io.helidon.common.buffers.BufferData buffer) {
+        try {
+            long n = Long.parseLong(buffer.readString(buffer.available()));
+            if (n > confirmed) {
+                confirmed = n;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "unexpected pong from " + remote());
         }
     }
 

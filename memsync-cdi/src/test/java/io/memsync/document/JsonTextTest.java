@@ -104,6 +104,10 @@ class JsonTextTest {
         assertThatThrownBy(() -> JsonText.parseObject("[1]")).isInstanceOf(JsonParsingException.class)
                 .hasMessageContaining("ARRAY");
         assertThatThrownBy(() -> JsonText.parse("")).isInstanceOf(JsonParsingException.class);
+        String longest = "1" + "0".repeat(JsonText.MAX_NUMBER_CHARS - 1);
+        assertThat(JsonText.parse(longest).toString()).isEqualTo(longest);
+        assertThatThrownBy(() -> JsonText.parse("[" + longest + "0]")).isInstanceOf(JsonParsingException.class)
+                .hasMessageContaining("number longer than " + JsonText.MAX_NUMBER_CHARS);
         assertThatThrownBy(() -> JsonText.parse("{} {}")).isInstanceOf(JsonParsingException.class);
     }
 
