@@ -71,9 +71,9 @@ final class ServerChannel extends WsChannel implements WsListener {
         }
     }
 
-    private void drainLater(String first) {
+    private void drainLater(String first, long firstBytes) {
         Thread.ofVirtual().name("memsync-ws-writer").start(() -> {
-            if (first != null && !writeOrAbort(first)) {
+            if (first != null && !writeOrAbort(first, firstBytes)) {
                 return;
             }
             if (!drain(false)) {
@@ -92,7 +92,7 @@ final class ServerChannel extends WsChannel implements WsListener {
     private boolean drain(boolean inline) {
         while (true) {
             if (inline && written - confirmed > INLINE_BUDGET_BYTES) {
-                drainLater(null); // even a close frame could block on a client that stopped reading
+                drainLater(null, 0); // even a close frame could block on a client that stopped reading
                 return true;
             }
             // batches no bigger than one fragment: they go out without being cut into copies
@@ -110,22 +110,22 @@ final class ServerChannel extends WsChannel implements WsListener {
                 }
                 return true;
             }
-            if (inline && (message.length() > INLINE_MAX_CHARS
-                    || written - confirmed + Handshake.utf8Length(message) > INLINE_BUDGET_BYTES)) {
-                drainLater(message);
+            long bytes = Handshake.utf8Length(message);
+            if (inline && (message.length() > INLINE_MAX_CHARS || written - confirmed + bytes > INLINE_BUDGET_BYTES)) {
+                drainLater(message, bytes);
                 return true;
             }
-            if (!writeOrAbort(message)) {
+            if (!writeOrAbort(message, bytes)) {
                 return true;
             }
         }
     }
 
     /** Writes one message; on failure drops the connection and reports the close from another thread. */
-    private boolean writeOrAbort(String message) {
+    private boolean writeOrAbort(String message, long bytes) {
         try {
             write(message);
-            written += Handshake.utf8Length(message);
+            written += bytes;
             if (written - pinged >= PING_EVERY_BYTES && authenticated) {
                 pinged = written;
                 session.ping(io.helidon.common.buffers.BufferData.create(Long.toString(written)));
