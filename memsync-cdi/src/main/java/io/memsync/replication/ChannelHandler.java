@@ -22,7 +22,8 @@ public interface ChannelHandler {
     /**
      * The frames that arrived together (one network message) were all passed to {@link #onFrame}: a good moment to
      * flush replies that were held back to be batched. Transports that do not batch may call it after every frame
-     * or never; handlers must not depend on it for correctness.
+     * or never; handlers must not depend on it for correctness unless the channel promises the call
+     * ({@link Channel#endsBatches}).
      *
      * @param channel the channel
      */

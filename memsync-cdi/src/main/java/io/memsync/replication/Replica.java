@@ -134,6 +134,12 @@ public final class Replica {
     private Peer pulling;
     private final List<Entry> outbox = new ArrayList<>();
     private boolean flushScheduled;
+    /**
+     * Set while a frame from a channel that {@linkplain Channel#endsBatches ends its batches} is handled: the flush
+     * its updates need is then left to {@code onBatchEnd} on the same thread, instead of posted to the event thread
+     * (a wake-up of that thread per message, which then finds nothing to do).
+     */
+    private boolean flushAtBatchEnd;
     // messaging (RPC and events)
     private final Map<Long, Call> calls = new HashMap<>();
     private long callSeq;
@@ -1541,16 +1547,23 @@ public final class Replica {
             @Override
             public void onFrame(Channel channel, String frame) {
                 JsonObject parsed = tryParse(frame);
-                inline(() -> hostFrame(channel, parsed));
+                inline(() -> {
+                    flushAtBatchEnd = channel.endsBatches();
+                    try {
+                        hostFrame(channel, parsed);
+                    } finally {
+                        flushAtBatchEnd = false;
+                    }
+                });
             }
 
             @Override
             public void onBatchEnd(Channel channel) {
-                // send what the frames of this message ordered now, in one batch, instead of after a hand-off to
-                // the event thread (the flush posted by scheduleFlush then finds nothing to do)
+                // send what the frames of this message ordered now, in one batch, on this thread: scheduleFlush left
+                // the flush to this call (see flushAtBatchEnd)
                 inline(() -> {
-                    if (flushScheduled && role == ReplicaStatus.Role.HOST) {
-                        flush();
+                    if (flushScheduled) {
+                        flush(); // also after a step-down: a flush left to this call was not posted
                     }
                 });
             }
@@ -1951,7 +1964,9 @@ public final class Replica {
     private void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
-            post(this::flush);
+            if (!flushAtBatchEnd) {
+                post(this::flush);
+            }
         }
     }
 

@@ -185,7 +185,8 @@ abstract class WsChannel implements Channel {
 
     /**
      * Delivers a message to the handler, one frame at a time (a message may carry several frames separated by
-     * newlines), unless the channel already reported its close.
+     * newlines), unless the channel already reported its close; then always {@code onBatchEnd}. A frame whose handler
+     * fails is logged and does not keep the frames after it from being delivered.
      */
     final void deliver(String message) {
         ChannelHandler h = handler;
@@ -198,21 +199,37 @@ abstract class WsChannel implements Channel {
             int nl;
             while ((nl = message.indexOf('\n', start)) >= 0 && !closeNotified.get()) {
                 if (nl > start) {
-                    h.onFrame(this, message.substring(start, nl));
+                    deliverFrame(h, message.substring(start, nl));
                 }
                 start = nl + 1;
             }
             if (!closeNotified.get() && start < message.length()) {
-                h.onFrame(this, start == 0 ? message : message.substring(start));
+                deliverFrame(h, start == 0 ? message : message.substring(start));
             }
-            if (!closeNotified.get()) {
-                h.onBatchEnd(this);
+        } finally {
+            try {
+                h.onBatchEnd(this); // always, as endsBatches() promises: the handler may have left work for it
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "channel handler failed at the end of a message from " + remote, e);
+            } finally {
+                handlerLock.unlock();
             }
+        }
+    }
+
+    /** One frame to the handler; a handler that fails is logged, and the frames after it are still delivered. */
+    private void deliverFrame(ChannelHandler h, String frame) {
+        try {
+            h.onFrame(this, frame);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "channel handler failed on a frame from " + remote, e);
-        } finally {
-            handlerLock.unlock();
         }
+    }
+
+    /** Always: {@link #deliver} ends every message with {@code onBatchEnd}, whatever happened to its frames. */
+    @Override
+    public final boolean endsBatches() {
+        return true;
     }
 
     /** The connection is gone (either side, or a failure): report it once. */

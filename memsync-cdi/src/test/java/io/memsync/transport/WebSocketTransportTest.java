@@ -9,11 +9,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.memsync.MemSyncException;
 import io.memsync.replication.Channel;
+import io.memsync.replication.ChannelHandler;
 import io.memsync.replication.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +93,47 @@ class WebSocketTransportTest {
             assertThat(poll(client)).isEqualTo("{\"j\":" + i + "}");
         }
         assertThat(hostSide.overlaps.get() + client.overlaps.get()).isZero();
+    }
+
+    @Test
+    void everyMessageEndsWithBatchEndEvenAfterAFailingFrameHandler() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        ChannelHandler failing = new ChannelHandler() {
+            @Override
+            public void onFrame(Channel channel, String frame) {
+                events.add(frame);
+                if (frame.contains("boom")) {
+                    throw new IllegalStateException("handler failure on purpose");
+                }
+            }
+
+            @Override
+            public void onClose(Channel channel) {
+                events.add("closed");
+            }
+
+            @Override
+            public void onBatchEnd(Channel channel) {
+                events.add("end");
+            }
+        };
+        var l = transport.listen("doc", SECRET, ch -> {
+            accepted.add(ch);
+            return failing;
+        });
+        cleanup.add(l);
+        Channel c = connect(l, "doc", SECRET, new Recorder());
+        c.send("{\"boom\":1}");
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("{\"boom\":1}");
+        assertThat(events.poll(10, TimeUnit.SECONDS)).as("batch end after the failing frame").isEqualTo("end");
+        assertThat(accepted.getFirst().endsBatches()).isTrue();
+        // a message carrying several frames: the one after the failing frame is still delivered, then the batch end
+        ((WsChannel) c).sendInternal("{\"boom\":2}\n{\"after\":3}");
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("{\"boom\":2}");
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("{\"after\":3}");
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("end");
+        assertThat(c.isOpen()).isTrue();
+        assertThat(accepted.getFirst().isOpen()).isTrue();
     }
 
     @Test

@@ -107,13 +107,15 @@ public final class ClusterBenchmark {
     }
 
     /**
-     * A host and two clients A and B started with the given commands; B then runs {@code bThen} (if not null); A
+     * A host (launched with the JVM options in {@code memsync.bench.hostJvmArgs}, none by default) and two clients
+     * A and B started with the given commands; B then runs {@code bThen} (if not null); A
      * runs {@code aCommand} for the warm-up rounds, then for the measured ones, and its percentiles are printed.
      */
     private static void latency(String hostStart, String aStart, String bStart, String bThen, String aCommand, int rounds,
                                 String label) throws Exception {
         Path dir = rendezvous();
-        try (PeerProcess host = PeerProcess.launch("H", dir);
+        String hostJvmArgs = System.getProperty("memsync.bench.hostJvmArgs", "").trim();
+        try (PeerProcess host = PeerProcess.launch("H", dir, hostJvmArgs.isEmpty() ? new String[0] : hostJvmArgs.split(" "));
              PeerProcess a = PeerProcess.launch("A", dir);
              PeerProcess b = PeerProcess.launch("B", dir)) {
             host.call(hostStart);
@@ -125,7 +127,7 @@ public final class ClusterBenchmark {
             a.call(aCommand + " " + Integer.getInteger("memsync.bench.warmup", 20_000), java.time.Duration.ofMinutes(10));
             JsonObject r = a.call(aCommand + " " + rounds, java.time.Duration.ofMinutes(10));
             System.out.println(label + ": p50 " + r.getInt("p50us") + " us, p99 " + r.getInt("p99us") + " us ("
-                    + r.getInt("samples") + " samples)");
+                    + r.getInt("samples") + " samples" + (hostJvmArgs.isEmpty() ? "" : "; host JVM " + hostJvmArgs) + ")");
         }
     }
 
