@@ -307,7 +307,7 @@ public final class Replica {
      * @return {@code false} when the replica is stopped
      */
     public boolean emit(String event, JsonValue payload) {
-        return post(() -> {
+        return runNow(() -> {
             if (role == ReplicaStatus.Role.STOPPED) {
                 return;
             }
@@ -333,7 +333,7 @@ public final class Replica {
      */
     public CompletableFuture<JsonValue> call(String method, JsonArray args) {
         CompletableFuture<JsonValue> f = new CompletableFuture<>();
-        if (!post(() -> {
+        if (!runNow(() -> {
             if (role == ReplicaStatus.Role.STOPPED) {
                 f.completeExceptionally(stoppedException());
                 return;
@@ -418,7 +418,10 @@ public final class Replica {
                 "no process of '" + options.name() + "' serves RPC method '" + method + "'"));
     }
 
-    /** Runs a local handler off the event thread; {@code done} runs back on the event thread. */
+    /**
+     * Runs a local handler off the event thread (its own virtual thread); {@code done} runs on the thread that
+     * completes it, holding the state lock.
+     */
     private void runHandler(String method, JsonArray args, java.util.function.BiConsumer<JsonValue, Throwable> done) {
         java.util.concurrent.CompletionStage<JsonValue> stage;
         try {
@@ -426,7 +429,8 @@ public final class Replica {
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        stage.whenComplete((v, e) -> post(() -> done.accept(v, e)));
+        // not posted to the event thread: a wake-up of that thread per call, on the path of every RPC result
+        stage.whenComplete((v, e) -> runNow(() -> done.accept(v, e)));
     }
 
     private static MemSyncException rpcFailure(String method, Throwable e) {
@@ -711,6 +715,29 @@ public final class Replica {
             touch();
             state.unlock();
         }
+    }
+
+    /**
+     * Runs {@code r} at once on the calling thread, holding the state lock (re-entrant: also from the event thread
+     * or inside another event), unless the replica is stopped. Like {@link #submit}, this spares the event thread a
+     * wake-up for work that a caller's thread can do itself.
+     *
+     * @return {@code false} when the replica is stopped ({@code r} did not run)
+     */
+    private boolean runNow(Runnable r) {
+        state.lock();
+        try {
+            if (loop == null) {
+                return false;
+            }
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "replica " + options.name() + " event failed", e);
+        } finally {
+            touch();
+            state.unlock();
+        }
+        return true;
     }
 
     /** Runs an event on the calling (transport) thread, holding the state lock, unless the replica is stopped. */
