@@ -307,7 +307,7 @@ public final class Replica {
      * @return {@code false} when the replica is stopped
      */
     public boolean emit(String event, JsonValue payload) {
-        return runNow(() -> {
+        return inline(() -> {
             if (role == ReplicaStatus.Role.STOPPED) {
                 return;
             }
@@ -333,7 +333,7 @@ public final class Replica {
      */
     public CompletableFuture<JsonValue> call(String method, JsonArray args) {
         CompletableFuture<JsonValue> f = new CompletableFuture<>();
-        if (!runNow(() -> {
+        if (!inline(() -> {
             if (role == ReplicaStatus.Role.STOPPED) {
                 f.completeExceptionally(stoppedException());
                 return;
@@ -430,7 +430,7 @@ public final class Replica {
             stage = CompletableFuture.failedFuture(e);
         }
         // not posted to the event thread: a wake-up of that thread per call, on the path of every RPC result
-        stage.whenComplete((v, e) -> runNow(() -> done.accept(v, e)));
+        stage.whenComplete((v, e) -> inline(() -> done.accept(v, e)));
     }
 
     private static MemSyncException rpcFailure(String method, Throwable e) {
@@ -718,33 +718,18 @@ public final class Replica {
     }
 
     /**
-     * Runs {@code r} at once on the calling thread, holding the state lock (re-entrant: also from the event thread
-     * or inside another event), unless the replica is stopped. Like {@link #submit}, this spares the event thread a
-     * wake-up for work that a caller's thread can do itself.
+     * Runs an event at once on the calling thread (a transport thread, a caller's, an RPC handler's), holding the
+     * state lock (re-entrant: also inside another event), unless the replica is stopped. Like {@link #submit}, this
+     * spares the event thread a wake-up for work the calling thread can do itself.
      *
      * @return {@code false} when the replica is stopped ({@code r} did not run)
      */
-    private boolean runNow(Runnable r) {
-        state.lock();
-        try {
-            if (loop == null) {
-                return false;
-            }
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "replica " + options.name() + " event failed", e);
-        } finally {
-            touch();
-            state.unlock();
+    private boolean inline(Runnable r) {
+        if (loop == null) {
+            return false;
         }
+        safely(r);
         return true;
-    }
-
-    /** Runs an event on the calling (transport) thread, holding the state lock, unless the replica is stopped. */
-    private void inline(Runnable r) {
-        if (loop != null) {
-            safely(r);
-        }
     }
 
     private void touch() {
