@@ -208,6 +208,77 @@ public class SharedObjectTest {
         assertThat(atServer).isSortedAccordingTo(Integer::compare);
     }
 
+    @Test
+    void whatAProcessWroteBeforeAnsweringACallOrEmittingIsSeenWithTheAnswerOrTheEvent() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<SharedObject<JsonObject>> self = new java.util.concurrent.atomic.AtomicReference<>();
+        SharedObject<JsonObject> host = track(builder("causal").data("{\"h\":0,\"c\":0,\"e\":0}")
+                .rpc("setH", args -> {
+                    int n = args.get(0, Integer.class);
+                    self.get().patch(Update.set("h", n)).toCompletableFuture().join();
+                    return n;
+                }).start());
+        self.set(host);
+        java.util.concurrent.atomic.AtomicReference<SharedObject<JsonObject>> serverRef = new java.util.concurrent.atomic.AtomicReference<>();
+        SharedObject<JsonObject> server = track(builder("causal").rpc("setC", args -> {
+            int n = args.get(0, Integer.class);
+            serverRef.get().patch(Update.set("c", n)); // not awaited: the answer follows the patch on the wire
+            return n;
+        }).start());
+        serverRef.set(server);
+        SharedObject<JsonObject> caller = track(builder("causal").start());
+        assertThat(host.status().role()).isEqualTo(PeerRole.HOST);
+        for (int i = 1; i <= 300; i++) {
+            assertThat(caller.call("setH", Integer.class, i).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(i);
+            assertThat(caller.read("h", Integer.class)).as("write of the host's handler, call %d", i).isEqualTo(i);
+            assertThat(caller.call("setC", Integer.class, i).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(i);
+            assertThat(caller.read("c", Integer.class)).as("write of a client's handler, call %d", i).isEqualTo(i);
+        }
+        // each path has one writer (two writers of one path may see a write refused as stale, by design)
+        List<String> stale = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(600);
+        for (String path : List.of("e", "s")) {
+            caller.events().on(path, Integer.class, n -> {
+                Integer seen = caller.read(path, Integer.class);
+                if (seen == null || seen < n) {
+                    stale.add("event " + path + "=" + n + " saw " + seen);
+                }
+                all.countDown();
+            });
+        }
+        for (int i = 1; i <= 300; i++) {
+            host.patch(Update.set("e", i));
+            host.events().emit("e", i);
+            server.patch(Update.set("s", i));
+            server.events().emit("s", i);
+        }
+        assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(stale).as("events that arrived before the write emitted with them").isEmpty();
+    }
+
+    @Test
+    void callsRetriedFromTheirFailureWhenTheHostGoesAwayDoNotStopTheClientFromFollowing() {
+        SharedObject<JsonObject> host = track(builder("retry").data("{\"n\":0}").start());
+        SharedObject<JsonObject> server = track(builder("retry").rpc("slow", args -> new CompletableFuture<Integer>()).start());
+        SharedObject<JsonObject> caller = track(builder("retry").start());
+        List<String> failures = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            caller.call("slow", Integer.class).exceptionally(e -> {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                failures.add(cause instanceof MemSyncException m ? m.code() : cause.toString());
+                caller.call("slow", Integer.class); // the caller tries again at once, from the failure callback
+                return null;
+            });
+        }
+        long oldTerm = caller.status().term();
+        host.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 4);
+        assertThat(failures).containsOnly(MemSyncException.ERR_RPC_PEER_GONE);
+        // the caller follows the new host: its patch is acknowledged and reaches the other process
+        PatchResult r = caller.patch(Update.set("n", 7)).toCompletableFuture().join();
+        assertThat(r.term()).isGreaterThan(oldTerm);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.read("n", Integer.class) == 7);
+    }
+
     /** RPC handlers of a bean, for the argument-checking test. */
     public static class Calculator {
         @RpcMethod("calc.add")

@@ -35,7 +35,7 @@ public interface Channel {
     /**
      * Whether this channel's transport calls {@link ChannelHandler#onBatchEnd} after the frames of every message it
      * delivers, on the thread that delivered them, always (also when a frame's handler failed or the channel closed
-     * meanwhile). A handler may then leave work that the batch needs, such as sending replies, to that call.
+     * meanwhile), and before {@link ChannelHandler#onClose}. A handler may then leave work that the batch needs, such as sending replies, to that call.
      *
      * @return {@code false} unless the transport promises it
      */

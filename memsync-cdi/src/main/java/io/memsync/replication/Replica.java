@@ -78,8 +78,10 @@ public final class Replica {
     /**
      * Guards the replica state. Events run on the event thread while holding it; {@link #submit} from another
      * thread applies its update to the view while holding it instead of handing over to the event thread (so a
-     * patch is visible at once without a thread switch), and frames are handled on the transport thread that
-     * received them, holding it (no hand-off per frame). Listeners are called with it held and must not block.
+     * patch is visible at once without a thread switch), frames are handled on the transport thread that
+     * received them, holding it (no hand-off per frame), and {@link #call}, {@link #emit} and the results of local
+     * RPC handlers run on their callers' threads too (see {@link #enter}). Listeners are called with it held and
+     * must not block.
      * A {@link ReentrantLock}, not a monitor, so a virtual thread waiting for it does not pin its carrier on JDK 21.
      */
     private final ReentrantLock state = new ReentrantLock();
@@ -307,7 +309,7 @@ public final class Replica {
      * @return {@code false} when the replica is stopped
      */
     public boolean emit(String event, JsonValue payload) {
-        return inline(() -> {
+        return enter(true, () -> {
             if (role == ReplicaStatus.Role.STOPPED) {
                 return;
             }
@@ -333,7 +335,7 @@ public final class Replica {
      */
     public CompletableFuture<JsonValue> call(String method, JsonArray args) {
         CompletableFuture<JsonValue> f = new CompletableFuture<>();
-        if (!inline(() -> {
+        if (!enter(true, () -> {
             if (role == ReplicaStatus.Role.STOPPED) {
                 f.completeExceptionally(stoppedException());
                 return;
@@ -382,6 +384,7 @@ public final class Replica {
 
     /** Host: delivers an event locally and to every ready client (the emitter included). */
     private void hostEvent(JsonObject frame) {
+        flushFirst();
         String text = frame.toString();
         for (Peer p : conns.values()) {
             if (p.ready) {
@@ -419,8 +422,9 @@ public final class Replica {
     }
 
     /**
-     * Runs a local handler off the event thread (its own virtual thread); {@code done} runs on the thread that
-     * completes it, holding the state lock.
+     * Runs a local handler off the event thread (its own virtual thread); {@code done} runs holding the state lock,
+     * on the thread that completes the handler when the lock is free, else on the event thread (a user's thread
+     * that completes an asynchronous handler never waits for the replica's lock).
      */
     private void runHandler(String method, JsonArray args, java.util.function.BiConsumer<JsonValue, Throwable> done) {
         java.util.concurrent.CompletionStage<JsonValue> stage;
@@ -429,8 +433,8 @@ public final class Replica {
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        // not posted to the event thread: a wake-up of that thread per call, on the path of every RPC result
-        stage.whenComplete((v, e) -> inline(() -> done.accept(v, e)));
+        // not simply posted to the event thread: its wake-up would be on the path of every RPC result
+        stage.whenComplete((v, e) -> enter(false, () -> done.accept(v, e)));
     }
 
     private static MemSyncException rpcFailure(String method, Throwable e) {
@@ -460,6 +464,7 @@ public final class Replica {
         if (caller == null) {
             completeCall(id, v, failure);
         } else if (caller.channel.isOpen()) {
+            flushFirst();
             caller.channel.send(resultFrame(id, v, failure).toString());
         }
     }
@@ -480,16 +485,15 @@ public final class Replica {
     }
 
     private void failSentCalls(String why) {
-        for (var it = calls.entrySet().iterator(); it.hasNext(); ) {
-            Call c = it.next().getValue();
-            if (c.sent) {
-                it.remove();
-                if (c.timer != null) {
-                    c.timer.cancel(false);
-                }
-                c.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
-                        + c.method + "' on '" + options.name() + "': " + why + "; the call is not retried"));
+        List<Call> gone = new ArrayList<>();
+        calls.values().removeIf(c -> c.sent && gone.add(c));
+        // completed after the walk over the calls: a caller's callback may call again at once
+        for (Call c : gone) {
+            if (c.timer != null) {
+                c.timer.cancel(false);
             }
+            c.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
+                    + c.method + "' on '" + options.name() + "': " + why + "; the call is not retried"));
         }
     }
 
@@ -707,6 +711,11 @@ public final class Replica {
 
     private void safely(Runnable r) {
         state.lock();
+        runLocked(r);
+    }
+
+    /** Runs {@code r}, the state lock being held by this thread, and releases the lock. */
+    private void runLocked(Runnable r) {
         try {
             r.run();
         } catch (RuntimeException e) {
@@ -718,18 +727,40 @@ public final class Replica {
     }
 
     /**
-     * Runs an event at once on the calling thread (a transport thread, a caller's, an RPC handler's), holding the
-     * state lock (re-entrant: also inside another event), unless the replica is stopped. Like {@link #submit}, this
-     * spares the event thread a wake-up for work the calling thread can do itself.
+     * Runs work that comes from outside the replica (a user's call, an RPC handler's result) on the calling thread,
+     * holding the state lock, instead of waking the event thread for it. It is posted to the event thread instead
+     * when this thread already holds the lock (a callback the replica runs, maybe in the middle of walking the
+     * state the work changes), when the replica is not running yet or any more (so it sees the state after start,
+     * or the stopped one, as before), or, with {@code wait == false}, when another thread holds the lock.
      *
-     * @return {@code false} when the replica is stopped ({@code r} did not run)
+     * @param wait whether to wait for the lock rather than post when it is busy
+     * @return {@code false} when the replica is stopped ({@code r} will not run)
      */
-    private boolean inline(Runnable r) {
+    private boolean enter(boolean wait, Runnable r) {
         if (loop == null) {
             return false;
         }
-        safely(r);
+        if (state.isHeldByCurrentThread()) {
+            return post(r);
+        }
+        if (wait) {
+            state.lock();
+        } else if (!state.tryLock()) {
+            return post(r);
+        }
+        if (role == ReplicaStatus.Role.STOPPED || loop == null) {
+            state.unlock();
+            return post(r);
+        }
+        runLocked(r);
         return true;
+    }
+
+    /** Runs an event on the calling (transport) thread, holding the state lock, unless the replica is stopped. */
+    private void inline(Runnable r) {
+        if (loop != null) {
+            safely(r);
+        }
     }
 
     private void touch() {
@@ -990,6 +1021,7 @@ public final class Replica {
      */
     private void sweepTimeouts() {
         long now = System.nanoTime();
+        List<Pending> late = null;
         for (Pending p : pending.values()) {
             if (p.deadline == 0 || p.future.isDone()) {
                 continue;
@@ -997,6 +1029,16 @@ public final class Replica {
             if (now - p.deadline < 0) {
                 break;
             }
+            if (late == null) {
+                late = new ArrayList<>();
+            }
+            late.add(p);
+        }
+        if (late == null) {
+            return;
+        }
+        // failed after the walk over the pending updates: a caller's callback may patch again at once
+        for (Pending p : late) {
             p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT,
                     "no outcome for update " + p.seq + " of '" + options.name() + "' within " + options.timeout()
                             + "; outcome unknown, it stays pending", null, term, version));
@@ -1560,11 +1602,12 @@ public final class Replica {
             public void onFrame(Channel channel, String frame) {
                 JsonObject parsed = tryParse(frame);
                 inline(() -> {
+                    boolean outer = flushAtBatchEnd;
                     flushAtBatchEnd = channel.endsBatches();
                     try {
                         hostFrame(channel, parsed);
                     } finally {
-                        flushAtBatchEnd = false;
+                        flushAtBatchEnd = outer;
                     }
                 });
             }
@@ -1850,14 +1893,13 @@ public final class Replica {
         if (p == null || role != ReplicaStatus.Role.HOST) {
             return;
         }
-        for (var it = relays.entrySet().iterator(); it.hasNext(); ) {
-            Relay r = it.next().getValue();
-            if (r.provider == p) {
-                it.remove();
-                replyTo(r.caller, r.callerId, r.method, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE,
-                        "the process serving RPC method '" + r.method + "' of '" + options.name()
-                                + "' went away during the call; the call is not retried"));
-            }
+        List<Relay> gone = new ArrayList<>();
+        relays.values().removeIf(r -> r.provider == p && gone.add(r));
+        // answered after the walk over the relays: the host's own caller may call again at once
+        for (Relay r : gone) {
+            replyTo(r.caller, r.callerId, r.method, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE,
+                    "the process serving RPC method '" + r.method + "' of '" + options.name()
+                            + "' went away during the call; the call is not retried"));
         }
         if (pulling == p) {
             pulling = null;
@@ -1971,6 +2013,17 @@ public final class Replica {
             });
         }
         return out.isEmpty() ? List.of("") : out;
+    }
+
+    /**
+     * Host: sends the entries ordered so far before a frame that must not overtake them (an RPC result, an event):
+     * what a process wrote before it answered a call or emitted an event is visible where the answer or the event
+     * arrives.
+     */
+    private void flushFirst() {
+        if (!outbox.isEmpty()) {
+            flush();
+        }
     }
 
     private void scheduleFlush() {

@@ -2,7 +2,8 @@ package io.memsync.replication;
 
 /**
  * Receives a {@link Replica}'s view changes and role changes. Calls are made holding the replica's lock (on its
- * event thread or on the transport thread that brought a frame), one at a time and in order; a listener may call
+ * event thread, on the transport thread that brought a frame, or on the thread of a caller of {@link Replica#submit},
+ * {@link Replica#call} or {@link Replica#emit}), one at a time and in order; a listener may call
  * {@link Replica#submit} and {@link Replica#view()} but must not block.
  */
 public interface ReplicaListener {

@@ -185,8 +185,9 @@ abstract class WsChannel implements Channel {
 
     /**
      * Delivers a message to the handler, one frame at a time (a message may carry several frames separated by
-     * newlines), unless the channel already reported its close; then always {@code onBatchEnd}. A frame whose handler
-     * fails is logged and does not keep the frames after it from being delivered.
+     * newlines), unless the channel already reported its close; then, when it delivered any frame, always
+     * {@code onBatchEnd} (never after {@code onClose}). A frame whose handler fails is logged and does not keep the
+     * frames after it from being delivered.
      */
     final void deliver(String message) {
         ChannelHandler h = handler;
@@ -194,21 +195,28 @@ abstract class WsChannel implements Channel {
             return;
         }
         handlerLock.lock();
+        boolean delivered = false;
         try {
             int start = 0;
             int nl;
             while ((nl = message.indexOf('\n', start)) >= 0 && !closeNotified.get()) {
                 if (nl > start) {
+                    delivered = true;
                     deliverFrame(h, message.substring(start, nl));
                 }
                 start = nl + 1;
             }
             if (!closeNotified.get() && start < message.length()) {
+                delivered = true;
                 deliverFrame(h, start == 0 ? message : message.substring(start));
             }
         } finally {
             try {
-                h.onBatchEnd(this); // always, as endsBatches() promises: the handler may have left work for it
+                if (delivered) {
+                    // always, as endsBatches() promises: the handler may have left work for it. Before onClose,
+                    // which waits for the handler lock held here
+                    h.onBatchEnd(this);
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "channel handler failed at the end of a message from " + remote, e);
             } finally {

@@ -115,7 +115,7 @@ public final class ClusterBenchmark {
                                 String label) throws Exception {
         Path dir = rendezvous();
         String hostJvmArgs = System.getProperty("memsync.bench.hostJvmArgs", "").trim();
-        try (PeerProcess host = PeerProcess.launch("H", dir, hostJvmArgs.isEmpty() ? new String[0] : hostJvmArgs.split(" "));
+        try (PeerProcess host = PeerProcess.launch("H", dir, hostJvmArgs.isEmpty() ? new String[0] : hostJvmArgs.split("\\s+"));
              PeerProcess a = PeerProcess.launch("A", dir);
              PeerProcess b = PeerProcess.launch("B", dir)) {
             host.call(hostStart);
