@@ -75,6 +75,25 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
+     * Sends one text message unless the connection's output is already closed (for instance because the host
+     * closed the connection after an earlier message), and waits until it is written.
+     *
+     * @param text the text
+     * @return {@code true} when the message was written, {@code false} when the output was closed
+     */
+    public boolean trySend(String text) {
+        try {
+            ws.sendText(text, true).join();
+            return true;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof IOException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Sends one text message as several fragments.
      *
      * @param parts the fragments, concatenated by the receiver
