@@ -33,9 +33,10 @@ public interface Channel {
     String remote();
 
     /**
-     * Whether this channel's transport calls {@link ChannelHandler#onBatchEnd} after the frames of every message it
-     * delivers, on the thread that delivered them, always (also when a frame's handler failed or the channel closed
-     * meanwhile), and before {@link ChannelHandler#onClose}. A handler may then leave work that the batch needs, such as sending replies, to that call.
+     * Whether this channel's transport calls {@link ChannelHandler#onBatchEnd} after the frames of every message
+     * whose frames it delivered, on the thread that delivered them, always (also when a frame's handler failed or
+     * the channel closed meanwhile), and before {@link ChannelHandler#onClose}. A handler may then leave work that
+     * the batch needs, such as sending replies, to that call.
      *
      * @return {@code false} unless the transport promises it
      */

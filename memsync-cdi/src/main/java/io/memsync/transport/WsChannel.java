@@ -234,7 +234,7 @@ abstract class WsChannel implements Channel {
         }
     }
 
-    /** Always: {@link #deliver} ends every message with {@code onBatchEnd}, whatever happened to its frames. */
+    /** Always: {@link #deliver} ends every message whose frames it delivered with {@code onBatchEnd}. */
     @Override
     public final boolean endsBatches() {
         return true;
