@@ -1247,6 +1247,10 @@ public final class Replica {
                 case "refuse" -> {
                     if (MemSyncException.ERR_MAX_WRITERS.equals(f.getString("code")) && !started.isDone()
                             && System.nanoTime() < slotDeadline) {
+                        if (lastRefusedAt == 0) {
+                            LOG.log(System.Logger.Level.INFO, options.name() + ": every writer slot is taken; waiting up to "
+                                    + Duration.ofNanos(slotDeadline - System.nanoTime()).toMillis() + " ms for one");
+                        }
                         lastRefusedAt = System.nanoTime();
                         Channel ch = hostChannel;
                         hostChannel = null;

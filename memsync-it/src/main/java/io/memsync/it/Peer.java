@@ -61,6 +61,7 @@ public final class Peer {
     }
 
     private void run(BufferedReader in) throws Exception {
+        echoReplicaLog();
         say("! ready " + ProcessHandle.current().pid());
         String line;
         while ((line = in.readLine()) != null) {
@@ -90,6 +91,32 @@ public final class Peer {
             shared.close();
         }
     }
+
+    /**
+     * Echoes what the replica logs at INFO and above as {@code ! log <message>} lines, so tests can wait for a
+     * state the API does not show (such as waiting for a writer slot) instead of waiting for a while.
+     */
+    private void echoReplicaLog() {
+        REPLICA_LOG.addHandler(new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.INFO.intValue()) {
+                    say("! log " + String.valueOf(record.getMessage()).replace('\n', ' '));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
+    /** Held here: the logging framework holds loggers weakly, and with this one would go the handler. */
+    private static final java.util.logging.Logger REPLICA_LOG = java.util.logging.Logger.getLogger("io.memsync.replication.Replica");
 
     private synchronized void say(String line) {
         out.println(line);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,17 @@ class WriterCapProcessTest {
 
     @RegisterExtension
     final Peers peers = new Peers();
+
+    /** Counts down when the peer's replica logs that every writer slot is taken and it waits for one. */
+    private static CountDownLatch waitsForASlot(PeerProcess p) {
+        CountDownLatch refused = new CountDownLatch(1);
+        p.onLine(l -> {
+            if (l.startsWith("! log ") && l.contains("every writer slot is taken; waiting")) {
+                refused.countDown();
+            }
+        });
+        return refused;
+    }
 
     @Test
     void aSecondWriterIsRefusedAndReadersStillJoin() throws Exception {
@@ -38,8 +50,10 @@ class WriterCapProcessTest {
         PeerProcess waiting = peers.launch("W2");
         host.call("start " + NAME + " reader maxWriters=1");
         writer.call("start " + NAME + " maxWriters=1");
+        CountDownLatch refused = waitsForASlot(waiting);
         CompletableFuture<String> start = waiting.send("start " + NAME + " maxWriters=1 waitSlot=60000");
-        await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> !start.isDone());
+        assertThat(refused.await(30, TimeUnit.SECONDS)).as("W2 was refused and waits for a slot").isTrue();
+        assertThat(start).isNotDone();
         long killedAt = System.nanoTime();
         writer.kill9();
         assertThat(start.get(30, TimeUnit.SECONDS)).startsWith("ok");
@@ -52,8 +66,10 @@ class WriterCapProcessTest {
         PeerProcess host = peers.launch("H");
         PeerProcess waiting = peers.launch("W2");
         host.call("start " + NAME + " maxWriters=1");
+        CountDownLatch refused = waitsForASlot(waiting);
         CompletableFuture<String> start = waiting.send("start " + NAME + " maxWriters=1 waitSlot=60000");
-        await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> !start.isDone());
+        assertThat(refused.await(30, TimeUnit.SECONDS)).as("W2 was refused and waits for a slot").isTrue();
+        assertThat(start).isNotDone();
         host.kill9();
         assertThat(start.get(30, TimeUnit.SECONDS)).startsWith("ok");
         assertThat(waiting.call("patch {\"$set\":{\"owner\":\"W2\"}}").getJsonNumber("version").longValue()).isPositive();
@@ -69,8 +85,10 @@ class WriterCapProcessTest {
         writer.call("start " + NAME + " maxWriters=1");
         reader.call("start " + NAME + " reader");
         long oldTerm = writer.call("status").getJsonNumber("term").longValue();
+        CountDownLatch refused = waitsForASlot(waiting);
         CompletableFuture<String> start = waiting.send("start " + NAME + " maxWriters=1 waitSlot=60000");
-        await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> !start.isDone());
+        assertThat(refused.await(30, TimeUnit.SECONDS)).as("W2 was refused and waits for a slot").isTrue();
+        assertThat(start).isNotDone();
 
         host.kill9();
         await().atMost(WAIT).until(() -> writer.call("status").getJsonNumber("term").longValue() > oldTerm
