@@ -133,6 +133,17 @@ public final class Replica {
     private Set<String> awaiting = new HashSet<>();
     private List<HostRecord.Member> oldMembers = List.of();
     private final List<Runnable> held = new ArrayList<>();
+    /**
+     * Connections whose hello waits in {@link #held} (a process the old term did not know, during recovery). A
+     * client sends its pending patches right after its hello, so their frames wait there too, behind the hello.
+     */
+    private final Set<Channel> heldHellos = new HashSet<>();
+    /**
+     * Host: processes whose connection dropped without a goodbye, by peer id. They stay members of the term in the
+     * published record while they are alive: such a process reconnects, and it may hold acknowledged entries that
+     * a next host must gather, so a next host must wait for it like for a connected one.
+     */
+    private final Map<String, HostRecord.Member> lingering = new HashMap<>();
     private Peer pulling;
     private final List<Entry> outbox = new ArrayList<>();
     private boolean flushScheduled;
@@ -805,7 +816,9 @@ public final class Replica {
         stopping = false;
         recovering = false;
         conns.clear();
+        lingering.clear();
         held.clear();
+        heldHellos.clear();
         outbox.clear();
         pulling = null;
     }
@@ -1590,11 +1603,17 @@ public final class Replica {
             }
         }
         if (recovering) {
-            oldMembers.stream().filter(m -> !seen.contains(m.peerId())).forEach(members::add);
+            oldMembers.stream().filter(m -> seen.add(m.peerId())).forEach(members::add);
         }
         peers = members.stream().map(HostRecord.Member::peerId).toList();
+        lingering.values().removeIf(m -> seen.contains(m.peerId()) || !liveness.isAlive(m));
+        List<HostRecord.Member> recorded = members;
+        if (!lingering.isEmpty()) {
+            recorded = new ArrayList<>(members);
+            recorded.addAll(lingering.values());
+        }
         try {
-            lease.publish(new HostRecord(listenerHandle.endpoint(), term, version, secretB64, members, handover));
+            lease.publish(new HostRecord(listenerHandle.endpoint(), term, version, secretB64, recorded, handover));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": cannot publish host record", e);
         }
@@ -1653,6 +1672,10 @@ public final class Replica {
             String t = f.getString("t", "");
             Peer p = conns.get(ch);
             if (p == null && !t.equals("hello")) {
+                if (heldHellos.contains(ch)) {
+                    held.add(() -> hostFrame(ch, f)); // after its hello, in arrival order
+                    return;
+                }
                 protocolError(ch, "'" + t + "' before hello");
                 return;
             }
@@ -1785,7 +1808,11 @@ public final class Replica {
         boolean known = oldMembers.stream().anyMatch(m -> m.peerId().equals(p.peerId));
         if (!known && recovering) {
             // writers are counted once every member of the old term is back: never admit one too many
-            held.add(() -> onHello(ch, f));
+            heldHellos.add(ch);
+            held.add(() -> {
+                heldHellos.remove(ch);
+                onHello(ch, f);
+            });
             return;
         }
         if (!known) {
@@ -1888,14 +1915,20 @@ public final class Replica {
         }
         List<Runnable> w = new ArrayList<>(held);
         held.clear();
+        heldHellos.clear();
         w.forEach(Runnable::run);
         flush();
     }
 
     private void hostClosed(Channel ch) {
+        heldHellos.remove(ch);
         Peer p = conns.remove(ch);
         if (p == null || role != ReplicaStatus.Role.HOST) {
             return;
+        }
+        if (p.peerId != null && !p.peerId.equals(peerId)) {
+            // no goodbye ("bye" removes the connection first): still a member of this term while it lives
+            lingering.put(p.peerId, new HostRecord.Member(p.peerId, p.pid, p.startTime, p.writer));
         }
         List<Relay> gone = new ArrayList<>();
         relays.values().removeIf(r -> r.provider == p && gone.add(r));
@@ -2108,7 +2141,9 @@ public final class Replica {
             p.channel.close();
         }
         conns.clear();
+        lingering.clear();
         held.clear();
+        heldHellos.clear();
         outbox.clear();
         for (Relay r : relays.values()) {
             if (r.caller == null) {

@@ -10,6 +10,7 @@ import io.memsync.Precondition;
 import io.memsync.Update;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -336,6 +337,26 @@ class ReplicaScenarioTest {
         fresh.replica.start();
         awaitConverged();
         assertThat(fresh.replica.view().getInt("v")).isEqualTo(2);
+    }
+
+    @Test
+    void patchesSentRightAfterAHelloThatWaitsForRecoveryWaitWithItAndApply() throws Exception {
+        Cluster.Member a = cluster.started(obj("{\"v\":1}"));
+        Cluster.Member b = cluster.add(JsonValue.EMPTY_JSON_OBJECT, o -> o.recoveryWait(Duration.ofSeconds(3)));
+        b.replica.start();
+        Cluster.Member c = cluster.started();
+        await().until(() -> a.replica.status().peers().size() == 3);
+        c.replica.kill(); // alive but silent: the next host waits the whole recovery time for it
+        cluster.crash(a);
+        await().until(() -> b.replica.status().role() == ReplicaStatus.Role.HOST);
+        // a process the old term did not know joins during that recovery: its hello waits until recovery ends,
+        // and the patch it sends right behind the hello must wait with it, not be refused as "before hello"
+        Cluster.Member d = cluster.add(JsonValue.EMPTY_JSON_OBJECT);
+        d.replica.start();
+        await().until(() -> !d.node.pipes.isEmpty()); // connected to the recovering host
+        CompletableFuture<Outcome> f = d.replica.submit(set("d", 1), null);
+        assertThat(f.get(10, TimeUnit.SECONDS).version()).isPositive();
+        await().until(() -> b.replica.view().getInt("d", 0) == 1);
     }
 
     @Test
