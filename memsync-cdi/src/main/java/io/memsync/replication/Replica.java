@@ -21,7 +21,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,9 +33,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,7 +61,6 @@ public final class Replica {
     static final int CHUNK_CHARS = 512 * 1024;
     /** Entries kept in the log at least, even below the low-water mark, for stale checks after failover. */
     static final int MIN_RETAINED = 1024;
-    private static final java.security.SecureRandom PEER_IDS = new java.security.SecureRandom();
     /** How often a connect under way checks whether a newer host appeared. */
     private static final long CONNECT_RECHECK_MS = 20;
 
@@ -74,7 +69,7 @@ public final class Replica {
     private final Election election;
     private final Liveness liveness;
     private final ReplicaListener listener;
-    private final SecureRandom random = new SecureRandom();
+    private final ReplicaEnvironment env;
     /**
      * Guards the replica state. Events run on the event thread while holding it; {@link #submit} from another
      * thread applies its update to the view while holding it instead of handing over to the event thread (so a
@@ -86,8 +81,7 @@ public final class Replica {
      */
     private final ReentrantLock state = new ReentrantLock();
 
-    private volatile ScheduledThreadPoolExecutor loop;
-    private volatile Thread loopThread;
+    private volatile ReplicaEnvironment.EventLoop loop;
     private volatile JsonObject view = JsonValue.EMPTY_JSON_OBJECT;
     private volatile ReplicaStatus status;
 
@@ -113,7 +107,7 @@ public final class Replica {
     private CompletableFuture<Void> stopped = new CompletableFuture<>();
     private long startDeadline;
     private List<String> peers = List.of();
-    private ScheduledFuture<?> ticker;
+    private ReplicaEnvironment.Timer ticker;
     private final Map<Long, Ping> pings = new HashMap<>();
     private long pingSeq;
     // client
@@ -177,6 +171,23 @@ public final class Replica {
      */
     public Replica(ReplicaOptions options, Transport transport, Election election, Liveness liveness,
                    ReplicaListener listener) {
+        this(options, transport, election, liveness, listener, ReplicaEnvironment.system());
+    }
+
+    /**
+     * Creates a replica that takes its time, threads and randomness from {@code env} (a simulated one runs a whole
+     * cluster on one thread); nothing happens until {@link #start()}.
+     *
+     * @param options   options
+     * @param transport how to listen and connect
+     * @param election  the host lease and record
+     * @param liveness  member liveness checks
+     * @param listener  receives view and role changes
+     * @param env       time, scheduling and randomness
+     */
+    public Replica(ReplicaOptions options, Transport transport, Election election, Liveness liveness,
+                   ReplicaListener listener, ReplicaEnvironment env) {
+        this.env = env;
         this.options = options;
         this.transport = transport;
         this.election = election;
@@ -199,35 +210,7 @@ public final class Replica {
      * @throws IllegalStateException when already started
      */
     public void start() {
-        CompletableFuture<Void> s;
-        synchronized (this) {
-            if (loop != null) {
-                throw new IllegalStateException("replica '" + options.name() + "' already started");
-            }
-            ScheduledThreadPoolExecutor l = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "memsync-" + options.name());
-                t.setDaemon(true);
-                loopThread = t;
-                return t;
-            });
-            l.setRemoveOnCancelPolicy(true);
-            loop = l;
-            // pending updates time out with a precision of a tenth of the timeout (at most 100 ms)
-            long sweep = Math.clamp(options.timeout().toMillis() / 10, 1, 100);
-            l.scheduleAtFixedRate(() -> safely(this::sweepTimeouts), sweep, sweep, TimeUnit.MILLISECONDS);
-            s = new CompletableFuture<>();
-            started = s;
-            stopped = new CompletableFuture<>();
-            post(() -> {
-                resetState();
-                peerId = newPeerId();
-                startDeadline = System.nanoTime() + startBudget().toNanos();
-                slotDeadline = System.nanoTime() + options.writerSlotWait().toNanos();
-                setRole(ReplicaStatus.Role.CONNECTING);
-                prestartListener(); // in the background, from the start: a failover may come early
-                seek();
-            });
-        }
+        CompletableFuture<Void> s = startAsync();
         try {
             s.get(startBudget().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -245,6 +228,38 @@ public final class Replica {
     }
 
     /**
+     * Starts joining the network without waiting (see {@link #start()}); the stage completes when this replica has
+     * the document, or fails as {@link #start()} would throw. A failed start leaves the replica to be stopped.
+     *
+     * @return the start's outcome
+     * @throws IllegalStateException when already started
+     */
+    CompletableFuture<Void> startAsync() {
+        CompletableFuture<Void> s;
+        synchronized (this) {
+            if (loop != null) {
+                throw new IllegalStateException("replica '" + options.name() + "' already started");
+            }
+            loop = env.newEventLoop(options.name());
+            s = new CompletableFuture<>();
+            started = s;
+            stopped = new CompletableFuture<>();
+            // pending updates time out with a precision of a tenth of the timeout (at most 100 ms)
+            every(Math.clamp(options.timeout().toMillis() / 10, 1, 100), this::sweepTimeouts);
+            post(() -> {
+                resetState();
+                peerId = newPeerId();
+                startDeadline = env.nanoTime() + startBudget().toNanos();
+                slotDeadline = env.nanoTime() + options.writerSlotWait().toNanos();
+                setRole(ReplicaStatus.Role.CONNECTING);
+                prestartListener(); // in the background, from the start: a failover may come early
+                seek();
+            });
+        }
+        return s;
+    }
+
+    /**
      * Starts this process's listener in the background while it is a client, with a secret nobody knows, so that
      * taking over as host after a failover does not pay for starting a server (the first WebServer of a JVM takes
      * a second or more).
@@ -255,7 +270,7 @@ public final class Replica {
         }
         CompletableFuture<Transport.Listener> future = new CompletableFuture<>();
         prestarted = future;
-        Thread.ofVirtual().name("memsync-prestart-" + options.name()).start(() -> {
+        env.spawn("memsync-prestart-" + options.name(), () -> {
             Transport.Listener l;
             byte[] secret = randomSecret();
             try {
@@ -285,7 +300,7 @@ public final class Replica {
                 if (listenerHandle == null && role != ReplicaStatus.Role.STOPPED) {
                     listenerHandle = l;
                 } else if (listenerHandle != l) {
-                    Thread.ofVirtual().name("memsync-listener-close").start(l::close); // off the lock
+                    env.spawn("memsync-listener-close", l::close); // off the lock
                 }
             })) {
                 l.close();
@@ -295,7 +310,7 @@ public final class Replica {
 
     private byte[] randomSecret() {
         byte[] secret = new byte[32];
-        random.nextBytes(secret);
+        env.random().nextBytes(secret);
         return secret;
     }
 
@@ -486,7 +501,7 @@ public final class Replica {
             return;
         }
         if (c.timer != null) {
-            c.timer.cancel(false);
+            c.timer.cancel();
         }
         if (failure != null) {
             c.future.completeExceptionally(failure);
@@ -501,7 +516,7 @@ public final class Replica {
         // completed after the walk over the calls: a caller's callback may call again at once
         for (Call c : gone) {
             if (c.timer != null) {
-                c.timer.cancel(false);
+                c.timer.cancel();
             }
             c.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
                     + c.method + "' on '" + options.name() + "': " + why + "; the call is not retried"));
@@ -534,12 +549,12 @@ public final class Replica {
      */
     public CompletableFuture<Outcome> submit(Update update, Precondition precondition) {
         CompletableFuture<Outcome> f = new CompletableFuture<>();
-        ScheduledThreadPoolExecutor l = loop;
+        ReplicaEnvironment.EventLoop l = loop;
         if (l == null) {
             f.completeExceptionally(stoppedException());
             return f;
         }
-        if (Thread.currentThread() == loopThread) {
+        if (l.inLoop()) {
             localSubmit(update, precondition, f);
             touch();
             return f;
@@ -577,7 +592,7 @@ public final class Replica {
                 f.completeExceptionally(stoppedException());
             } else {
                 long id = ++pingSeq;
-                Ping p = new Ping(f, System.nanoTime());
+                Ping p = new Ping(f, env.nanoTime());
                 pings.put(id, p);
                 p.timer = schedule(() -> {
                     if (pings.remove(id) != null) {
@@ -602,17 +617,17 @@ public final class Replica {
             return;
         }
         long id = ++pingSeq;
-        long t0 = System.nanoTime();
+        long t0 = env.nanoTime();
         Set<Peer> waiting = new HashSet<>(ready);
         long[] slowest = {0};
         Ping p = new Ping(f, t0);
         p.onPong = peer -> {
             if (waiting.remove(peer)) {
-                slowest[0] = Math.max(slowest[0], System.nanoTime() - t0);
+                slowest[0] = Math.max(slowest[0], env.nanoTime() - t0);
                 if (waiting.isEmpty()) {
                     pings.remove(id);
                     if (p.timer != null) {
-                        p.timer.cancel(false);
+                        p.timer.cancel();
                     }
                     f.complete(Duration.ofNanos(slowest[0]));
                 }
@@ -647,21 +662,14 @@ public final class Replica {
      * @throws IllegalStateException when called on the replica's event thread (from a listener)
      */
     public void stop() {
-        if (Thread.currentThread() == loopThread || state.isHeldByCurrentThread()) {
+        ReplicaEnvironment.EventLoop l = loop;
+        if ((l != null && l.inLoop()) || state.isHeldByCurrentThread()) {
             throw new IllegalStateException("stop() must not be called from a listener or a completion callback that runs"
                     + " inside '" + options.name() + "' (hand it to another thread)");
         }
-        ScheduledThreadPoolExecutor l;
-        CompletableFuture<Void> s;
-        synchronized (this) {
-            l = loop;
-            s = stopped;
-        }
-        if (l == null) {
+        CompletableFuture<Void> s = stopAsync();
+        if (s == null) {
             return;
-        }
-        if (!post(this::beginStop)) {
-            s.complete(null);
         }
         try {
             s.get(options.timeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
@@ -678,10 +686,39 @@ public final class Replica {
         }
     }
 
+    /**
+     * Begins a graceful stop without waiting (see {@link #stop()}); the event loop is shut down once it finished.
+     *
+     * @return the stop's completion, or {@code null} when not started
+     */
+    CompletableFuture<Void> stopAsync() {
+        ReplicaEnvironment.EventLoop l;
+        CompletableFuture<Void> s;
+        synchronized (this) {
+            l = loop;
+            s = stopped;
+        }
+        if (l == null) {
+            return null;
+        }
+        CompletableFuture<Void> done = s.whenComplete((v, e) -> {
+            synchronized (this) {
+                if (loop == l) {
+                    l.shutdownNow();
+                    loop = null;
+                }
+            }
+        });
+        if (!post(this::beginStop)) {
+            s.complete(null);
+        }
+        return done;
+    }
+
     /** Test hook: simulates a crash (the event thread stops at once; nothing is sent or released). */
     void kill() {
         synchronized (this) {
-            ScheduledThreadPoolExecutor l = loop;
+            ReplicaEnvironment.EventLoop l = loop;
             if (l != null) {
                 l.shutdownNow();
                 loop = null;
@@ -696,7 +733,7 @@ public final class Replica {
     // =====================================================================================================
 
     private boolean post(Runnable r) {
-        ScheduledThreadPoolExecutor l = loop;
+        ReplicaEnvironment.EventLoop l = loop;
         if (l == null) {
             return false;
         }
@@ -708,15 +745,61 @@ public final class Replica {
         }
     }
 
-    private ScheduledFuture<?> schedule(Runnable r, long millis) {
-        ScheduledThreadPoolExecutor l = loop;
+    private ReplicaEnvironment.Timer schedule(Runnable r, long millis) {
+        ReplicaEnvironment.EventLoop l = loop;
         if (l == null) {
             return null;
         }
         try {
-            return l.schedule(() -> safely(r), Math.max(0, millis), TimeUnit.MILLISECONDS);
+            return l.schedule(() -> safely(r), TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)));
         } catch (RejectedExecutionException e) {
             return null;
+        }
+    }
+
+    /** Runs {@code r} every {@code millis} on the event loop, holding the state lock, until cancelled or stopped. */
+    private ReplicaEnvironment.Timer every(long millis, Runnable r) {
+        ReplicaEnvironment.EventLoop l = loop;
+        Repeating t = new Repeating(l, TimeUnit.MILLISECONDS.toNanos(millis), () -> safely(r));
+        t.next();
+        return t;
+    }
+
+    /** A timer that schedules its next run when it runs; cancelled by a flag (the pending run finds it set). */
+    private static final class Repeating implements ReplicaEnvironment.Timer, Runnable {
+        private final ReplicaEnvironment.EventLoop loop;
+        private final long periodNanos;
+        private final Runnable task;
+        private volatile boolean cancelled;
+
+        Repeating(ReplicaEnvironment.EventLoop loop, long periodNanos, Runnable task) {
+            this.loop = loop;
+            this.periodNanos = periodNanos;
+            this.task = task;
+        }
+
+        void next() {
+            if (cancelled || loop == null) {
+                return;
+            }
+            try {
+                loop.schedule(this, periodNanos);
+            } catch (RejectedExecutionException e) {
+                cancelled = true;
+            }
+        }
+
+        @Override
+        public void run() {
+            if (!cancelled) {
+                next();
+                task.run();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
         }
     }
 
@@ -834,9 +917,9 @@ public final class Replica {
     }
 
     /** A random 128-bit peer id in 22 URL-safe characters (it travels in every entry: shorter than a UUID's 36). */
-    private static String newPeerId() {
+    private String newPeerId() {
         byte[] b = new byte[16];
-        PEER_IDS.nextBytes(b);
+        env.random().nextBytes(b);
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
@@ -853,7 +936,7 @@ public final class Replica {
         if (role == ReplicaStatus.Role.STOPPED || role == ReplicaStatus.Role.HOST || connecting) {
             return;
         }
-        if (!started.isDone() && System.nanoTime() > startDeadline) {
+        if (!started.isDone() && env.nanoTime() > startDeadline) {
             MemSyncException e = new MemSyncException(MemSyncException.ERR_TIMEOUT,
                     "no host for '" + options.name() + "' within " + options.timeout(), null, term, version);
             started.completeExceptionally(e);
@@ -885,15 +968,15 @@ public final class Replica {
      */
     private boolean mayTakeLease() {
         return lastRefusedAt == 0 || started.isDone()
-                || System.nanoTime() - lastRefusedAt >= Math.max(300, 3 * options.heartbeatInterval().toMillis()) * 1_000_000L;
+                || env.nanoTime() - lastRefusedAt >= Math.max(300, 3 * options.heartbeatInterval().toMillis()) * 1_000_000L;
     }
 
     /** Retries {@link #seek} fast right after losing a host (a new one appears within milliseconds), then backs off. */
     private void seekLater() {
-        long cap = System.nanoTime() - lostAt < 2_000_000_000L ? 5 : Math.max(5, options.heartbeatInterval().toMillis() / 2);
+        long cap = env.nanoTime() - lostAt < 2_000_000_000L ? 5 : Math.max(5, options.heartbeatInterval().toMillis() / 2);
         long delay = seekDelay;
         seekDelay = Math.min(cap, seekDelay * 2);
-        schedule(this::seek, delay + ThreadLocalRandom.current().nextLong(delay + 1));
+        schedule(this::seek, delay + env.random().nextLong(delay + 1));
     }
 
     /**
@@ -904,10 +987,10 @@ public final class Replica {
     private void connect(HostRecord rec) {
         connecting = true;
         long gen = ++connectGen;
-        long t0 = System.nanoTime();
+        long t0 = env.nanoTime();
         schedule(() -> watchConnect(gen, rec.term()), CONNECT_RECHECK_MS);
         byte[] secret = Base64.getDecoder().decode(rec.secret());
-        Thread.ofVirtual().name("memsync-connect-" + options.name()).start(() -> {
+        env.spawn("memsync-connect-" + options.name(), () -> {
             Channel ch;
             try {
                 ch = transport.connect(rec.endpoint(), options.name(), secret, clientHandler(), connectTimeout());
@@ -973,12 +1056,12 @@ public final class Replica {
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": connected to the host of term " + rec.term()
-                + " in " + (System.nanoTime() - t0) / 1000 + " us");
+                + " in " + (env.nanoTime() - t0) / 1000 + " us");
         term = Math.max(term, rec.term());
         hostChannel = ch;
         synced = false;
         snapBuf = null;
-        lastHeard = System.nanoTime();
+        lastHeard = env.nanoTime();
         sendHello();
         startTicker();
     }
@@ -988,7 +1071,7 @@ public final class Replica {
             @Override
             public void onFrame(Channel channel, String frame) {
                 // heard now, even if the event thread is busy and handles the frame later
-                lastHeard = System.nanoTime();
+                lastHeard = env.nanoTime();
                 JsonObject parsed = tryParse(frame);
                 inline(() -> {
                     if (channel == hostChannel) {
@@ -1010,7 +1093,7 @@ public final class Replica {
 
     private void lostHost() {
         seekDelay = 1;
-        lostAt = System.nanoTime();
+        lostAt = env.nanoTime();
         Channel ch = hostChannel;
         hostChannel = null;
         synced = false;
@@ -1033,7 +1116,7 @@ public final class Replica {
      * it stops at the first update still in time.
      */
     private void sweepTimeouts() {
-        long now = System.nanoTime();
+        long now = env.nanoTime();
         List<Pending> late = null;
         for (Pending p : pending.values()) {
             if (p.deadline == 0 || p.future.isDone()) {
@@ -1060,20 +1143,16 @@ public final class Replica {
 
     private void startTicker() {
         if (ticker != null) {
-            ticker.cancel(false);
+            ticker.cancel();
         }
-        long ms = options.heartbeatInterval().toMillis();
-        ScheduledThreadPoolExecutor l = loop;
-        if (l != null) {
-            ticker = l.scheduleAtFixedRate(() -> safely(this::tick), ms, ms, TimeUnit.MILLISECONDS);
-        }
+        ticker = loop == null ? null : every(options.heartbeatInterval().toMillis(), this::tick);
     }
 
     private void tick() {
         if (role == ReplicaStatus.Role.HOST) {
             hostTick();
         } else if (hostChannel != null
-                && System.nanoTime() - lastHeard > 3 * options.heartbeatInterval().toNanos()) {
+                && env.nanoTime() - lastHeard > 3 * options.heartbeatInterval().toNanos()) {
             suspectHost();
         }
     }
@@ -1113,7 +1192,7 @@ public final class Replica {
             LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": lease check failed: " + e);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host missed heartbeats but holds its lease; waiting");
-        lastHeard = System.nanoTime(); // check again after another heartbeat window
+        lastHeard = env.nanoTime(); // check again after another heartbeat window
     }
 
     // =====================================================================================================
@@ -1162,7 +1241,7 @@ public final class Replica {
     }
 
     private void clientFrame(JsonObject f) {
-        lastHeard = System.nanoTime();
+        lastHeard = env.nanoTime();
         if (f == null) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": malformed frame from host ignored");
             return;
@@ -1235,9 +1314,9 @@ public final class Replica {
                     Ping p = pings.remove(f.getJsonNumber("id").longValue());
                     if (p != null) {
                         if (p.timer != null) {
-                            p.timer.cancel(false);
+                            p.timer.cancel();
                         }
-                        p.future.complete(Duration.ofNanos(System.nanoTime() - p.started));
+                        p.future.complete(Duration.ofNanos(env.nanoTime() - p.started));
                     }
                 }
                 case "pull" -> {
@@ -1259,12 +1338,12 @@ public final class Replica {
                 }
                 case "refuse" -> {
                     if (MemSyncException.ERR_MAX_WRITERS.equals(f.getString("code")) && !started.isDone()
-                            && System.nanoTime() < slotDeadline) {
+                            && env.nanoTime() < slotDeadline) {
                         if (lastRefusedAt == 0) {
                             LOG.log(System.Logger.Level.INFO, options.name() + ": every writer slot is taken; waiting up to "
-                                    + Duration.ofNanos(slotDeadline - System.nanoTime()).toMillis() + " ms for one");
+                                    + Duration.ofNanos(slotDeadline - env.nanoTime()).toMillis() + " ms for one");
                         }
-                        lastRefusedAt = System.nanoTime();
+                        lastRefusedAt = env.nanoTime();
                         Channel ch = hostChannel;
                         hostChannel = null;
                         ch.close();
@@ -1495,7 +1574,7 @@ public final class Replica {
             scheduleFlush();
             return;
         }
-        p.deadline = System.nanoTime() + options.timeout().toNanos();
+        p.deadline = env.nanoTime() + options.timeout().toNanos();
         JsonObject before = view;
         view = ev.document();
         fire(new ViewChange(before, view, ev.effect(), version, lastTerm, true, MemSyncChange.State.PENDING));
@@ -2184,7 +2263,7 @@ public final class Replica {
                     p.channel.send(sync);
                 }
             }
-            long deadline = System.nanoTime() + options.timeout().toNanos();
+            long deadline = env.nanoTime() + options.timeout().toNanos();
             awaitAcks(deadline);
             return;
         }
@@ -2199,7 +2278,7 @@ public final class Replica {
 
     private void awaitAcks(long deadline) {
         boolean all = conns.values().stream().allMatch(p -> !p.ready || p.acked >= version);
-        if (all || System.nanoTime() > deadline || role != ReplicaStatus.Role.HOST) {
+        if (all || env.nanoTime() > deadline || role != ReplicaStatus.Role.HOST) {
             publish(version);
             // tell the clients at once (a WebSocket close takes tens of milliseconds to be noticed)
             String bye = JsonProviders.JSON.createObjectBuilder().add("t", "handover").add("v", version).build().toString();
@@ -2215,7 +2294,7 @@ public final class Replica {
 
     private void finishStop() {
         if (ticker != null) {
-            ticker.cancel(false);
+            ticker.cancel();
             ticker = null;
         }
         if (listenerHandle != null) {
@@ -2223,13 +2302,13 @@ public final class Replica {
             // the lock to deliver a last frame (they find the replica stopped and return)
             Transport.Listener l = listenerHandle;
             listenerHandle = null;
-            Thread.ofVirtual().name("memsync-listener-close").start(l::close);
+            env.spawn("memsync-listener-close", l::close);
         }
         if (prestarted != null) {
             // this session's listener, whether adopted or not (close is idempotent); off the lock, as above
             prestarted.thenAccept(l -> {
                 if (l != null) {
-                    Thread.ofVirtual().name("memsync-listener-close").start(l::close);
+                    env.spawn("memsync-listener-close", l::close);
                 }
             });
             prestarted = null;
@@ -2244,7 +2323,7 @@ public final class Replica {
         pings.clear();
         for (Call c : calls.values()) {
             if (c.timer != null) {
-                c.timer.cancel(false);
+                c.timer.cancel();
             }
             c.future.completeExceptionally(stoppedException());
         }
@@ -2284,7 +2363,7 @@ public final class Replica {
     private static final class Ping {
         final CompletableFuture<Duration> future;
         final long started;
-        ScheduledFuture<?> timer;
+        ReplicaEnvironment.Timer timer;
         java.util.function.Consumer<Peer> onPong;
 
         Ping(CompletableFuture<Duration> future, long started) {
@@ -2296,7 +2375,7 @@ public final class Replica {
     private static final class Call {
         final String method;
         final CompletableFuture<JsonValue> future;
-        ScheduledFuture<?> timer;
+        ReplicaEnvironment.Timer timer;
         boolean sent;
 
         Call(String method, CompletableFuture<JsonValue> future) {
