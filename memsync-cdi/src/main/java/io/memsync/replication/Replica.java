@@ -1105,7 +1105,7 @@ public final class Replica {
         }
         pings.clear();
         failSentCalls("the connection to the host was lost");
-        if (role != ReplicaStatus.Role.STOPPED) {
+        if (role != ReplicaStatus.Role.STOPPED && !stopping) {
             seek();
         }
     }
@@ -1149,6 +1149,9 @@ public final class Replica {
     }
 
     private void tick() {
+        if (stopping && role != ReplicaStatus.Role.HOST) {
+            return; // a client leaving only waits for its outcomes
+        }
         if (role == ReplicaStatus.Role.HOST) {
             hostTick();
         } else if (hostChannel != null
@@ -1214,6 +1217,7 @@ public final class Replica {
     }
 
     private void sendPatch(Pending p) {
+        p.sent = true;
         // written straight into one buffer: this is the hottest frame a client sends
         StringBuilder sb = new StringBuilder(128);
         // no "peer": the host knows whose connection it is; "kind" only when not the usual operators
@@ -1551,7 +1555,7 @@ public final class Replica {
     // =====================================================================================================
 
     private void localSubmit(Update update, Precondition pre, CompletableFuture<Outcome> f) {
-        if (role == ReplicaStatus.Role.STOPPED) {
+        if (role == ReplicaStatus.Role.STOPPED || (stopping && role != ReplicaStatus.Role.HOST)) {
             f.completeExceptionally(stoppedException());
             return;
         }
@@ -1634,6 +1638,8 @@ public final class Replica {
         if (!haveDoc && oldMembers.isEmpty()) {
             installInitial();
         }
+        ownStateCurrent = haveDoc && rec != null && rec.members().stream().anyMatch(m -> m.peerId().equals(peerId));
+        waitLogged = false;
         boolean skip = haveDoc && rec != null && rec.handoverVersion() >= 0 && rec.handoverVersion() <= version;
         recovering = !(oldMembers.isEmpty() || skip);
         awaiting = new HashSet<>();
@@ -1652,6 +1658,10 @@ public final class Replica {
     }
 
     private String secretB64;
+    /** Host in recovery: this process was a member of the term it takes over from, with its document. */
+    private boolean ownStateCurrent;
+    /** Host in recovery: the wait for silent members was logged. */
+    private boolean waitLogged;
 
     private void installInitial() {
         doc = PersistentJson.object(options.data());
@@ -1821,6 +1831,13 @@ public final class Replica {
                 case "bye" -> {
                     conns.remove(ch);
                     ch.close();
+                    if (recovering) {
+                        // a member of the old term that leaves is no longer waited for, by this host or the next
+                        oldMembers = oldMembers.stream().filter(m -> !m.peerId().equals(p.peerId)).toList();
+                        if (awaiting.remove(p.peerId) && awaiting.isEmpty()) {
+                            finishRecovery();
+                        }
+                    }
                     publish(-1);
                 }
                 case "tail" -> {
@@ -1968,8 +1985,28 @@ public final class Replica {
                     .add("lt", lastTerm).add("lv", version).build().toString());
             return;
         }
+        if (best == null && !ownStateCurrent) {
+            // nobody who holds the old term's document has answered: never open without it while one may be alive
+            // connected members told their state in their hello (none has the document); the others may hold it
+            Set<String> connected = new HashSet<>();
+            conns.values().forEach(c -> connected.add(c.peerId));
+            List<String> alive = oldMembers.stream().filter(m -> !connected.contains(m.peerId()) && liveness.isAlive(m))
+                    .map(HostRecord.Member::peerId).toList();
+            if (!alive.isEmpty()) {
+                if (!waitLogged) {
+                    waitLogged = true;
+                    LOG.log(System.Logger.Level.INFO, options.name() + ": waiting for " + alive + " (alive, not answering)"
+                            + " before opening term " + term + ": they may hold the document; writes wait");
+                }
+                schedule(this::finishRecovery, options.heartbeatInterval().toMillis());
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": every member of the previous term is gone; "
+                    + (haveDoc ? "opening with this process's own older copy at version " + version
+                    : "starting from this process's initial data")
+                    + ": changes made since the last one this process saw are lost");
+        }
         if (!haveDoc) {
-            LOG.log(System.Logger.Level.WARNING, options.name() + ": no live member answered; starting from initial data");
             installInitial();
         }
         open();
@@ -2267,6 +2304,31 @@ public final class Replica {
             awaitAcks(deadline);
             return;
         }
+        if (hostChannel != null && synced && pending.values().stream().anyMatch(p -> p.sent)) {
+            // the host may be ordering what was sent: its outcome arrives soon, and a stop must not report an update
+            // as failed that the host applied
+            stopping = true;
+            awaitOutcomes(env.nanoTime() + options.timeout().toNanos());
+            return;
+        }
+        leave();
+    }
+
+    /** Client: waits (bounded) until every sent update has its outcome, then leaves. */
+    private void awaitOutcomes(long deadline) {
+        if (role == ReplicaStatus.Role.STOPPED) {
+            return;
+        }
+        if (hostChannel == null || !synced || env.nanoTime() > deadline
+                || pending.values().stream().noneMatch(p -> p.sent)) {
+            leave();
+        } else {
+            schedule(() -> awaitOutcomes(deadline), 2);
+        }
+    }
+
+    /** Says goodbye to the host (if connected), closes and stops. */
+    private void leave() {
         if (hostChannel != null) {
             hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "bye").build().toString());
             hostChannel.close();
@@ -2314,7 +2376,10 @@ public final class Replica {
             prestarted = null;
         }
         for (Pending p : pending.values()) {
-            p.future.completeExceptionally(stoppedException());
+            // an update that reached a host may have been applied: its outcome is unknown, never a definite failure
+            p.future.completeExceptionally(p.sent ? new MemSyncException(MemSyncException.ERR_TIMEOUT, "'"
+                    + options.name() + "' stopped before the outcome of update " + p.seq
+                    + " arrived; outcome unknown, it may have been applied", null, term, version) : stoppedException());
         }
         pending.clear();
         for (Ping p : pings.values()) {
@@ -2349,6 +2414,8 @@ public final class Replica {
         final CompletableFuture<Outcome> future;
         /** When {@link #sweepTimeouts} fails the future with {@code ERR_TIMEOUT}; 0 for none (ordered at once). */
         long deadline;
+        /** Whether it was ever sent to a host (which may then order it). */
+        boolean sent;
 
         Pending(long seq, Update update, Precondition pre, long base, long hlc, CompletableFuture<Outcome> future) {
             this.seq = seq;

@@ -21,11 +21,9 @@ import java.util.function.Function;
  * their lease is released and liveness reports them dead).
  */
 final class InMemoryNetwork implements AutoCloseable {
-    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "in-memory-network");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Scheduler scheduler;
+    /** The simulation the network runs in, or {@code null} when it runs on its own thread in real time. */
+    private final Simulation simulation;
     private final Random random;
     private final Map<String, MemListener> listeners = new ConcurrentHashMap<>();
     private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
@@ -35,8 +33,61 @@ final class InMemoryNetwork implements AutoCloseable {
     private HostRecord record;
     private final java.util.List<HostRecord> published = new java.util.ArrayList<>();
 
+    /** A network in real time, delivering on its own thread. */
     InMemoryNetwork(long seed) {
         random = new Random(seed);
+        simulation = null;
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "in-memory-network");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler = new Scheduler() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void schedule(Runnable r, long delayNanos) {
+                executor.schedule(r, delayNanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void close() {
+                executor.shutdownNow();
+            }
+        };
+    }
+
+    /** A network inside a simulation: deliveries are its events, and paused processes receive nothing until resumed. */
+    InMemoryNetwork(Simulation sim, long seed) {
+        random = new Random(seed);
+        simulation = sim;
+        scheduler = new Scheduler() {
+            @Override
+            public long nanoTime() {
+                return sim.now();
+            }
+
+            @Override
+            public void schedule(Runnable r, long delayNanos) {
+                sim.schedule(r, delayNanos);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Where deliveries run. */
+    private interface Scheduler {
+        long nanoTime();
+
+        void schedule(Runnable r, long delayNanos);
+
+        void close();
     }
 
     /** Messages get a random delay in {@code [0, max]}. */
@@ -46,7 +97,8 @@ final class InMemoryNetwork implements AutoCloseable {
 
     /** A new simulated process. */
     Node node() {
-        Node n = new Node(1000 + ids.incrementAndGet());
+        int id = ids.incrementAndGet();
+        Node n = new Node(1000 + id, simulation == null ? null : simulation.new Proc("p" + (1000 + id)));
         nodes.put(n.pid, n);
         return n;
     }
@@ -69,6 +121,9 @@ final class InMemoryNetwork implements AutoCloseable {
 
     /** Crashes a process: its channels drop, its listeners close, its lease is released, it is reported dead. */
     void crash(Node n) {
+        if (n.proc != null) {
+            n.proc.forget();
+        }
         synchronized (this) {
             n.alive = false;
             if (holder != null && holder.node == n) {
@@ -91,7 +146,7 @@ final class InMemoryNetwork implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.close();
     }
 
     private long delayMicros(Node from) {
@@ -107,13 +162,25 @@ final class InMemoryNetwork implements AutoCloseable {
     /** A simulated process. */
     final class Node {
         final long pid;
+        /** Its environment in a simulation (pausable), or {@code null} in real time. */
+        final Simulation.Proc proc;
         volatile boolean alive = true;
         volatile long extraDelayMicros;
-        final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
-        final Set<MemListener> listeners = ConcurrentHashMap.newKeySet();
+        final Set<Pipe> pipes = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+        final Set<MemListener> listeners = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
-        Node(long pid) {
+        Node(long pid, Simulation.Proc proc) {
             this.pid = pid;
+            this.proc = proc;
+        }
+
+        /** Runs what arrives for this process: now, or when it resumes if it is paused. */
+        void deliver(Runnable r) {
+            if (proc == null) {
+                r.run();
+            } else {
+                proc.run(r);
+            }
         }
 
         /** Slows down everything this process sends. */
@@ -230,7 +297,7 @@ final class InMemoryNetwork implements AutoCloseable {
         final String name;
         volatile byte[] secret;
         final Function<Channel, ChannelHandler> onAccept;
-        final Set<Pipe> accepted = ConcurrentHashMap.newKeySet();
+        final Set<Pipe> accepted = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
         volatile boolean closed;
 
         MemListener(Node owner, String endpoint, String name, byte[] secret, Function<Channel, ChannelHandler> onAccept) {
@@ -286,7 +353,7 @@ final class InMemoryNetwork implements AutoCloseable {
             if (!closing) {
                 closing = true;
                 long at = Math.max(client.lastAt, server.lastAt);
-                scheduleClose(Math.max(0, at - System.nanoTime()) + 1_000_000);
+                scheduleClose(Math.max(0, at - scheduler.nanoTime()) + 1_000_000);
             }
         }
 
@@ -296,14 +363,18 @@ final class InMemoryNetwork implements AutoCloseable {
                     if (closeDelivered.compareAndSet(false, true)) {
                         client.node.pipes.remove(this);
                         server.node.pipes.remove(this);
-                        if (client.node.alive) {
-                            client.handler.onClose(client);
-                        }
-                        if (server.node.alive) {
-                            server.handler.onClose(server);
-                        }
+                        client.node.deliver(() -> {
+                            if (client.node.alive) {
+                                client.handler.onClose(client);
+                            }
+                        });
+                        server.node.deliver(() -> {
+                            if (server.node.alive) {
+                                server.handler.onClose(server);
+                            }
+                        });
                     }
-                }, delayNanos, TimeUnit.NANOSECONDS);
+                }, delayNanos);
             } catch (RuntimeException e) {
                 // network closed
             }
@@ -333,12 +404,12 @@ final class InMemoryNetwork implements AutoCloseable {
             }
             long at;
             synchronized (this) {
-                at = Math.max(lastAt, System.nanoTime() + delayMicros(node) * 1000);
+                at = Math.max(lastAt, scheduler.nanoTime() + delayMicros(node) * 1000);
                 lastAt = at;
                 queue.add(frame);
             }
             try {
-                scheduler.schedule(() -> {
+                scheduler.schedule(() -> other.node.deliver(() -> {
                     String f;
                     synchronized (this) {
                         f = queue.poll();
@@ -346,7 +417,7 @@ final class InMemoryNetwork implements AutoCloseable {
                     if (f != null && !pipe.dropped && other.node.alive && node.alive) {
                         other.handler.onFrame(other, f);
                     }
-                }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }), Math.max(0, at - scheduler.nanoTime()));
             } catch (RuntimeException e) {
                 // network closed
             }
