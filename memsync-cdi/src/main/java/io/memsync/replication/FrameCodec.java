@@ -54,6 +54,7 @@ final class FrameCodec {
      */
     static final int PROTOCOL_VERSION = 1;
 
+    /** Static methods only. */
     private FrameCodec() {
     }
 
@@ -130,10 +131,12 @@ final class FrameCodec {
         };
     }
 
+    /** A buffer holding the start of a frame of the given type: {@code {"t":"type"}}, without the closing brace. */
     private static StringBuilder head(String type, int capacity) {
         return new StringBuilder(capacity).append("{\"t\":\"").append(type).append('"');
     }
 
+    /** The hello, with this build's {@link #PROTOCOL_VERSION}. */
     private static String hello(Frame.Hello h) {
         StringBuilder sb = head("hello", 160).append(",\"pv\":").append(PROTOCOL_VERSION).append(",\"peer\":");
         JsonWriting.quote(h.peerId(), sb);
@@ -175,6 +178,7 @@ final class FrameCodec {
         return sb.append('}').toString();
     }
 
+    /** Appends the {@code "code"} and {@code "m"} members of a failure, refusal or error report. */
     private static StringBuilder codeAndMessage(String code, String message, StringBuilder sb) {
         sb.append(",\"code\":");
         JsonWriting.quote(code, sb);
@@ -183,6 +187,7 @@ final class FrameCodec {
         return sb;
     }
 
+    /** Appends a JSON array of strings. */
     private static StringBuilder strings(List<String> strings, StringBuilder sb) {
         sb.append('[');
         for (int i = 0; i < strings.size(); i++) {
@@ -194,6 +199,7 @@ final class FrameCodec {
         return sb.append(']');
     }
 
+    /** Appends a JSON array of entries (see {@link #writeEntry}). */
     private static void writeEntries(List<Entry> entries, StringBuilder sb) {
         sb.append('[');
         for (int i = 0; i < entries.size(); i++) {
@@ -390,20 +396,22 @@ final class FrameCodec {
         JsonObject o = parse(text, "snap");
         FrameFields f = new FrameFields("snap", o);
         try {
-            JsonObject table = f.object("table");
-            java.util.TreeMap<String, Long> t = new java.util.TreeMap<>();
-            for (Map.Entry<String, JsonValue> e : table.entrySet()) {
+            long lastTerm = f.longValue("lt");
+            long version = f.longValue("v");
+            JsonObject doc = f.object("doc");
+            java.util.TreeMap<String, Long> table = new java.util.TreeMap<>();
+            for (Map.Entry<String, JsonValue> e : f.object("table").entrySet()) {
                 if (!(e.getValue() instanceof JsonNumber n) || !n.isIntegral()) {
                     throw f.problem("table", "sequence of peer '" + e.getKey() + "' is not an integer");
                 }
                 try {
-                    t.put(e.getKey(), n.longValueExact());
+                    table.put(e.getKey(), n.longValueExact());
                 } catch (ArithmeticException x) {
                     throw f.problem("table", "sequence of peer '" + e.getKey() + "' does not fit a long");
                 }
             }
-            return new Snapshot(f.longValue("lt"), f.longValue("v"), f.object("doc"), t, f.longValue("lb"),
-                    f.longValue("lbt"), f.objects("log", FrameCodec::readEntry));
+            return new Snapshot(lastTerm, version, doc, table, f.longValue("lb"), f.longValue("lbt"),
+                    f.objects("log", FrameCodec::readEntry));
         } catch (ProtocolException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -411,6 +419,7 @@ final class FrameCodec {
         }
     }
 
+    /** Parses a frame or snapshot with the wire parser; anything but a JSON object fails as a frame of {@code type}. */
     private static JsonObject parse(String text, String type) {
         try {
             return JsonText.parseObject(text);
@@ -438,6 +447,7 @@ final class FrameCodec {
         }
     }
 
+    /** Reads a hello, after checking its protocol version. */
     private static Frame.Hello decodeHello(FrameFields f) {
         checkProtocolVersion(f);
         return new Frame.Hello(f.string("peer"), f.longValue("pid"), f.longValue("start"), f.booleanValue("writer"),
@@ -445,6 +455,7 @@ final class FrameCodec {
                 f.strings("rpc"));
     }
 
+    /** Reads a patch: the update as its kind says (operators when absent) and the optional precondition. */
     private static Frame.Patch decodePatch(FrameFields f) {
         long seq = f.longValue("seq");
         long base = f.longValue("base");
@@ -468,6 +479,7 @@ final class FrameCodec {
         return new Frame.Patch(seq, base, hlc, update, pre);
     }
 
+    /** Reads a precondition: {@code {"filter":{…}}} or {@code {"version":n}} with {@code n >= 0}. */
     private static Precondition precondition(FrameFields pre) {
         if (pre.has("filter")) {
             return Precondition.matches(pre.object("filter"));
@@ -482,6 +494,7 @@ final class FrameCodec {
         throw pre.problem("", "neither 'version' nor 'filter'");
     }
 
+    /** The value as an object, or a protocol error naming the member. */
     private static JsonObject asObject(FrameFields f, String name, JsonValue v) {
         if (v instanceof JsonObject o) {
             return o;
@@ -489,6 +502,7 @@ final class FrameCodec {
         throw f.problem(name, "expected an object, got " + v.getValueType());
     }
 
+    /** Reads a snapshot chunk, checking {@code 0 <= i < n}. */
     private static Frame.SnapChunk decodeChunk(FrameFields f) {
         int i = f.intValue("i");
         int n = f.intValue("n");

@@ -98,6 +98,7 @@ final class FrameFields {
         return v;
     }
 
+    /** An exception about a member of the wrong JSON type. */
     private ProtocolException wrongType(String name, String expected, JsonValue v) {
         return problem(name, "expected " + expected + ", got " + v.getValueType());
     }

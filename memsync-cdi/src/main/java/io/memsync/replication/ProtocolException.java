@@ -46,6 +46,7 @@ final class ProtocolException extends RuntimeException {
         this.versionMismatch = versionMismatch;
     }
 
+    /** The message: {@code frame 'type', field 'field': problem}. */
     private static String message(String frameType, String field, String problem) {
         return "frame '" + frameType + "'" + (field.isEmpty() ? "" : ", field '" + field + "'") + ": " + problem;
     }

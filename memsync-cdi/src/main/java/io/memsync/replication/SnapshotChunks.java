@@ -16,6 +16,7 @@ final class SnapshotChunks {
      */
     static final int CHUNK_CHARS = 512 * 1024;
 
+    /** Static methods only. */
     private SnapshotChunks() {
     }
 
@@ -143,6 +144,7 @@ final class SnapshotChunks {
             return Optional.of(FrameCodec.decodeSnapshot(complete));
         }
 
+        /** Discards what was gathered and returns the exception to throw. */
         private ProtocolException refuse(String field, String problem) {
             reset();
             return new ProtocolException("snap", field, problem);
