@@ -64,11 +64,12 @@ record Entry(long term, long version, String peer, long seq, long hlc, JsonArray
         return List.of(out);
     }
 
+    /** Reads the form of {@link #toJson()}; also the shorter form of {@link FrameCodec#writeEntry} (no empty "ps"). */
     static Entry fromJson(JsonObject o) {
         return new Entry(o.getJsonNumber("t").longValue(), o.getJsonNumber("v").longValue(), o.getString("p"),
                 o.getJsonNumber("s").longValue(), o.getJsonNumber("h").longValue(),
                 o.containsKey("e") ? o.getJsonArray("e") : null, o.getString("c", null), o.getString("m", null),
-                strings(o.getJsonArray("ps")),
+                o.containsKey("ps") ? strings(o.getJsonArray("ps")) : List.of(),
                 o.getBoolean("cm", false));
     }
 }
