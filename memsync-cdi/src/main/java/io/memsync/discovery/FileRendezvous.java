@@ -79,6 +79,10 @@ public final class FileRendezvous implements Election {
             "glusterfs", "lustre", "gpfs", "davfs", "vboxsf", "vmhgfs", "virtiofs");
     /** Locks held in this JVM, by real path of the lock file. */
     private static final ConcurrentHashMap<Path, HeldLock> HELD = new ConcurrentHashMap<>();
+    /** Running replicas' locks held in this JVM, by path (never probed from this JVM: see the class comment). */
+    private static final ConcurrentHashMap<Path, HeldLock> RUNNING = new ConcurrentHashMap<>();
+    /** What a peer id may hold (they are URL-safe Base64): it becomes part of a file name. */
+    private static final java.util.regex.Pattern PEER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final String name;
     private final Path dir;
@@ -337,6 +341,80 @@ public final class FileRendezvous implements Election {
 
     private static long num(JsonObject o, String key) {
         return ((JsonNumber) o.get(key)).longValueExact();
+    }
+
+    /**
+     * Marks a replica running with a lock on {@code peer-<id>.lock} in the rendezvous folder, held until closed.
+     * The file is locked under a temporary name and then renamed into place, so a probe never finds it unlocked
+     * while its replica runs.
+     */
+    @Override
+    public Registration register(String peerId) throws IOException {
+        check(dir);
+        Path file = peerFile(peerId);
+        Path tmp = dir.resolve(".peer-" + peerId + "." + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE) + ".tmp");
+        FileChannel ch = FileChannel.open(tmp, java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(FILE_MODE));
+        try {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                throw new IOException("cannot lock " + tmp);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            HeldLock held = new HeldLock(file, ch, lock, null);
+            RUNNING.put(file, held);
+            return () -> {
+                if (RUNNING.remove(file, held)) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        LOG.log(Level.DEBUG, () -> "cannot delete " + file + ": " + e);
+                    }
+                    closeQuietly(ch);
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * A replica runs while its {@code peer-<id>.lock} is locked: by this JVM (known without opening the file), or by
+     * another process (the probe cannot get the lock). A file whose lock the probe gets was left by a process that
+     * died; it is removed.
+     */
+    @Override
+    public boolean isRunning(String peerId) throws IOException {
+        Path file = peerFile(peerId);
+        if (RUNNING.containsKey(file)) {
+            return true;
+        }
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        try (ch) {
+            FileLock probe = ch.tryLock();
+            if (probe == null) {
+                return true;
+            }
+            Files.deleteIfExists(file);
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        }
+    }
+
+    private Path peerFile(String peerId) {
+        if (!PEER_ID.matcher(peerId).matches()) {
+            throw new MemSyncException(MemSyncException.ERR_PROTOCOL, "malformed peer id '" + peerId + "'");
+        }
+        return dir.resolve("peer-" + peerId + ".lock");
     }
 
     private static void closeQuietly(FileChannel ch) {

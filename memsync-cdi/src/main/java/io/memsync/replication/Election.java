@@ -32,6 +32,38 @@ public interface Election {
      */
     boolean isHeld() throws IOException;
 
+    /**
+     * Marks one replica as running until the registration is closed, so that other processes can tell a stopped
+     * replica (not to be waited for) from a paused or slow one (which may hold acknowledged changes). A process
+     * that dies loses its registration with it.
+     *
+     * @param peerId the replica's peer id
+     * @return the registration; closing it (at {@code stop()}) marks the replica gone
+     * @throws IOException when the rendezvous cannot be used
+     */
+    default Registration register(String peerId) throws IOException {
+        return () -> { };
+    }
+
+    /**
+     * Whether a replica registered with {@link #register} still runs: {@code false} once it stopped or its process
+     * died; {@code true} while it runs, even paused. Implementations that cannot tell answer {@code true}.
+     *
+     * @param peerId the replica's peer id
+     * @return whether it runs
+     * @throws IOException when the rendezvous cannot be used
+     */
+    default boolean isRunning(String peerId) throws IOException {
+        return true;
+    }
+
+    /** A replica's mark as running. */
+    interface Registration extends AutoCloseable {
+        /** Marks the replica gone. Idempotent. */
+        @Override
+        void close();
+    }
+
     /** The host role, held until closed. */
     interface Lease extends AutoCloseable {
         /**

@@ -159,6 +159,8 @@ public final class Replica {
     private long seekDelay = 1;
     private volatile CompletableFuture<Transport.Listener> prestarted;
     private long lostAt;
+    /** This run's mark as running in the rendezvous; closed at stop, lost with the process. */
+    private Election.Registration registration;
 
     /**
      * Creates a replica; nothing happens until {@link #start()}.
@@ -249,6 +251,12 @@ public final class Replica {
             post(() -> {
                 resetState();
                 peerId = newPeerId();
+                try {
+                    registration = election.register(peerId);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, options.name() + ": cannot mark this replica running in the"
+                            + " rendezvous (a next host may then wait for it after it stopped): " + e);
+                }
                 startDeadline = env.nanoTime() + startBudget().toNanos();
                 slotDeadline = env.nanoTime() + options.writerSlotWait().toNanos();
                 setRole(ReplicaStatus.Role.CONNECTING);
@@ -1513,7 +1521,10 @@ public final class Replica {
         for (Pending p : resolved) {
             Entry e = log.stream().filter(x -> x.peer().equals(peerId) && x.seq() == p.seq).findFirst().orElse(null);
             if (e == null) {
-                p.future.complete(new Outcome(lastTerm, version, null));
+                // ordered, but its entry was compacted away before this replica saw it: applied or rejected is not known
+                p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "update " + p.seq
+                        + " of '" + options.name() + "' was ordered while this process was away and its outcome is no"
+                        + " longer in the log; outcome unknown", null, lastTerm, version));
             } else if (e.accepted()) {
                 p.future.complete(new Outcome(e.term(), e.version(), e.effect()));
             } else {
@@ -1630,7 +1641,7 @@ public final class Replica {
         }
         secretB64 = Base64.getEncoder().encodeToString(secret);
         oldMembers = rec == null ? List.of() : rec.members().stream()
-                .filter(m -> !m.peerId().equals(peerId) && liveness.isAlive(m)).toList();
+                .filter(m -> !m.peerId().equals(peerId) && memberAlive(m)).toList();
         if (rec != null) {
             LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": members of term " + rec.term() + ": " + rec.members()
                     + ", alive: " + oldMembers.stream().map(HostRecord.Member::peerId).toList());
@@ -1662,6 +1673,19 @@ public final class Replica {
     private boolean ownStateCurrent;
     /** Host in recovery: the wait for silent members was logged. */
     private boolean waitLogged;
+
+    /** Whether a member's process lives and its replica has not stopped (a paused one counts as alive). */
+    private boolean memberAlive(HostRecord.Member m) {
+        if (!liveness.isAlive(m)) {
+            return false;
+        }
+        try {
+            return election.isRunning(m.peerId());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": cannot tell whether " + m.peerId() + " runs: " + e);
+            return true;
+        }
+    }
 
     private void installInitial() {
         doc = PersistentJson.object(options.data());
@@ -1695,7 +1719,7 @@ public final class Replica {
             oldMembers.stream().filter(m -> seen.add(m.peerId())).forEach(members::add);
         }
         peers = members.stream().map(HostRecord.Member::peerId).toList();
-        lingering.values().removeIf(m -> seen.contains(m.peerId()) || !liveness.isAlive(m));
+        lingering.values().removeIf(m -> seen.contains(m.peerId()) || !memberAlive(m));
         List<HostRecord.Member> recorded = members;
         if (!lingering.isEmpty()) {
             recorded = new ArrayList<>(members);
@@ -1990,7 +2014,7 @@ public final class Replica {
             // connected members told their state in their hello (none has the document); the others may hold it
             Set<String> connected = new HashSet<>();
             conns.values().forEach(c -> connected.add(c.peerId));
-            List<String> alive = oldMembers.stream().filter(m -> !connected.contains(m.peerId()) && liveness.isAlive(m))
+            List<String> alive = oldMembers.stream().filter(m -> !connected.contains(m.peerId()) && memberAlive(m))
                     .map(HostRecord.Member::peerId).toList();
             if (!alive.isEmpty()) {
                 if (!waitLogged) {
@@ -2016,6 +2040,15 @@ public final class Replica {
         LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host of term " + term + " open at version " + version);
         recovering = false;
         pulling = null;
+        // members of the old term that have not reconnected stay members while they live (they may be paused with
+        // the document, and a next host must wait for them), as if their connection to this host had dropped
+        Set<String> connected = new HashSet<>();
+        conns.values().forEach(c -> connected.add(c.peerId));
+        for (HostRecord.Member m : oldMembers) {
+            if (!connected.contains(m.peerId())) {
+                lingering.putIfAbsent(m.peerId(), m);
+            }
+        }
         for (Peer p : conns.values()) {
             if (!p.ready) {
                 welcome(p);
@@ -2045,6 +2078,10 @@ public final class Replica {
         if (p.peerId != null && !p.peerId.equals(peerId)) {
             // no goodbye ("bye" removes the connection first): still a member of this term while it lives
             lingering.put(p.peerId, new HostRecord.Member(p.peerId, p.pid, p.startTime, p.writer));
+            if (recovering && oldMembers.stream().anyMatch(m -> m.peerId().equals(p.peerId))) {
+                // what it reported left with its connection: wait for it to report again
+                awaiting.add(p.peerId);
+            }
         }
         List<Relay> gone = new ArrayList<>();
         relays.values().removeIf(r -> r.provider == p && gone.add(r));
@@ -2396,6 +2433,10 @@ public final class Replica {
         outQueue.clear();
         peers = List.of();
         started.completeExceptionally(stoppedException());
+        if (registration != null) {
+            registration.close();
+            registration = null;
+        }
         setRole(ReplicaStatus.Role.STOPPED);
         touch();
         stopped.complete(null);

@@ -27,6 +27,8 @@ final class InMemoryNetwork implements AutoCloseable {
     private final Random random;
     private final Map<String, MemListener> listeners = new ConcurrentHashMap<>();
     private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
+    /** Running replicas by peer id (registered at start, removed at stop; a crash leaves them to its dead node). */
+    private final Map<String, Node> running = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile long maxDelayMicros;
     private Lease holder;
@@ -244,6 +246,18 @@ final class InMemoryNetwork implements AutoCloseable {
                         }
                         return record;
                     }
+                }
+
+                @Override
+                public Registration register(String peerId) {
+                    running.put(peerId, Node.this);
+                    return () -> running.remove(peerId, Node.this);
+                }
+
+                @Override
+                public boolean isRunning(String peerId) {
+                    Node n = running.get(peerId);
+                    return n != null && n.alive;
                 }
 
                 @Override
