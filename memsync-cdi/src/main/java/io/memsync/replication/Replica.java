@@ -1988,8 +1988,28 @@ public final class Replica {
                 .add("peers", pa).build().toString());
     }
 
+    /**
+     * Host in recovery: opens once every live member of the old term has reported its state (each may hold
+     * acknowledged entries nobody else has, so none is skipped, however long it is paused: writes wait meanwhile),
+     * after taking the newest state from whoever has it. Only when every member that could hold the document is gone
+     * does it open without it, and it says what was lost.
+     */
     private void finishRecovery() {
         if (role != ReplicaStatus.Role.HOST || !recovering || pulling != null) {
+            return;
+        }
+        // connected members told their state in their hello; the others may hold entries nobody else has
+        Set<String> connected = new HashSet<>();
+        conns.values().forEach(c -> connected.add(c.peerId));
+        List<String> silent = oldMembers.stream().filter(m -> !connected.contains(m.peerId()) && memberAlive(m))
+                .map(HostRecord.Member::peerId).toList();
+        if (!silent.isEmpty()) {
+            if (!waitLogged) {
+                waitLogged = true;
+                LOG.log(System.Logger.Level.INFO, options.name() + ": waiting for " + silent + " (alive, not answering)"
+                        + " before opening term " + term + ": they may hold acknowledged changes; writes wait");
+            }
+            schedule(this::finishRecovery, options.heartbeatInterval().toMillis());
             return;
         }
         Peer best = null;
@@ -2010,21 +2030,6 @@ public final class Replica {
             return;
         }
         if (best == null && !ownStateCurrent) {
-            // nobody who holds the old term's document has answered: never open without it while one may be alive
-            // connected members told their state in their hello (none has the document); the others may hold it
-            Set<String> connected = new HashSet<>();
-            conns.values().forEach(c -> connected.add(c.peerId));
-            List<String> alive = oldMembers.stream().filter(m -> !connected.contains(m.peerId()) && memberAlive(m))
-                    .map(HostRecord.Member::peerId).toList();
-            if (!alive.isEmpty()) {
-                if (!waitLogged) {
-                    waitLogged = true;
-                    LOG.log(System.Logger.Level.INFO, options.name() + ": waiting for " + alive + " (alive, not answering)"
-                            + " before opening term " + term + ": they may hold the document; writes wait");
-                }
-                schedule(this::finishRecovery, options.heartbeatInterval().toMillis());
-                return;
-            }
             LOG.log(System.Logger.Level.WARNING, options.name() + ": every member of the previous term is gone; "
                     + (haveDoc ? "opening with this process's own older copy at version " + version
                     : "starting from this process's initial data")
