@@ -57,8 +57,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Replica {
     private static final System.Logger LOG = System.getLogger(Replica.class.getName());
-    /** Snapshot chunk size in characters (escaped inside a frame, so a frame stays near 1 MiB). */
-    static final int CHUNK_CHARS = 512 * 1024;
     /** Entries kept in the log at least, even below the low-water mark, for stale checks after failover. */
     static final int MIN_RETAINED = 1024;
     /** How often a connect under way checks whether a newer host appeared. */
@@ -114,7 +112,10 @@ public final class Replica {
     private Channel hostChannel;
     private boolean synced;
     private volatile long lastHeard;
-    private StringBuilder snapBuf;
+    /** Client: the snapshot being received from the host (chunks in order), else idle. */
+    private SnapshotChunks.Assembler snapIn;
+    /** Client: why the last snapshot from the host could not be installed, or {@code null}. */
+    private ProtocolException snapFailure;
     // host
     private Election.Lease lease;
     private Transport.Listener listenerHandle;
@@ -1068,7 +1069,8 @@ public final class Replica {
         term = Math.max(term, rec.term());
         hostChannel = ch;
         synced = false;
-        snapBuf = null;
+        snapIn = newAssembler();
+        snapFailure = null;
         lastHeard = env.nanoTime();
         sendHello();
         startTicker();
@@ -1268,23 +1270,33 @@ public final class Replica {
                 }
                 case "sync" -> sendAck(); // the host is handing over and waits for everyone to have everything
                 case "snap" -> {
-                    int i = f.getInt("i");
-                    int n = f.getInt("n");
-                    if (i == 0) {
-                        snapBuf = new StringBuilder();
-                    }
-                    if (snapBuf == null) {
-                        throw new IllegalStateException("snapshot chunk out of order");
-                    }
-                    snapBuf.append(f.getString("d"));
-                    if (i == n - 1) {
-                        JsonObject state = parse(snapBuf.toString());
-                        snapBuf = null;
-                        installState(state);
+                    try {
+                        snapIn.accept(chunk(f)).ifPresent(this::installState);
+                    } catch (ProtocolException e) {
+                        snapFailure = e;
+                        LOG.log(System.Logger.Level.WARNING, options.name() + ": snapshot from the host refused: "
+                                + e.getMessage());
                     }
                 }
                 case "welcome" -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": welcomed by the host of term " + f.get("term"));
+                    if (!haveDoc) {
+                        // the document did not arrive (a snapshot that failed): never join with an empty one
+                        MemSyncException e = new MemSyncException(MemSyncException.ERR_PROTOCOL, "'" + options.name()
+                                + "': the host's welcome came without a usable document"
+                                + (snapFailure == null ? "" : " (" + snapFailure.getMessage() + ")"), null, term, version);
+                        if (!started.isDone()) {
+                            started.completeExceptionally(e);
+                            Channel ch = hostChannel;
+                            hostChannel = null;
+                            ch.close();
+                            finishStop();
+                        } else {
+                            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; reconnecting");
+                            lostHost();
+                        }
+                        return;
+                    }
                     term = Math.max(term, f.getJsonNumber("term").longValue());
                     peers = strings(f.getJsonArray("peers"));
                     applyEntries(f.getJsonArray("entries"));
@@ -1471,44 +1483,49 @@ public final class Replica {
         }
     }
 
-    private JsonObject stateJson() {
-        JsonObjectBuilder t = JsonProviders.JSON.createObjectBuilder();
-        table.forEach(t::add);
-        JsonArrayBuilder l = JsonProviders.JSON.createArrayBuilder();
-        log.forEach(e -> l.add(e.toJson()));
-        return JsonProviders.JSON.createObjectBuilder().add("lt", lastTerm).add("v", version).add("doc", doc).add("table", t)
-                .add("lb", logBase).add("lbt", logBaseTerm).add("log", l).build();
+    private Snapshot snapshot() {
+        return new Snapshot(lastTerm, version, doc, table, logBase, logBaseTerm, log);
     }
 
+    /** Sends the confirmed state in chunks (a document larger than a frame can travel). */
     private void sendState(Channel ch) {
-        String s = stateJson().toString();
-        int n = Math.max(1, (s.length() + CHUNK_CHARS - 1) / CHUNK_CHARS);
-        for (int i = 0; i < n; i++) {
-            ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "snap").add("i", i).add("n", n)
-                    .add("d", s.substring(i * CHUNK_CHARS, Math.min(s.length(), (i + 1) * CHUNK_CHARS))).build().toString());
+        for (Frame.SnapChunk c : SnapshotChunks.split(snapshot(), SnapshotChunks.CHUNK_CHARS)) {
+            ch.send(FrameCodec.encode(c));
         }
     }
 
+    private static Frame.SnapChunk chunk(JsonObject f) {
+        int i = f.getInt("i");
+        int n = f.getInt("n");
+        if (i < 0 || n <= 0 || i >= n) {
+            throw new ProtocolException("snap", "i", "chunk " + i + " of " + n);
+        }
+        return new Frame.SnapChunk(i, n, f.getString("d"));
+    }
+
+    /** A snapshot may be larger than a frame, but not without bound. */
+    private SnapshotChunks.Assembler newAssembler() {
+        return new SnapshotChunks.Assembler(Math.max(64L << 20, options.maxFrameBytes() * 64L));
+    }
+
     /** Replaces the confirmed state with a snapshot (with its log tail and exactly-once table). */
-    private void installState(JsonObject s) {
+    private void installState(Snapshot s) {
         JsonObject before = view;
-        doc = PersistentJson.object(s.getJsonObject("doc"));
-        version = s.getJsonNumber("v").longValue();
-        lastTerm = s.getJsonNumber("lt").longValue();
+        doc = PersistentJson.object(s.document());
+        version = s.version();
+        lastTerm = s.lastTerm();
         term = Math.max(term, lastTerm);
-        logBase = s.getJsonNumber("lb").longValue();
-        logBaseTerm = s.getJsonNumber("lbt").longValue();
-        log = new ArrayList<>();
+        logBase = s.logBase();
+        logBaseTerm = s.logBaseTerm();
+        log = new ArrayList<>(s.log());
         lastAccepted.clear();
-        for (JsonValue v : s.getJsonArray("log")) {
-            Entry e = Entry.fromJson(v.asJsonObject());
-            log.add(e);
+        for (Entry e : log) {
             if (e.accepted()) {
                 lastAccepted.put(e.peer(), e.version());
             }
         }
-        table = new HashMap<>();
-        s.getJsonObject("table").forEach((k, v) -> table.put(k, ((JsonNumber) v).longValue()));
+        table = new HashMap<>(s.table());
+        snapFailure = null;
         haveDoc = true;
         Long mine = table.get(peerId);
         List<Pending> resolved = new ArrayList<>();
@@ -1883,18 +1900,20 @@ public final class Replica {
                         protocolError(ch, "unexpected snapshot");
                         return;
                     }
-                    int i = f.getInt("i");
-                    int n = f.getInt("n");
-                    if (i == 0) {
-                        p.snap = new StringBuilder();
+                    if (p.snap == null) {
+                        p.snap = newAssembler();
                     }
-                    p.snap.append(f.getString("d"));
-                    if (i == n - 1) {
-                        JsonObject state = parse(p.snap.toString());
-                        p.snap = null;
-                        installState(state);
-                        pulling = null;
-                        open();
+                    try {
+                        Snapshot state = p.snap.accept(chunk(f)).orElse(null);
+                        if (state != null) {
+                            installState(state);
+                            pulling = null;
+                            open();
+                        }
+                    } catch (ProtocolException e) {
+                        // that member's state cannot be used: it is dropped, and recovery waits for it again
+                        protocolError(ch, "snapshot refused: " + e.getMessage());
+                        ch.close();
                     }
                 }
                 case "err" -> LOG.log(System.Logger.Level.WARNING, options.name() + ": client reported "
@@ -2514,7 +2533,7 @@ public final class Replica {
         long helloVersion;
         long acked;
         boolean ready;
-        StringBuilder snap;
+        SnapshotChunks.Assembler snap;
 
         Peer(Channel channel) {
             this.channel = channel;

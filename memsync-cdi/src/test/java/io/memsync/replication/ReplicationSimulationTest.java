@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * {@code soak} profile runs many more).
  */
 class ReplicationSimulationTest {
-    static final int SEEDS = Integer.getInteger("memsync.sim.seeds", 1000);
+    static final int SEEDS = Integer.getInteger("memsync.sim.seeds", 600);
     static final long ONE_SEED = Long.getLong("memsync.sim.seed", 0);
     static final long MS = 1_000_000L;
 
