@@ -270,6 +270,17 @@ final class FrameCodec {
         }
         sb.append("},\"lb\":").append(s.logBase()).append(",\"lbt\":").append(s.logBaseTerm()).append(",\"log\":");
         writeEntries(s.log(), sb);
+        if (!s.grants().isEmpty()) {
+            sb.append(",\"grants\":[");
+            for (int i = 0; i < s.grants().size(); i++) {
+                WriterGrants.Grant g = s.grants().get(i);
+                sb.append(i == 0 ? "{\"p\":" : ",{\"p\":");
+                JsonWriting.quote(g.peerId(), sb);
+                sb.append(",\"pid\":").append(g.pid()).append(",\"st\":").append(g.startTime()).append(",\"f\":")
+                        .append(g.fence()).append('}');
+            }
+            sb.append("],\"cap\":").append(s.writerCap());
+        }
         return sb.append('}').toString();
     }
 
@@ -410,8 +421,11 @@ final class FrameCodec {
                     throw f.problem("table", "sequence of peer '" + e.getKey() + "' does not fit a long");
                 }
             }
+            List<WriterGrants.Grant> grants = f.has("grants") ? f.objects("grants", g -> new WriterGrants.Grant(
+                    g.string("p"), g.longValue("pid"), g.longValue("st"), g.longValue("f"))) : List.of();
             return new Snapshot(lastTerm, version, doc, table, f.longValue("lb"), f.longValue("lbt"),
-                    f.objects("log", FrameCodec::readEntry));
+                    f.objects("log", FrameCodec::readEntry), grants,
+                    f.has("cap") ? (int) f.longValue("cap") : Integer.MAX_VALUE);
         } catch (ProtocolException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -160,6 +160,12 @@ public final class Replica {
     private long seekDelay = 1;
     private volatile CompletableFuture<Transport.Listener> prestarted;
     private long lostAt;
+    /** The writer grants the log holds (issued and freed only while a writer cap applies). */
+    private final WriterGrants grants = new WriterGrants();
+    /** Host: since when each grant holder has had no connection (one away longer than the grace is demoted). */
+    private final Map<String, Long> holderAwaySince = new HashMap<>();
+    /** Host: this writer waits for a writer slot before its start completes. */
+    private boolean awaitingSlot;
     /** This run's mark as running in the rendezvous; closed at stop, lost with the process. */
     private Election.Registration registration;
 
@@ -724,6 +730,11 @@ public final class Replica {
         return done;
     }
 
+    /** Test hook: the number of writer grants this replica's log holds (read on the event loop or in a simulation). */
+    int writerGrants() {
+        return grants.size();
+    }
+
     /** Test hook: simulates a crash (the event thread stops at once; nothing is sent or released). */
     void kill() {
         synchronized (this) {
@@ -897,6 +908,9 @@ public final class Replica {
         logBaseTerm = 0;
         table = new HashMap<>();
         lastAccepted.clear();
+        grants.clear();
+        holderAwaySince.clear();
+        awaitingSlot = false;
         pending.clear();
         nextSeq = 0;
         peers = List.of();
@@ -1424,6 +1438,20 @@ public final class Replica {
 
     /** Applies one ordered entry whose resulting document is already known. */
     private void applyEntry(Entry e, JsonObject after) {
+        if (e.isGrantChange()) {
+            // answers no update and changes no document: only the grants
+            version = e.version();
+            lastTerm = e.term();
+            term = Math.max(term, e.term());
+            log.add(e);
+            hlc = Math.max(hlc, e.hlc());
+            grants.apply(e);
+            if (e.isRevoke() && e.peer().equals(peerId)) {
+                LOG.log(System.Logger.Level.WARNING, options.name() + ": this process lost its writer slot ("
+                        + e.message() + "); its updates now fail with " + MemSyncException.ERR_READ_ONLY);
+            }
+            return;
+        }
         JsonObject before = view;
         doc = after;
         version = e.version();
@@ -1484,7 +1512,8 @@ public final class Replica {
     }
 
     private Snapshot snapshot() {
-        return new Snapshot(lastTerm, version, doc, table, logBase, logBaseTerm, log);
+        return new Snapshot(lastTerm, version, doc, table, logBase, logBaseTerm, log, List.copyOf(grants.all()),
+                grants.cap());
     }
 
     /** Sends the confirmed state in chunks (a document larger than a frame can travel). */
@@ -1525,6 +1554,9 @@ public final class Replica {
             }
         }
         table = new HashMap<>(s.table());
+        Map<String, WriterGrants.Grant> g = new LinkedHashMap<>();
+        s.grants().forEach(x -> g.put(x.peerId(), x));
+        grants.replace(g, s.writerCap());
         snapFailure = null;
         haveDoc = true;
         Long mine = table.get(peerId);
@@ -1713,6 +1745,7 @@ public final class Replica {
         logBaseTerm = 0;
         table = new HashMap<>();
         lastAccepted.clear();
+        grants.clear();
         haveDoc = true;
         recomputeView();
     }
@@ -1872,6 +1905,9 @@ public final class Replica {
                 case "bye" -> {
                     conns.remove(ch);
                     ch.close();
+                    if (!recovering) {
+                        revoke(p.peerId, "it stopped");
+                    }
                     if (recovering) {
                         // a member of the old term that leaves is no longer waited for, by this host or the next
                         oldMembers = oldMembers.stream().filter(m -> !m.peerId().equals(p.peerId)).toList();
@@ -1955,17 +1991,15 @@ public final class Replica {
             return;
         }
         if (!known) {
-            int writers = options.writer() ? 1 : 0;
-            int cap = Math.min(options.maxWriters(), p.maxWriters);
-            for (Peer o : conns.values()) {
-                if (o.channel.isOpen()) { // a closed connection whose close is being reported holds no slot
-                    writers += o.writer ? 1 : 0;
-                    cap = Math.min(cap, o.maxWriters);
-                }
+            int cap = Math.min(writerCap(), p.maxWriters);
+            if (cap != Integer.MAX_VALUE) {
+                sweepGrants();
             }
-            if ((p.writer ? writers + 1 : writers) > cap) {
+            Set<String> writers = writers();
+            boolean adds = p.writer && !writers.contains(p.peerId);
+            if (writers.size() + (adds ? 1 : 0) > cap) {
                 ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "refuse").add("code", MemSyncException.ERR_MAX_WRITERS)
-                        .add("m", "writer cap " + cap + " of '" + options.name() + "' reached (" + writers + " writers)")
+                        .add("m", "writer cap " + cap + " of '" + options.name() + "' reached (" + writers.size() + " writers)")
                         .build().toString());
                 ch.close();
                 return;
@@ -1981,7 +2015,111 @@ public final class Replica {
             }
         } else {
             welcome(p);
+            grantWriters();
             publish(-1);
+        }
+    }
+
+    /** Host: the writer cap in force: the smallest declared by this process and its connected peers. */
+    private int writerCap() {
+        int cap = Math.min(options.maxWriters(), grants.cap());
+        for (Peer o : conns.values()) {
+            if (o.channel.isOpen()) { // a closed connection whose close is being reported declares nothing
+                cap = Math.min(cap, o.maxWriters);
+            }
+        }
+        return cap;
+    }
+
+    /**
+     * Host: the writers that count against the cap: grant holders, and admitted writers without one yet (the cap may
+     * have just appeared); this process only while it holds a grant or writes without a cap.
+     */
+    private Set<String> writers() {
+        Set<String> w = new java.util.LinkedHashSet<>();
+        grants.all().forEach(g -> w.add(g.peerId()));
+        if (options.writer() && (grants.holds(peerId) || grants.size() == 0 && !awaitingSlot)) {
+            w.add(peerId);
+        }
+        for (Peer o : conns.values()) {
+            if (o.ready && o.channel.isOpen() && o.writer && !demoted(o)) {
+                w.add(o.peerId);
+            }
+        }
+        return w;
+    }
+
+    /** A connected writer that once held a grant and lost it (its writes fail until a slot frees). */
+    private boolean demoted(Peer o) {
+        return o.demoted && !grants.holds(o.peerId);
+    }
+
+    /**
+     * Host: while a writer cap applies, gives every admitted writer without a grant one, while there is room
+     * (existing holders first, then connections in order, this process last); a grant is an ordered entry.
+     */
+    private void grantWriters() {
+        if (recovering || writerCap() == Integer.MAX_VALUE) {
+            return;
+        }
+        for (Peer o : conns.values()) {
+            if (o.ready && o.channel.isOpen() && o.writer && !grants.holds(o.peerId)) {
+                if (!grant(o.peerId, o.pid, o.startTime)) {
+                    o.demoted = true;
+                }
+            }
+        }
+        if (options.writer() && !grants.holds(peerId) && grant(peerId, options.pid(), options.processStartTime())
+                && awaitingSlot) {
+            awaitingSlot = false;
+            started.complete(null);
+        }
+    }
+
+    private boolean grant(String holder, long pid, long startTime) {
+        if (grants.size() >= writerCap()) {
+            return false;
+        }
+        append(Entry.grant(term, version + 1, holder, pid, startTime, writerCap(), nextHlc()));
+        holderAwaySince.remove(holder);
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": writer slot granted to " + holder + " at " + version);
+        scheduleFlush();
+        return true;
+    }
+
+    private void revoke(String holder, String why) {
+        if (grants.holds(holder)) {
+            append(Entry.revoke(term, version + 1, holder, why, nextHlc()));
+            holderAwaySince.remove(holder);
+            LOG.log(System.Logger.Level.INFO, options.name() + ": writer slot of " + holder + " freed: " + why);
+            scheduleFlush();
+        }
+    }
+
+    /**
+     * Host: frees the grants of holders that stopped or died, and of holders that have been disconnected (alive)
+     * longer than the grace period: they are demoted, their writes fail with {@code ERR_READ_ONLY}.
+     */
+    private void sweepGrants() {
+        if (recovering || grants.size() == 0) {
+            return;
+        }
+        Set<String> connected = new HashSet<>();
+        conns.values().forEach(c -> {
+            if (c.channel.isOpen()) {
+                connected.add(c.peerId);
+            }
+        });
+        long now = env.nanoTime();
+        long grace = TimeUnit.MILLISECONDS.toNanos(Math.max(1000, 10 * options.heartbeatInterval().toMillis()));
+        for (WriterGrants.Grant g : List.copyOf(grants.all())) {
+            if (g.peerId().equals(peerId) || connected.contains(g.peerId())) {
+                holderAwaySince.remove(g.peerId());
+            } else if (!memberAlive(g.member())) {
+                revoke(g.peerId(), "its process or replica is gone");
+            } else if (now - holderAwaySince.computeIfAbsent(g.peerId(), k -> now) > grace) {
+                revoke(g.peerId(), "disconnected for longer than " + TimeUnit.NANOSECONDS.toMillis(grace) + " ms");
+            }
         }
     }
 
@@ -2078,8 +2216,15 @@ public final class Replica {
                 welcome(p);
             }
         }
+        sweepGrants();
+        if (!started.isDone() && options.writer() && writerCap() != Integer.MAX_VALUE && !grants.holds(peerId)
+                && grants.size() >= writerCap()) {
+            // a writer whose start waited for a slot took over, but every slot is held: it hosts and keeps waiting
+            awaitingSlot = true;
+        }
+        grantWriters();
         publish(-1);
-        if (!started.isDone()) {
+        if (!started.isDone() && !awaitingSlot) {
             started.complete(null);
         }
         // own pending updates first (they are older), then writes that waited
@@ -2131,6 +2276,11 @@ public final class Replica {
             return; // duplicate: its entry was already ordered and travels on the stream
         }
         hlc = Math.max(hlc, h);
+        if (!grants.holds(peer) && writerCap() != Integer.MAX_VALUE && grantsInForce()) {
+            reject(peer, seq, h, MemSyncException.ERR_READ_ONLY, "'" + options.name() + "': " + peer
+                    + " holds no writer slot (cap " + writerCap() + "; every slot is taken, or it was demoted)");
+            return;
+        }
         if (base < logBase && base < version) {
             reject(peer, seq, h, MemSyncException.ERR_STALE_PATCH, "update based on version " + base
                     + " which is older than the retained log (from " + logBase + ")");
@@ -2165,6 +2315,11 @@ public final class Replica {
         Entry e = new Entry(term, version + 1, peer, seq, h, ev.effect(), null, null, ev.paths(), ev.commutative());
         applyEntry(e, PersistentJson.object(ev.document())); // the evaluation already built the new document
         outbox.add(e);
+    }
+
+    /** Whether the grants decide who writes: they do once any was issued (before that the cap just appeared). */
+    private boolean grantsInForce() {
+        return grants.size() > 0 || awaitingSlot;
     }
 
     private void reject(String peer, long seq, long h, String code, String message) {
@@ -2293,6 +2448,15 @@ public final class Replica {
             stepDown();
             return;
         }
+        if (!recovering) {
+            sweepGrants();
+            grantWriters();
+            if (awaitingSlot && env.nanoTime() > slotDeadline) {
+                awaitingSlot = false;
+                started.completeExceptionally(new MemSyncException(MemSyncException.ERR_MAX_WRITERS, "every writer slot of '"
+                        + options.name() + "' stayed taken for " + options.writerSlotWait(), null, term, version));
+            }
+        }
         long lw = version;
         for (Peer p : conns.values()) {
             if (p.ready) {
@@ -2354,6 +2518,7 @@ public final class Replica {
         }
         if (role == ReplicaStatus.Role.HOST && !recovering) {
             stopping = true;
+            revoke(peerId, "it stopped");
             flush();
             String sync = JsonProviders.JSON.createObjectBuilder().add("t", "sync").build().toString();
             for (Peer p : conns.values()) {
@@ -2533,6 +2698,8 @@ public final class Replica {
         long helloVersion;
         long acked;
         boolean ready;
+        /** Admitted as a writer while every slot was taken (it had lost its grant): its writes fail. */
+        boolean demoted;
         SnapshotChunks.Assembler snap;
 
         Peer(Channel channel) {

@@ -25,14 +25,23 @@ import jakarta.json.JsonObject;
  * @param logBase     version just below the first retained entry (entries up to it were compacted away)
  * @param logBaseTerm term of the entry at {@code logBase} ({@code 0} when {@code logBase == 0})
  * @param log         the retained entries, versions {@code logBase + 1 .. version} in order
+ * @param grants      the writer grants at {@code version} (empty without a writer cap)
+ * @param writerCap   the cap the grants keep ({@link Integer#MAX_VALUE} without grants)
  */
 record Snapshot(long lastTerm, long version, JsonObject document, Map<String, Long> table, long logBase,
-                long logBaseTerm, List<Entry> log) {
+                long logBaseTerm, List<Entry> log, List<WriterGrants.Grant> grants, int writerCap) {
 
-    /** Checks for nulls and takes immutable copies of the table (sorted) and the log. */
+    /** Checks for nulls and takes immutable copies of the table (sorted), the log and the grants. */
     Snapshot {
         Objects.requireNonNull(document, "document");
         table = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(table, "table")));
         log = List.copyOf(Objects.requireNonNull(log, "log"));
+        grants = List.copyOf(Objects.requireNonNull(grants, "grants"));
+    }
+
+    /** A snapshot of a network without writer grants (no writer cap). */
+    Snapshot(long lastTerm, long version, JsonObject document, Map<String, Long> table, long logBase, long logBaseTerm,
+             List<Entry> log) {
+        this(lastTerm, version, document, table, logBase, logBaseTerm, log, List.of(), Integer.MAX_VALUE);
     }
 }

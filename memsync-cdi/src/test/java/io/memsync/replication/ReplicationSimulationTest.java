@@ -106,6 +106,8 @@ class ReplicationSimulationTest {
         final SplittableRandom plan;
         final LogWatch watch;
         final List<Member> members = new ArrayList<>();
+        /** The writer cap every process declares in this run (a third of the seeds), else none. */
+        final int cap;
 
         World(long seed, LogWatch watch) {
             this.seed = seed;
@@ -113,6 +115,7 @@ class ReplicationSimulationTest {
             sim = new Simulation(seed);
             net = new InMemoryNetwork(sim, seed);
             plan = new SplittableRandom(seed * 31 + 7);
+            cap = plan.nextInt(3) == 0 ? plan.nextInt(1, 3) : Integer.MAX_VALUE;
             watch.errors.clear();
             if (ONE_SEED != 0) {
                 watch.traced = sim;
@@ -130,6 +133,7 @@ class ReplicationSimulationTest {
             long end = sim.now() + busy;
             while (sim.now() < end) {
                 act();
+                checkGrants();
                 sim.runFor(plan.nextLong(1, 12) * MS);
             }
             // heal: everyone paused resumes, then the network must converge
@@ -151,7 +155,8 @@ class ReplicationSimulationTest {
             JsonObject data = first ? obj("{\"c\":{},\"s\":{},\"arr\":[]}") : obj("{\"fresh\":" + node.pid + "}");
             ReplicaOptions options = ReplicaOptions.builder(Cluster.NAME).data(data).process(node.pid, 1)
                     .heartbeatInterval(Duration.ofMillis(20)).timeout(Duration.ofSeconds(2))
-                    .recoveryWait(Duration.ofMillis(300)).clock(sim.wallClock()).build();
+                    .recoveryWait(Duration.ofMillis(300)).clock(sim.wallClock()).maxWriters(cap)
+                    .writerSlotWait(Duration.ofMillis(cap == Integer.MAX_VALUE ? 0 : 1500)).build();
             Member m = new Member(this, node);
             trace("start " + m + (first ? " with the starting data" : ""));
             m.replica = new Replica(options, node.transport(), node.election(), net.liveness(), m, node.proc);
@@ -233,6 +238,13 @@ class ReplicationSimulationTest {
             }
         }
 
+        /** At most {@code cap} writers hold a grant, on every replica, at every moment the schedule looks. */
+        void checkGrants() {
+            for (Member m : live()) {
+                assertThat(m.replica.writerGrants()).as("%s: writer grants under cap %d", m, cap).isLessThanOrEqualTo(cap);
+            }
+        }
+
         void crash(Member m) {
             trace("crash " + m + " " + m.replica.status());
             m.crashed = true;
@@ -280,7 +292,8 @@ class ReplicationSimulationTest {
                 state.add(m + " " + st.role() + " (" + st.term() + ", " + st.version() + ") pending " + st.pendingCount()
                         + (m.start.isDone() ? "" : " starting"));
             }
-            assertThat(quiet).as("converged after quiet: %s", state).isTrue();
+            assertThat(quiet).as("converged after quiet (cap %d): %s", cap, state).isTrue();
+            checkGrants();
             List<Member> live = live().stream().filter(m -> !m.start.isCompletedExceptionally()).toList();
             assertThat(live).as("a live member with the document").isNotEmpty();
             JsonObject doc = live.get(0).replica.view();
