@@ -37,6 +37,16 @@ import jakarta.json.JsonObjectBuilder;
  *   <li>{@code patch <json>}: one patch, reply after acknowledgement</li>
  *   <li>{@code incs <path> <count> <window>}: {@code count} pipelined {@code $inc}s of 1, at most {@code window}
  *       unacknowledged; prints {@code ! ack <path>} per acknowledgement; replies with acked/failed counts</li>
+ *   <li>{@code incloop <path> [hostPauseMicros]}: {@code $inc}s of 1, one at a time, each waiting for its outcome,
+ *       until {@code stoploop} (while this process is host, whose own updates need no round trip, it pauses
+ *       {@code hostPauseMicros} between them); prints {@code ! sent <path> <n>} before sending the n-th, then {@code ! acked <path> <n>
+ *       <term> <version>} or {@code ! failed <path> <n> <code>}; replies with attempted/acked/failed/unknown counts
+ *       ({@code unknown}: {@code ERR_TIMEOUT}, outcome unknown)</li>
+ *   <li>{@code firestop <path> <count>}: fires {@code count} {@code $inc}s of 1 without waiting, then calls
+ *       {@code stop()}; replies with how many stages ended in each outcome ({@code ok}, an error code, or
+ *       {@code incomplete} after 60 s)</li>
+ *   <li>{@code deepset <path> <levels>}: one {@code $set} of an object nested {@code levels} deep
+ *       ({@code {"n":{"n":…{}}}}) at the path</li>
  *   <li>{@code data}, {@code status}, {@code ping}, {@code stop}, {@code exit}</li>
  * </ul>
  */
@@ -130,6 +140,24 @@ public final class Peer {
                 yield "{\"version\":" + r.version() + ",\"term\":" + r.term() + "}";
             }
             case "incs" -> incs(rest.split(" "));
+            case "incloop" -> {
+                String[] p = rest.trim().split(" ");
+                yield incloop(p[0], p.length > 1 ? Long.parseLong(p[1]) : 0);
+            }
+            case "stoploop" -> {
+                looping = false;
+                yield "{}";
+            }
+            case "firestop" -> fireAndStop(rest.split(" "));
+            case "deepset" -> {
+                String[] p = rest.split(" ");
+                jakarta.json.JsonValue v = JsonObject.EMPTY_JSON_OBJECT;
+                for (int i = 0; i < Integer.parseInt(p[1]); i++) {
+                    v = Json.createObjectBuilder().add("n", v).build();
+                }
+                var r = shared.patch(Update.set(p[0], v)).toCompletableFuture().join();
+                yield "{\"version\":" + r.version() + ",\"term\":" + r.term() + "}";
+            }
             case "writes" -> writes(rest.split(" "));
             case "ponger" -> {
                 shared.observe("ping", Long.class, v -> {
@@ -284,6 +312,76 @@ public final class Peer {
         }
         all.await(); // every outcome is in
         return "{\"acked\":" + acked.get() + ",\"failed\":" + failed.get() + "}";
+    }
+
+    private volatile boolean looping;
+
+    /** {@code incloop <path>}: one {@code $inc} at a time until {@code stoploop} (or the object is stopped). */
+    private String incloop(String path, long hostPauseMicros) {
+        Update inc = Update.inc(path, 1);
+        long attempted = 0;
+        long acked = 0;
+        long failed = 0;
+        long unknown = 0;
+        looping = true;
+        while (looping) {
+            if (hostPauseMicros > 0 && shared.status().isHost()) {
+                // pacing only: unpaced, a host acknowledging its own updates locally takes a core to itself
+                java.util.concurrent.locks.LockSupport.parkNanos(hostPauseMicros * 1000);
+            }
+            attempted++;
+            // printed before the patch leaves: a process killed at any moment has attempted at most what it printed
+            say("! sent " + path + " " + attempted);
+            try {
+                var r = shared.patch(inc).toCompletableFuture().join();
+                acked++;
+                say("! acked " + path + " " + attempted + " " + r.term() + " " + r.version());
+            } catch (RuntimeException e) {
+                Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                String code = t instanceof MemSyncException m ? m.code() : t.getClass().getSimpleName();
+                if (code.equals(MemSyncException.ERR_TIMEOUT)) {
+                    unknown++;
+                } else {
+                    failed++;
+                }
+                say("! failed " + path + " " + attempted + " " + code);
+                if (code.equals(MemSyncException.ERR_STOPPED)) {
+                    break;
+                }
+                // pacing only: a refusal decided locally (read-only) would otherwise spin this loop
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
+        }
+        return "{\"attempted\":" + attempted + ",\"acked\":" + acked + ",\"failed\":" + failed
+                + ",\"unknown\":" + unknown + "}";
+    }
+
+    /** {@code firestop <path> <count>}: {@code count} {@code $inc}s without waiting, then {@code stop()}. */
+    private String fireAndStop(String[] args) throws InterruptedException {
+        Update inc = Update.inc(args[0], 1);
+        int count = Integer.parseInt(args[1]);
+        java.util.List<CompletableFuture<?>> stages = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            stages.add(shared.patch(inc).toCompletableFuture());
+        }
+        shared.stop();
+        Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (CompletableFuture<?> f : stages) {
+            String outcome;
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                outcome = "ok";
+            } catch (java.util.concurrent.ExecutionException e) {
+                outcome = e.getCause() instanceof MemSyncException m ? m.code() : String.valueOf(e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                outcome = "incomplete";
+            }
+            outcomes.merge(outcome, 1, Integer::sum);
+        }
+        JsonObjectBuilder b = Json.createObjectBuilder();
+        outcomes.forEach(b::add);
+        return b.build().toString();
     }
 
     /** Sets ping=i and waits for the ponger's pong=i, {@code rounds} times; reports round-trip percentiles. */

@@ -42,6 +42,7 @@ public final class PeerProcess implements AutoCloseable {
     private final List<Consumer<String>> unsolicited = new CopyOnWriteArrayList<>();
     private final AtomicLong acks = new AtomicLong();
     private final CompletableFuture<Long> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> outputClosed = new CompletableFuture<>();
 
     private PeerProcess(String label, Process process) {
         this.label = label;
@@ -120,6 +121,7 @@ public final class PeerProcess implements AutoCloseable {
         }
         ready.completeExceptionally(new IOException("peer " + label + " exited"));
         replies.values().forEach(f -> f.completeExceptionally(new IOException("peer " + label + " exited")));
+        outputClosed.complete(null);
     }
 
     /**
@@ -184,6 +186,16 @@ public final class PeerProcess implements AutoCloseable {
      */
     public void onLine(Consumer<String> consumer) {
         unsolicited.add(consumer);
+    }
+
+    /**
+     * Completes when the process's output has ended and every line it printed has been handed to the
+     * {@link #onLine(Consumer) consumers} (after a kill, what it printed before dying is all in).
+     *
+     * @return the stage
+     */
+    public CompletableFuture<Void> outputClosed() {
+        return outputClosed;
     }
 
     /**

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,17 +15,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * passed or not. Register with {@code @RegisterExtension}.
  */
 final class Peers implements AfterEachCallback {
-    private final List<PeerProcess> started = new ArrayList<>();
-    private Path rendezvous;
+    private final List<PeerProcess> started = new CopyOnWriteArrayList<>();
+    private volatile Path rendezvous;
 
+    /** May be called from several threads (a test may start processes in the background). */
     PeerProcess launch(String label) throws IOException {
+        PeerProcess p = PeerProcess.launch(label, folder());
+        started.add(p);
+        return p;
+    }
+
+    private synchronized Path folder() throws IOException {
         if (rendezvous == null) {
             rendezvous = Files.createTempDirectory("memsync-it-", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
         }
-        PeerProcess p = PeerProcess.launch(label, rendezvous);
-        started.add(p);
-        return p;
+        return rendezvous;
     }
 
     Path rendezvous() {
