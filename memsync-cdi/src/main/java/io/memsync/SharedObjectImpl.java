@@ -540,16 +540,10 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
         if (p.isEmpty()) {
             return true;
         }
-        if (p.indexOf('~') < 0) {
-            return Paths.overlap(p.substring(1).replace('/', '.'), observed);
+        try {
+            return Paths.overlap(Paths.dotted(p), observed);
+        } catch (IllegalArgumentException e) {
+            return true; // not a pointer: tell the observer rather than miss a change
         }
-        StringBuilder dotted = new StringBuilder(p.length());
-        for (String seg : p.substring(1).split("/", -1)) {
-            if (!dotted.isEmpty()) {
-                dotted.append('.');
-            }
-            dotted.append(seg.replace("~1", "/").replace("~0", "~"));
-        }
-        return Paths.overlap(dotted.toString(), observed);
     }
 }

@@ -256,12 +256,17 @@ public final class Paths {
     }
 
     /**
-     * Converts a JSON Pointer into a dotted path (tokens joined with dots).
+     * Converts a JSON Pointer into a dotted path: its tokens, unescaped ({@code ~1} is {@code /}, {@code ~0} is
+     * {@code ~}), joined with dots. The one conversion observers, the conflict rule and effects share.
      *
      * @param pointer a pointer
      * @return the dotted path ({@code ""} for the root)
+     * @throws IllegalArgumentException when the pointer is malformed
      */
-    static String dotted(String pointer) {
+    public static String dotted(String pointer) {
+        if (pointer.indexOf('~') < 0 && (pointer.isEmpty() || pointer.charAt(0) == '/')) {
+            return pointer.isEmpty() ? "" : pointer.substring(1).replace('/', '.');
+        }
         return String.join(".", pointerTokens(pointer));
     }
 }

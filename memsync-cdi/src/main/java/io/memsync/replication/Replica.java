@@ -2378,7 +2378,11 @@ public final class Replica {
             case MERGE_PATCH -> out.addAll(j.asJsonObject().keySet());
             case JSON_PATCH -> j.asJsonArray().forEach(v -> {
                 String p = v instanceof JsonObject o ? o.getString("path", "") : "";
-                out.add(p.isEmpty() ? "" : p.substring(1).replace('/', '.'));
+                try {
+                    out.add(Paths.dotted(p));
+                } catch (IllegalArgumentException e) {
+                    out.add(""); // a malformed pointer: counts as a write of the whole document
+                }
             });
         }
         return out.isEmpty() ? List.of("") : out;

@@ -168,4 +168,16 @@ class FiltersAndPathsTest {
         assertThat(JsonValues.compare(json("{'b':1}"), json("{'b':1,'c':1}"))).isNegative();
         assertThat(JsonValues.compare(json("9223372036854775808"), json("9223372036854775807"))).isPositive();
     }
+
+    @Test
+    void pointersBecomeDottedPathsWithTheirEscapesUndone() {
+        assertThat(Paths.dotted("")).isEmpty();
+        assertThat(Paths.dotted("/a/b/0")).isEqualTo("a.b.0");
+        assertThat(Paths.dotted("/a~1b/c~0d")).isEqualTo("a/b.c~d");
+        assertThat(Paths.dotted("/~01")).isEqualTo("~1");
+        // a key holding '/' is one segment: it overlaps itself and its parent, not a sibling of its first half
+        assertThat(Paths.overlap(Paths.dotted("/x/a~1b"), "x.a/b")).isTrue();
+        assertThat(Paths.overlap(Paths.dotted("/x/a~1b"), "x.a")).isFalse();
+        assertThatThrownBy(() -> Paths.dotted("a/b")).isInstanceOf(IllegalArgumentException.class);
+    }
 }
