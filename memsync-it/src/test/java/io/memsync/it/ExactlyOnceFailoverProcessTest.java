@@ -40,6 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ExactlyOnceFailoverProcessTest {
     static final String NAME = "it-exactly-once";
     static final Duration WAIT = Duration.ofSeconds(60);
+    /** How long a kill waits for a host and another started writer (a fresh writer's start may take 30 s on a busy machine). */
+    static final Duration HOST_WAIT = Duration.ofSeconds(120);
     /**
      * A host acknowledges its own updates without a round trip: unpaced it would take a core of the 2-core machine
      * for itself (tens of thousands a second) and starve the joining writers. Clients are not paced.
@@ -98,7 +100,12 @@ class ExactlyOnceFailoverProcessTest {
             for (int k = 1; k <= kills; k++) {
                 int delay = 300 + random.nextInt(701);
                 long due = System.nanoTime() + delay * 1_000_000L;
-                Writer killed = killer.schedule(this::killTheHost, delay, TimeUnit.MILLISECONDS).get(2, TimeUnit.MINUTES);
+                Writer killed;
+                try {
+                    killed = killer.schedule(this::killTheHost, delay, TimeUnit.MILLISECONDS).get(3, TimeUnit.MINUTES);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new AssertionError("kill " + k + "/" + kills + " (seed " + seed + "): " + e.getCause().getMessage(), e.getCause());
+                }
                 System.out.println("kill " + k + "/" + kills + " " + delay + " ms after the last (+"
                         + (System.nanoTime() - due) / 1_000_000 + " ms waiting for a host and another holder): " + killed.label()
                         + " (host of term " + killed.killedInTerm + ") " + killed.loop);
@@ -114,15 +121,26 @@ class ExactlyOnceFailoverProcessTest {
 
         List<Writer> survivors = writers.stream().filter(w -> w.process.isAlive()).toList();
         // every pending update resolves: the loops stop after their last outcome
+        List<String> violations = new ArrayList<>();
         List<CompletableFuture<JsonObject>> stops = survivors.stream()
                 .map(w -> CompletableFuture.supplyAsync(w.loop::stop)).toList();
-        for (CompletableFuture<JsonObject> s : stops) {
-            s.get(2, TimeUnit.MINUTES);
+        List<Writer> unresolved = new ArrayList<>();
+        for (int i = 0; i < stops.size(); i++) {
+            try {
+                stops.get(i).get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                unresolved.add(survivors.get(i));
+                violations.add(survivors.get(i).label() + " (survivor): an update never resolved: " + e.getCause().getMessage());
+            }
         }
-        awaitConverged(survivors);
+        if (unresolved.isEmpty()) {
+            try {
+                awaitConverged(survivors);
+            } catch (AssertionError e) {
+                violations.add("the survivors did not converge: " + e.getMessage());
+            }
+        }
         JsonObject counters = survivors.get(0).process.call("data").getJsonObject("c");
-
-        List<String> violations = new ArrayList<>();
         for (Writer w : writers) {
             if (!w.process.isAlive()) {
                 w.process.outputClosed().get(30, TimeUnit.SECONDS); // everything it printed before dying is in
@@ -148,7 +166,7 @@ class ExactlyOnceFailoverProcessTest {
                 if (count < acked) {
                     violations.add(who + ": counter " + count + " < " + acked + " acknowledged (" + l + ") -- acknowledged change lost");
                 }
-                if (l.failures().isEmpty() && count != acked) {
+                if (l.failures().isEmpty() && !unresolved.contains(w) && count != acked) {
                     violations.add(who + ": counter " + count + " != " + acked + " acknowledged, every outcome known (" + l + ")");
                 }
             }
@@ -194,14 +212,22 @@ class ExactlyOnceFailoverProcessTest {
      */
     private Writer killTheHost() {
         Map<Writer, Long> hosts = new ConcurrentHashMap<>();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
-            hosts.clear();
-            for (Writer w : writers) {
-                hostTerm(w).ifPresent(t -> hosts.put(w, t));
-            }
-            long live = writers.stream().filter(w -> w.killedInTerm < 0 && w.process.isAlive()).count();
-            return hosts.size() == 1 && live >= 2;
-        });
+        java.util.concurrent.atomic.AtomicLong live = new java.util.concurrent.atomic.AtomicLong();
+        try {
+            await().atMost(HOST_WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+                hosts.clear();
+                for (Writer w : writers) {
+                    hostTerm(w).ifPresent(t -> hosts.put(w, t));
+                }
+                live.set(writers.stream().filter(w -> w.killedInTerm < 0 && w.process.isAlive()).count());
+                return hosts.size() == 1 && live.get() >= 2;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("for " + HOST_WAIT + " no single host with another started writer alive: hosts "
+                    + hosts.keySet().stream().map(w -> w.label() + " term " + hosts.get(w)).toList() + ", " + live.get()
+                    + " started writers alive, " + (ids.get() - writers.size() - spares.size() - startFailures.size()) + " still starting"
+                    + ", start failures " + startFailures, e);
+        }
         Writer host = hosts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         host.killedInTerm = hosts.get(host);
         host.process.kill9();
