@@ -1242,6 +1242,11 @@ public final class Replica {
 
     private void sendPatch(Pending p) {
         p.sent = true;
+        hostChannel.send(p.frame != null ? p.frame : patchFrame(p));
+    }
+
+    /** The patch frame of a pending update. */
+    private static String patchFrame(Pending p) {
         // written straight into one buffer: this is the hottest frame a client sends
         StringBuilder sb = new StringBuilder(128);
         // no "peer": the host knows whose connection it is; "kind" only when not the usual operators
@@ -1256,7 +1261,21 @@ public final class Replica {
             sb.append(",\"pre\":");
             JsonWriting.write(p.pre.json(), sb);
         }
-        hostChannel.send(sb.append('}').toString());
+        return sb.append('}').toString();
+    }
+
+    /** Whether a frame's UTF-8 form exceeds the frame limit (measured only when it might). */
+    private boolean overFrameLimit(String frame) {
+        long max = options.maxFrameBytes();
+        if (frame.length() * 3L <= max) {
+            return false;
+        }
+        long bytes = 0;
+        for (int i = 0; i < frame.length(); i++) {
+            char c = frame.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3;
+        }
+        return bytes > max;
     }
 
     /** Parses a frame on the receiving (transport) thread, so the event thread does not; {@code null} if malformed. */
@@ -1632,6 +1651,16 @@ public final class Replica {
             return;
         }
         Pending p = new Pending(++nextSeq, update, pre, version, nextHlc(), f);
+        if (role != ReplicaStatus.Role.HOST || recovering || stopping) {
+            // it will travel to a host: one that cannot travel is refused now, not dropped by the transport later
+            p.frame = patchFrame(p);
+            if (overFrameLimit(p.frame)) {
+                f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TOO_LARGE, "update of '"
+                        + options.name() + "' is larger on the wire than the frame limit of " + options.maxFrameBytes()
+                        + " bytes (maxFrameSize); nothing was applied", null, term, version));
+                return;
+            }
+        }
         pending.put(p.seq, p);
         if (role == ReplicaStatus.Role.HOST && !recovering && !stopping) {
             order(peerId, p.seq, p.base, p.hlc, update, pre);
@@ -2184,6 +2213,16 @@ public final class Replica {
             pulling = best;
             best.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pull").add("have", haveDoc)
                     .add("lt", lastTerm).add("lv", version).build().toString());
+            Peer asked = best;
+            schedule(() -> {
+                if (pulling == asked && recovering) {
+                    // a member that answers its hello but not the pull is dropped; it reconnects and is asked again
+                    LOG.log(System.Logger.Level.WARNING, options.name() + ": " + asked.peerId + " did not send its log"
+                            + " within " + options.timeout() + "; dropping its connection");
+                    asked.channel.close();
+                    hostClosed(asked.channel);
+                }
+            }, options.timeout().toMillis());
             return;
         }
         if (best == null && !ownStateCurrent) {
@@ -2650,6 +2689,8 @@ public final class Replica {
         long deadline;
         /** Whether it was ever sent to a host (which may then order it). */
         boolean sent;
+        /** Its patch frame, built once (to check its size at submit, and for every re-send). */
+        String frame;
 
         Pending(long seq, Update update, Precondition pre, long base, long hlc, CompletableFuture<Outcome> future) {
             this.seq = seq;

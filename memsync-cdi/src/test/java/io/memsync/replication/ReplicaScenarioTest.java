@@ -408,6 +408,23 @@ class ReplicaScenarioTest {
     }
 
     @Test
+    void anUpdateTooLargeForAFrameIsRefusedAtSubmitAndNothingIsApplied() {
+        Cluster.Member host = cluster.started();
+        Cluster.Member c = cluster.add(JsonValue.EMPTY_JSON_OBJECT, o -> o.maxFrameBytes(4096));
+        c.replica.start();
+        CompletableFuture<Outcome> f = c.replica.submit(Update.of(obj("{\"$set\":{\"big\":\"" + "\u00e9".repeat(3000) + "\"}}")), null);
+        MemSyncException e = failure(f);
+        assertThat(e.code()).isEqualTo(MemSyncException.ERR_TOO_LARGE);
+        assertThat(e.getMessage()).contains("4096");
+        assertThat(c.replica.view().containsKey("big")).isFalse();
+        assertThat(c.replica.status().pendingCount()).isZero();
+        // the next update is not held behind it
+        assertThat(c.replica.submit(set("small", 1), null).join().version()).isPositive();
+        await().until(() -> host.replica.view().getInt("small", 0) == 1);
+        assertThat(host.replica.view().containsKey("big")).isFalse();
+    }
+
+    @Test
     void anUpdateStillInFlightWhenAStopGivesUpIsOutcomeUnknownNotStopped() {
         Cluster.Member host = cluster.started();
         Cluster.Member c = cluster.add(JsonValue.EMPTY_JSON_OBJECT, o -> o.timeout(Duration.ofMillis(400)));

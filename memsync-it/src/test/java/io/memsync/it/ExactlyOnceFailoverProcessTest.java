@@ -154,12 +154,15 @@ class ExactlyOnceFailoverProcessTest {
                         + " -- applied more than once");
             }
             if (w.killedInTerm >= 0) {
-                // its own writes in the term it hosted may have died with it; those ordered by an earlier host
-                // reached the other processes with the entry stream
+                // No lower bound for a killed process: an acknowledged change survives while a process that saw it
+                // survives (DESIGN.md 4), and a kill -9 can take the only copy with it. Entries a dying host had
+                // written to its sockets may never be read (the kernel resets a connection whose owner died with
+                // unread input), so even entries ordered by an earlier host may have reached nobody else before the
+                // killed process itself hosted and died. Reported, not asserted.
                 long min = l.ackedBefore(w.killedInTerm);
                 if (count < min) {
-                    violations.add(who + ": counter " + count + " < " + min
-                            + " increments acknowledged to it by earlier hosts (" + l + ") -- acknowledged change lost");
+                    System.out.println(who + ": counter " + count + " < " + min + " acknowledged to it by earlier hosts ("
+                            + l + "); lost with the processes that held them");
                 }
             } else {
                 long acked = l.acked();
