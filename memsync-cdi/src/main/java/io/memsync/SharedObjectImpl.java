@@ -317,7 +317,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             peers.add(new Status.Peer(s.peers().get(i), i == 0));
         }
         PeerRole role = switch (s.role()) {
-            case HOST -> PeerRole.HOST;
+            case HOST -> s.recovering() ? PeerRole.CONNECTING : PeerRole.HOST; // taking over
             case CLIENT -> PeerRole.CLIENT;
             case CONNECTING -> PeerRole.CONNECTING;
             case STOPPED -> PeerRole.STOPPED;

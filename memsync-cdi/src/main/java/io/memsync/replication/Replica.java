@@ -880,8 +880,8 @@ public final class Replica {
     private void touch() {
         ReplicaStatus s = status;
         if (s == null || s.role() != role || s.term() != term || s.version() != version || !s.peers().equals(peers)
-                || s.pendingCount() != pending.size() || !s.peerId().equals(peerId)) {
-            status = new ReplicaStatus(role, term, version, peerId, peers, pending.size());
+                || s.pendingCount() != pending.size() || !s.peerId().equals(peerId) || s.recovering() != recovering) {
+            status = new ReplicaStatus(role, term, version, peerId, peers, pending.size(), recovering);
         }
     }
 

@@ -11,8 +11,24 @@ import java.util.List;
  * @param peerId       the id of its current {@code start()}
  * @param peers        the peer ids of the network's members it knows (host included)
  * @param pendingCount how many of its updates are not ordered yet
+ * @param recovering   a host that still gathers the old term's state (writes wait, reads serve)
  */
-public record ReplicaStatus(Role role, long term, long version, String peerId, List<String> peers, int pendingCount) {
+public record ReplicaStatus(Role role, long term, long version, String peerId, List<String> peers, int pendingCount,
+                            boolean recovering) {
+    /**
+     * A status of a replica that is not recovering.
+     *
+     * @param role         its role
+     * @param term         the highest term it has seen
+     * @param version      its confirmed version
+     * @param peerId       the id of its current {@code start()}
+     * @param peers        the peer ids it knows
+     * @param pendingCount how many of its updates are not ordered yet
+     */
+    public ReplicaStatus(Role role, long term, long version, String peerId, List<String> peers, int pendingCount) {
+        this(role, term, version, peerId, peers, pendingCount, false);
+    }
+
     /** Copies the peer list. */
     public ReplicaStatus {
         peers = List.copyOf(peers);
