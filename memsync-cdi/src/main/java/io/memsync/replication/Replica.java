@@ -295,9 +295,9 @@ public final class Replica {
                 future.complete(null);
                 return;
             }
-            future.complete(l);
             // one authenticated connection to ourselves loads and warms the accepting side's code now, not during
-            // a failover (the first accepted connection of a JVM costs tens of milliseconds)
+            // a failover (the first accepted connection of a JVM costs tens of milliseconds); the listener is handed
+            // over only after it, since a host that adopts it changes its secret and would refuse this connection
             try {
                 transport.connect(l.endpoint(), options.name(), secret, new ChannelHandler() {
                     @Override
@@ -311,6 +311,7 @@ public final class Replica {
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": listener warm-up failed: " + e);
             }
+            future.complete(l);
             if (!post(() -> {
                 if (listenerHandle == null && role != ReplicaStatus.Role.STOPPED) {
                     listenerHandle = l;
