@@ -100,6 +100,9 @@ public final class Paths {
      * @return whether they overlap
      */
     public static boolean overlap(String a, String b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return true; // the whole document is an ancestor of every path
+        }
         // segment by segment without splitting: this runs for every observer on every change
         int ia = 0;
         int ib = 0;
