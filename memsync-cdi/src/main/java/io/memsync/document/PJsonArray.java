@@ -234,6 +234,7 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
         /** Slot → hash code of the element there. */
         private final int[] hashes;
         private final int mask;
+        private final int shift;
 
         Positions(PJsonArray a) {
             int cap = Integer.highestOneBit(Math.max(4, a.size()) * 2 - 1) << 1; // at most half full
@@ -241,10 +242,11 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
             last = new int[cap];
             hashes = new int[cap];
             mask = cap - 1;
+            shift = Integer.numberOfLeadingZeros(cap) + 1;
             int i = 0;
             for (JsonValue e : a) {
                 int h = e.hashCode();
-                int s = spread(h) & mask;
+                int s = home(h);
                 while (true) {
                     if (first[s] == 0) {
                         first[s] = i + 1;
@@ -262,8 +264,9 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
             }
         }
 
-        private static int spread(int h) {
-            return (h ^ (h >>> 16)) * 0x9E3779B1;
+        /** The home slot of a hash code: the high bits of a Fibonacci hash (they depend on every input bit). */
+        private int home(int h) {
+            return (h * 0x9E3779B1) >>> shift;
         }
 
         /** The slot holding an element equal to {@code o} ({@code o.equals(element)}, as List asks), or -1. */
@@ -272,7 +275,7 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
                 return -1; // equals of a JSON value and anything else is false
             }
             int h = o.hashCode();
-            int s = spread(h) & mask;
+            int s = home(h);
             while (first[s] != 0) {
                 if (hashes[s] == h && o.equals(a.get(first[s] - 1))) {
                     return s;
