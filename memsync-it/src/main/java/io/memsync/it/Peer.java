@@ -26,7 +26,8 @@ import jakarta.json.JsonObjectBuilder;
  * {@code <id> err <code> <message>}. Lines starting with {@code !} are unsolicited (acknowledgements, changes).
  * Commands:
  * <ul>
- *   <li>{@code start <name> [key=value…]}: keys {@code data} (JSON), {@code reader}, {@code maxWriters},
+ *   <li>{@code start <name> [key=value…]} (the reply has the status and {@code startMicros}, how long
+ *       {@code start()} took): keys {@code data} (JSON), {@code reader}, {@code maxWriters},
  *       {@code waitSlot} (ms), {@code timeout} (ms), {@code rpc} (registers {@code echo}, {@code fail},
  *       {@code slow})</li>
  *   <li>{@code patch <json>}: one patch, reply after acknowledgement</li>
@@ -202,8 +203,10 @@ public final class Peer {
                         return new CompletableFuture<>();
                     });
         }
+        long t0 = System.nanoTime();
         shared = b.start();
-        return status(shared.status()).toString();
+        long micros = (System.nanoTime() - t0) / 1000;
+        return Json.createObjectBuilder(status(shared.status())).add("startMicros", micros).build().toString();
     }
 
     private String incs(String[] args) throws InterruptedException {
