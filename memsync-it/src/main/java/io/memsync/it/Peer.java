@@ -319,10 +319,12 @@ public final class Peer {
     }
 
     private String bigdoc(int entries) {
-        JsonObjectBuilder big = Json.createObjectBuilder();
+        // one provider for the whole build: each Json.createObjectBuilder() looks the provider up on the classpath
+        jakarta.json.spi.JsonProvider json = jakarta.json.spi.JsonProvider.provider();
+        JsonObjectBuilder big = json.createObjectBuilder();
         String filler = "x".repeat(480);
         for (int i = 0; i < entries; i++) {
-            big.add("k" + i, Json.createObjectBuilder().add("i", i).add("s", filler));
+            big.add("k" + i, json.createObjectBuilder().add("i", i).add("s", filler));
         }
         var r = shared.patch(Update.set("big", big.build())).toCompletableFuture().join();
         return "{\"version\":" + r.version() + ",\"length\":" + shared.data().toString().length() + "}";
