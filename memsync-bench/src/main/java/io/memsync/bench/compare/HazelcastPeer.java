@@ -221,8 +221,8 @@ public final class HazelcastPeer {
 
     /**
      * {@code count} writes of {@code n = 1, 2, …}: on an IMap asynchronous {@code setAsync} with at most
-     * {@code window} outstanding; a ReplicatedMap's {@code put} returns once written locally and replicates in the
-     * background, so it is pipelined by nature.
+     * {@code window} outstanding; a ReplicatedMap has no asynchronous put: {@code put} is made one at a time (it
+     * goes through the member owning the key's partition; the other replicas are updated in the background).
      */
     private String writes(String key, int count, int window) throws Exception {
         if (replicated != null) {
@@ -267,7 +267,7 @@ public final class HazelcastPeer {
     }
 
     /**
-     * Puts {@code entries} JSON values {@code {"i":<i>,"s":"x…x" (480)}} under {@code k<i>}: the members of memsync's
+     * Puts {@code entries} JSON values {@code {"i":<i>,"s":"<i>x…x" (480 x)}} under {@code k<i>}: the members of memsync's
      * {@code bigdoc}, as Hazelcast holds JSON ({@link HazelcastJsonValue}).
      */
     private String fill(int entries) {
@@ -275,7 +275,7 @@ public final class HazelcastPeer {
         long t0 = System.nanoTime();
         long bytes = 0;
         for (int i = 0; i < entries; i++) {
-            String json = "{\"i\":" + i + ",\"s\":\"" + filler + "\"}";
+            String json = "{\"i\":" + i + ",\"s\":\"" + i + filler + "\"}";
             bytes += json.length() + ("k" + i).length() + 4;
             put("k" + i, new HazelcastJsonValue(json), false);
         }

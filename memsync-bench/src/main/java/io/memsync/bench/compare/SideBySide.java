@@ -247,8 +247,10 @@ public final class SideBySide {
         }
     }
 
-    /** A calls a handler in B and waits for the result: memsync {@code call} (routed by the host), Hazelcast an
-     * executor task submitted to B. */
+    /**
+     * A calls a handler in B and waits for the result: memsync {@code call} (routed by the host), Hazelcast an
+     * executor task submitted to B.
+     */
     private void rpc(String system) throws Exception {
         try (Group g = group(system, "rpcbench", 3, null, Map.of(2, "rpc"))) {
             PeerProcess a = g.get(1);
@@ -260,8 +262,11 @@ public final class SideBySide {
         }
     }
 
-    /** Writer A pipelines writes of one field (4,096 in flight where the API is asynchronous); the clock runs until
-     * all four replicas (H, A, B, C) have the last value. */
+    /**
+     * Writer A pipelines writes of one field (4,096 in flight where the API is asynchronous: memsync's patch,
+     * {@code IMap.setAsync}; a ReplicatedMap's put is synchronous); the clock runs until all four replicas (H, A, B,
+     * C) have the last value.
+     */
     private void throughput(String system) throws Exception {
         try (Group g = group(system, "throughput", 4, "{\"n\":0,\"warm\":0}", Map.of())) {
             boolean memsync = system.equals("memsync");
