@@ -25,6 +25,12 @@ import org.pcollections.TreePVector;
  * change to a larger one moves it to a persistent vector ({@code O(log n)} per change from then on).
  * Equality and hash code follow {@link List} semantics, so an instance equals any other {@code JsonArray}
  * with the same elements.
+ *
+ * <p>Lookups by value ({@link #indexOf}, {@link #lastIndexOf}, {@link #contains}) in an array of more than
+ * {@value #SMALL_MAX} elements are a plain pass the first time they are asked of a given array value; from
+ * the second one on they use a hash index of the elements built once for that (immutable) value, so a loop
+ * of lookups in one snapshot costs one pass, not one pass per lookup. Iteration, equality and hash code walk
+ * the elements once; {@link #get} is {@code O(log n)} at worst.
  */
 public final class PJsonArray extends AbstractList<JsonValue> implements JsonArray {
 
@@ -37,6 +43,10 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
     private final JsonValue[] flat;
     private final TreePVector<JsonValue> elements;
     private int hash;
+    /** Lookups asked of this value so far (1 means the next one builds {@link #index}). */
+    private int lookups;
+    /** Hash index of the elements, built at the second lookup of a large array; published through final fields. */
+    private Positions index;
 
     private PJsonArray(JsonValue[] flat, TreePVector<JsonValue> elements) {
         this.flat = flat;
@@ -160,6 +170,133 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
     }
 
     @Override
+    public int indexOf(Object o) {
+        Positions p = positions();
+        if (p != null) {
+            return p.first(o, this);
+        }
+        int i = 0;
+        for (JsonValue e : this) {
+            if (o != null && o.equals(e)) {
+                return i;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    @Override
+    public int lastIndexOf(Object o) {
+        Positions p = positions();
+        if (p != null) {
+            return p.last(o, this);
+        }
+        int found = -1;
+        int i = 0;
+        for (JsonValue e : this) {
+            if (o != null && o.equals(e)) {
+                found = i;
+            }
+            i++;
+        }
+        return found;
+    }
+
+    @Override
+    public boolean contains(Object o) {
+        return indexOf(o) >= 0;
+    }
+
+    /** The hash index when this array is large and was asked a lookup before, else {@code null} (scan). */
+    private Positions positions() {
+        Positions p = index;
+        if (p != null || size() <= SMALL_MAX) {
+            return p;
+        }
+        if (lookups == 0) { // the first lookup of this value scans: a one-off lookup should not pay for an index
+            lookups = 1;
+            return null;
+        }
+        p = new Positions(this);
+        index = p;
+        return p;
+    }
+
+    /**
+     * Where each distinct element first and last occurs: open addressing over the elements' hash codes
+     * (their {@code equals}/{@code hashCode} contract is JSON-P's), positions only, no copies of the elements.
+     */
+    private static final class Positions {
+        /** Slot → position of the first occurrence + 1 (0: empty). */
+        private final int[] first;
+        /** Slot → position of the last occurrence. */
+        private final int[] last;
+        /** Slot → hash code of the element there. */
+        private final int[] hashes;
+        private final int mask;
+        private final int shift;
+
+        Positions(PJsonArray a) {
+            int cap = Integer.highestOneBit(Math.max(4, a.size()) * 2 - 1) << 1; // at most half full
+            first = new int[cap];
+            last = new int[cap];
+            hashes = new int[cap];
+            mask = cap - 1;
+            shift = Integer.numberOfLeadingZeros(cap) + 1;
+            int i = 0;
+            for (JsonValue e : a) {
+                int h = e.hashCode();
+                int s = home(h);
+                while (true) {
+                    if (first[s] == 0) {
+                        first[s] = i + 1;
+                        last[s] = i;
+                        hashes[s] = h;
+                        break;
+                    }
+                    if (hashes[s] == h && e.equals(a.get(first[s] - 1))) {
+                        last[s] = i;
+                        break;
+                    }
+                    s = (s + 1) & mask;
+                }
+                i++;
+            }
+        }
+
+        /** The home slot of a hash code: the high bits of a Fibonacci hash (they depend on every input bit). */
+        private int home(int h) {
+            return (h * 0x9E3779B1) >>> shift;
+        }
+
+        /** The slot holding an element equal to {@code o} ({@code o.equals(element)}, as List asks), or -1. */
+        private int slot(Object o, PJsonArray a) {
+            if (!(o instanceof JsonValue)) {
+                return -1; // equals of a JSON value and anything else is false
+            }
+            int h = o.hashCode();
+            int s = home(h);
+            while (first[s] != 0) {
+                if (hashes[s] == h && o.equals(a.get(first[s] - 1))) {
+                    return s;
+                }
+                s = (s + 1) & mask;
+            }
+            return -1;
+        }
+
+        int first(Object o, PJsonArray a) {
+            int s = slot(o, a);
+            return s < 0 ? -1 : first[s] - 1;
+        }
+
+        int last(Object o, PJsonArray a) {
+            int s = slot(o, a);
+            return s < 0 ? -1 : last[s];
+        }
+    }
+
+    @Override
     public JsonObject getJsonObject(int index) {
         return (JsonObject) get(index);
     }
@@ -241,10 +378,20 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
         if (o == this) {
             return true;
         }
-        if (o instanceof PJsonArray p && (p.size() != size() || p.hashCode() != hashCode())) {
+        if (!(o instanceof List<?> other) || other.size() != size()) {
             return false;
         }
-        return super.equals(o);
+        if (o instanceof PJsonArray p && p.hashCode() != hashCode()) {
+            return false;
+        }
+        // both walked by their iterators: AbstractList's equals goes through get(i), O(log n) each in the tree
+        java.util.Iterator<?> them = other.iterator();
+        for (JsonValue e : this) {
+            if (!them.hasNext() || !e.equals(them.next())) {
+                return false;
+            }
+        }
+        return !them.hasNext();
     }
 
     @Override

@@ -92,7 +92,8 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
 
     private JsonValue member(Object name) {
         if (flat == null) {
-            return members.get(name);
+            // a name is a String; the hash map inside would throw on null and can only miss other types
+            return name instanceof String ? members.get(name) : null;
         }
         int i = slot(name);
         return i < 0 ? null : (JsonValue) flat[i + 1];
@@ -170,7 +171,18 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
 
     @Override
     public boolean containsKey(Object key) {
-        return flat == null ? members.containsKey(key) : slot(key) >= 0;
+        // members never hold null (JSON null is JsonValue.NULL), so a lookup answers it: the map's own
+        // containsKey is AbstractMap's, a scan of every entry
+        return member(key) != null;
+    }
+
+    /** Whether {@code o} is a {@code Map.Entry} whose key and value are a member of this object. */
+    private boolean containsEntry(Object o) {
+        if (!(o instanceof Map.Entry<?, ?> e)) {
+            return false;
+        }
+        JsonValue v = member(e.getKey());
+        return v != null && v.equals(e.getValue());
     }
 
     @Override
@@ -183,10 +195,30 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
         return size() == 0;
     }
 
+    /**
+     * The members, in order. {@code contains} is a lookup in either form (the persistent map's own entry set
+     * would scan).
+     */
     @Override
     public Set<Map.Entry<String, JsonValue>> entrySet() {
         if (flat == null) {
-            return members.entrySet();
+            Set<Map.Entry<String, JsonValue>> entries = members.entrySet();
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<String, JsonValue>> iterator() {
+                    return entries.iterator();
+                }
+
+                @Override
+                public boolean contains(Object o) {
+                    return containsEntry(o);
+                }
+
+                @Override
+                public int size() {
+                    return entries.size();
+                }
+            };
         }
         Object[] kv = flat;
         return new AbstractSet<>() {
@@ -201,16 +233,49 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
             }
 
             @Override
+            public boolean contains(Object o) {
+                return containsEntry(o);
+            }
+
+            @Override
             public int size() {
                 return kv.length / 2;
             }
         };
     }
 
+    /** The member names, in order; {@code contains} is a lookup in either form. */
     @Override
     public Set<String> keySet() {
         if (flat == null) {
-            return members.keySet();
+            Set<Map.Entry<String, JsonValue>> entries = members.entrySet();
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<String> iterator() {
+                    Iterator<Map.Entry<String, JsonValue>> it = entries.iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return it.hasNext();
+                        }
+
+                        @Override
+                        public String next() {
+                            return it.next().getKey();
+                        }
+                    };
+                }
+
+                @Override
+                public boolean contains(Object o) {
+                    return containsKey(o);
+                }
+
+                @Override
+                public int size() {
+                    return entries.size();
+                }
+            };
         }
         Object[] kv = flat;
         return new AbstractSet<>() {

@@ -75,9 +75,14 @@ public final class UpdateEvaluator {
      *                          does not apply to this document
      */
     public static Evaluation evaluate(JsonObject document, Update update) {
+        return evaluate(document, update, new PathClaims());
+    }
+
+    /** {@link #evaluate(JsonObject, Update)} checking the update's own paths in {@code claims} (tests read its cost). */
+    static Evaluation evaluate(JsonObject document, Update update, PathClaims claims) {
         JsonObject doc = PersistentJson.object(document);
         return switch (update.kind()) {
-            case OPERATORS -> operators(doc, asObject(update));
+            case OPERATORS -> operators(doc, asObject(update), claims);
             case JSON_PATCH -> jsonPatch(doc, update);
             case MERGE_PATCH -> mergePatch(doc, asObject(update));
         };
@@ -169,15 +174,17 @@ public final class UpdateEvaluator {
 
     // ------------------------------------------------------------------ update operators
 
-    private record Item(String operator, String path, JsonValue arg) {
+    /** One field of an update; {@code at}: the segments of where it writes (its path; a {@code $rename}'s target). */
+    private record Item(String operator, String path, JsonValue arg, String[] at) {
     }
 
-    private static Evaluation operators(JsonObject doc, JsonObject update) {
+    private static Evaluation operators(JsonObject doc, JsonObject update, PathClaims claimed) {
         if (update.isEmpty()) {
             throw invalid("update document is empty: it needs at least one operator such as $set");
         }
         List<Item> items = new ArrayList<>();
-        List<String[]> claimed = new ArrayList<>(); // {path, operator}
+        // every claimed path clashes with no other (equal paths clash), so the touched paths are distinct
+        List<String> paths = new ArrayList<>();
         boolean commutative = true;
         for (Map.Entry<String, JsonValue> e : update.entrySet()) {
             String op = e.getKey();
@@ -200,9 +207,8 @@ public final class UpdateEvaluator {
                 if (problem != null) {
                     throw invalid(op + ": " + problem);
                 }
-                Item item = new Item(op, path, f.getValue());
-                items.add(item);
-                claim(claimed, path, op);
+                String at = path;
+                claim(claimed, paths, path, op);
                 if (op.equals("$rename")) {
                     if (!(f.getValue() instanceof JsonString target)) {
                         throw invalid("$rename of '" + path + "' needs a string target path, got " + f.getValue());
@@ -221,19 +227,15 @@ public final class UpdateEvaluator {
                     if (path.contains(Paths.ALL) || to.contains(Paths.ALL)) {
                         throw invalid("$rename of '" + path + "' to '" + to + "': $[] is not allowed");
                     }
-                    claim(claimed, to, op);
+                    claim(claimed, paths, to, op);
+                    at = to;
                 }
+                items.add(new Item(op, path, f.getValue(), Paths.split(at)));
                 commutative &= commutes(op, f.getValue());
             }
         }
-        List<String> paths = new ArrayList<>(claimed.size()); // few: a list is cheaper than a set
-        for (String[] c : claimed) {
-            if (!c[1].equals("$setOnInsert") && !paths.contains(c[0])) {
-                paths.add(c[0]);
-            }
-        }
         if (items.size() > 1) {
-            items.sort(Comparator.comparing(UpdateEvaluator::applicationPath, UpdateEvaluator::comparePaths));
+            items.sort((x, y) -> comparePaths(x.at, y.at));
         }
         Run run = new Run();
         JsonValue cur = doc;
@@ -245,19 +247,17 @@ public final class UpdateEvaluator {
         return new Evaluation((JsonObject) cur, PJsonArray.ofList(run.ops), List.copyOf(paths), commutative);
     }
 
-    /** Where an item writes: its path, or for {@code $rename} the target path. */
-    private static String applicationPath(Item it) {
-        return it.operator.equals("$rename") ? ((JsonString) it.arg).getString() : it.path;
-    }
-
     /**
      * The order in which MongoDB (5.0 and later) applies the fields of an update, whatever operator
      * holds them: segment by segment, array indexes numerically ({@code a.2} before {@code a.10}) and
      * ahead of names, names by code point. It decides the order of members an update appends.
      */
     static int comparePaths(String a, String b) {
-        String[] sa = Paths.split(a);
-        String[] sb = Paths.split(b);
+        return comparePaths(Paths.split(a), Paths.split(b));
+    }
+
+    /** {@link #comparePaths(String, String)} of split paths. */
+    private static int comparePaths(String[] sa, String[] sb) {
         for (int i = 0; i < Math.min(sa.length, sb.length); i++) {
             int ia = Paths.index(sa[i]);
             int ib = Paths.index(sb[i]);
@@ -279,30 +279,20 @@ public final class UpdateEvaluator {
     private static final Set<String> KNOWN = Set.of("$set", "$unset", "$inc", "$mul", "$min", "$max",
             "$rename", "$currentDate", "$setOnInsert", "$push", "$addToSet", "$pop", "$pull", "$pullAll", "$bit");
 
-    private static void claim(List<String[]> claimed, String path, String op) {
-        for (String[] c : claimed) {
-            if (Paths.overlap(c[0], path) || positionalClash(c[0], path)) {
-                throw invalid(op + ": updating the path '" + path + "' would create a conflict with '" + c[0]
-                        + "' (" + c[1] + ")");
-            }
-        }
-        claimed.add(new String[] {path, op});
-    }
-
     /**
-     * MongoDB refuses to address one array both through {@code $[]} and through an index or name
-     * ({@code a.$[].b} with {@code a.0.c}): after a common prefix, one path has {@code $[]} where the
-     * other has another segment.
+     * Claims a path of the update (where an item reads or writes, {@code $rename} both of its paths): MongoDB
+     * refuses an update two of whose paths overlap, or address one array both through {@code $[]} and through
+     * an index or name ({@code a.$[].b} with {@code a.0.c}). The touched paths leave out {@code $setOnInsert}'s.
      */
-    private static boolean positionalClash(String a, String b) {
-        String[] sa = Paths.split(a);
-        String[] sb = Paths.split(b);
-        for (int i = 0; i < Math.min(sa.length, sb.length); i++) {
-            if (!sa[i].equals(sb[i])) {
-                return sa[i].equals(Paths.ALL) || sb[i].equals(Paths.ALL);
-            }
+    private static void claim(PathClaims claimed, List<String> paths, String path, String op) {
+        String[] c = claimed.claim(path, op);
+        if (c != null) {
+            throw invalid(op + ": updating the path '" + path + "' would create a conflict with '" + c[0]
+                    + "' (" + c[1] + ")");
         }
-        return false;
+        if (!op.equals("$setOnInsert")) {
+            paths.add(path);
+        }
     }
 
     private static boolean commutes(String op, JsonValue arg) {
@@ -714,11 +704,11 @@ public final class UpdateEvaluator {
     private static JsonValue rename(Run run, JsonValue doc, String[] from, String to) {
         String[] toSegs = Paths.split(to);
         checkNoArray(run, doc, from);
-        checkNoArray(run, doc, toSegs);
         JsonValue v = Paths.get(doc, run.path);
         if (v == null) {
-            return doc;
+            return doc; // MongoDB returns here, before it looks at the target
         }
+        checkNoArray(run, doc, toSegs);
         JsonValue removed = write(run, doc, from, 0, "", old -> null, false);
         return write(run, removed, toSegs, 0, "", old -> v, true);
     }

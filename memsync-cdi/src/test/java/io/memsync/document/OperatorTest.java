@@ -121,6 +121,20 @@ class OperatorTest {
     }
 
     @Test
+    void renameOfAMissingSourceIsANoOpWhateverTheTargetRunsThrough() {
+        // MongoDB returns before it looks at the target: through an array, a scalar or null alike
+        var ev = ok("{'arr':[{'x':1}],'s':1,'n':null}", "{'$rename':{'missing':'arr.0.x'}}",
+                "{'arr':[{'x':1}],'s':1,'n':null}");
+        assertThat(ev.effect()).isEmpty();
+        ok("{'arr':[{'x':1}]}", "{'$rename':{'missing.deep':'arr.y'}}", "{'arr':[{'x':1}]}");
+        ok("{'s':1}", "{'$rename':{'missing':'s.x'}}", "{'s':1}");
+        ok("{'n':null}", "{'$rename':{'missing':'n.x'}}", "{'n':null}");
+        // a present source still may not be renamed into an array, nor out of one
+        fails("{'a':1,'arr':[{'x':1}]}", "{'$rename':{'a':'arr.0.y'}}", "$rename", "cannot traverse the array", "'arr'");
+        fails("{'arr':[{'x':1}]}", "{'$rename':{'arr.0.x':'y'}}", "$rename", "cannot traverse the array", "'arr'");
+    }
+
+    @Test
     void currentDate() {
         Instant before = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         var ev = Fixture.check(obj("{}"), Update.of(obj("{'$currentDate':{'d':true,'t':{'$type':'timestamp'},"

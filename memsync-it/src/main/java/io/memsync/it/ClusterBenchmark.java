@@ -98,7 +98,7 @@ public final class ClusterBenchmark {
 
     private static void pingPong(int rounds) throws Exception {
         latency("start pingpong data={\"ping\":0,\"pong\":0}", "start pingpong", "start pingpong", "ponger", "pinger", rounds,
-                "PINGPONG client A -> client B observer -> client A observer");
+                "PINGPONG client A -> client B observer -> client A, timed on A's patching thread");
     }
 
     private static void rpc(int rounds) throws Exception {
@@ -126,7 +126,7 @@ public final class ClusterBenchmark {
             }
             a.call(aCommand + " " + Integer.getInteger("memsync.bench.warmup", 20_000), java.time.Duration.ofMinutes(10));
             JsonObject r = a.call(aCommand + " " + rounds, java.time.Duration.ofMinutes(10));
-            System.out.println(label + ": p50 " + r.getInt("p50us") + " us, p99 " + r.getInt("p99us") + " us ("
+            System.out.println(label + ": p50 " + r.get("p50us") + " us, p99 " + r.get("p99us") + " us ("
                     + r.getInt("samples") + " samples" + (hostJvmArgs.isEmpty() ? "" : "; host JVM " + hostJvmArgs) + ")");
         }
     }

@@ -1,15 +1,10 @@
 package io.memsync.it;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +26,8 @@ import jakarta.json.JsonObjectBuilder;
  * {@code <id> err <code> <message>}. Lines starting with {@code !} are unsolicited (acknowledgements, changes).
  * Commands:
  * <ul>
- *   <li>{@code start <name> [key=value…]}: keys {@code data} (JSON), {@code reader}, {@code maxWriters},
+ *   <li>{@code start <name> [key=value…]} (the reply has the status and {@code startMicros}, how long
+ *       {@code start()} took): keys {@code data} (JSON), {@code reader}, {@code maxWriters},
  *       {@code waitSlot} (ms), {@code timeout} (ms), {@code rpc} (registers {@code echo}, {@code fail},
  *       {@code slow})</li>
  *   <li>{@code patch <json>}: one patch, reply after acknowledgement</li>
@@ -47,16 +43,22 @@ import jakarta.json.JsonObjectBuilder;
  *       {@code incomplete} after 60 s)</li>
  *   <li>{@code deepset <path> <levels>}: one {@code $set} of an object nested {@code levels} deep
  *       ({@code {"n":{"n":…{}}}}) at the path</li>
+ *   <li>{@code ponger}: answers each {@code ping} with a {@code $set} of {@code pong} to the same value;
+ *       {@code pinger <rounds> [from]}: ping-pong round trips, timed on the pinger's thread, percentiles of rounds
+ *       {@code from}… ; {@code rpcbench <rounds> [from]}: the same for calls of {@code echo}</li>
+ *   <li>{@code heap}: heap bytes in use after a full collection</li>
  *   <li>{@code data}, {@code status}, {@code ping}, {@code stop}, {@code exit}</li>
  * </ul>
  */
 public final class Peer {
-    private final PrintStream out;
+    private final CommandLoop loop;
     private final String label = "p" + ProcessHandle.current().pid();
     private SharedObject<JsonObject> shared;
+    /** The next ping target: above every value this process has set (see {@link #pinger}). */
+    private long nextPing = Long.MIN_VALUE;
 
-    private Peer(PrintStream out) {
-        this.out = out;
+    private Peer(CommandLoop loop) {
+        this.loop = loop;
     }
 
     /**
@@ -66,39 +68,11 @@ public final class Peer {
      * @throws Exception on I/O failure
      */
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
-        new Peer(out).run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-    }
-
-    private void run(BufferedReader in) throws Exception {
-        echoReplicaLog();
-        say("! ready " + ProcessHandle.current().pid());
-        String line;
-        while ((line = in.readLine()) != null) {
-            String[] parts = line.split(" ", 3);
-            if (parts.length < 2) {
-                continue;
-            }
-            String id = parts[0];
-            String cmd = parts[1];
-            String rest = parts.length > 2 ? parts[2] : "";
-            if (cmd.equals("exit")) {
-                say(id + " ok {}");
-                System.exit(0);
-            }
-            // long-running commands run on their own thread so the loop keeps answering
-            Thread.ofVirtual().start(() -> {
-                try {
-                    say(id + " ok " + execute(cmd, rest));
-                } catch (Throwable e) {
-                    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    String code = t instanceof MemSyncException m ? m.code() : t.getClass().getSimpleName();
-                    say(id + " err " + code + " " + String.valueOf(t.getMessage()).replace('\n', ' '));
-                }
-            });
-        }
-        if (shared != null) {
-            shared.close();
+        Peer peer = new Peer(CommandLoop.onStdout());
+        peer.echoReplicaLog();
+        peer.loop.run(peer::execute, t -> t instanceof MemSyncException m ? m.code() : t.getClass().getSimpleName());
+        if (peer.shared != null) {
+            peer.shared.close();
         }
     }
 
@@ -128,8 +102,8 @@ public final class Peer {
     /** Held here: the logging framework holds loggers weakly, and with this one would go the handler. */
     private static final java.util.logging.Logger REPLICA_LOG = java.util.logging.Logger.getLogger("io.memsync.replication.Replica");
 
-    private synchronized void say(String line) {
-        out.println(line);
+    private void say(String line) {
+        loop.say(line);
     }
 
     private String execute(String cmd, String rest) throws Exception {
@@ -167,8 +141,9 @@ public final class Peer {
                 });
                 yield "{}";
             }
-            case "pinger" -> pinger(Integer.parseInt(rest.trim()));
-            case "rpcbench" -> rpcbench(Integer.parseInt(rest.trim()));
+            case "pinger" -> pinger(rest.trim().split(" "));
+            case "rpcbench" -> rpcbench(rest.trim().split(" "));
+            case "heap" -> "{\"bytes\":" + RoundTrips.heapAfterGc() + "}";
             case "awaitValue" -> awaitValue(rest.split(" "));
             case "data" -> shared.data().toString();
             case "call" -> {
@@ -256,8 +231,10 @@ public final class Peer {
                         return new CompletableFuture<>();
                     });
         }
+        long t0 = System.nanoTime();
         shared = b.start();
-        return status(shared.status()).toString();
+        long micros = (System.nanoTime() - t0) / 1000;
+        return Json.createObjectBuilder(status(shared.status())).add("startMicros", micros).build().toString();
     }
 
     private String incs(String[] args) throws InterruptedException {
@@ -384,55 +361,41 @@ public final class Peer {
         return b.build().toString();
     }
 
-    /** Sets ping=i and waits for the ponger's pong=i, {@code rounds} times; reports round-trip percentiles. */
-    private String pinger(int rounds) throws Exception {
-        // the round trip ends when A's observer sees the pong: the observer takes the time itself, so the hand-off
-        // from the observer thread back to this thread is not counted
-        record Pong(long value, long seenAt) {
-        }
-        java.util.concurrent.BlockingQueue<Pong> pongs = new java.util.concurrent.LinkedBlockingQueue<>();
+    /**
+     * {@code pinger <rounds> [from]}: sets {@code ping} and waits for the ponger's equal {@code pong}, {@code rounds}
+     * times; reports the percentiles of rounds {@code from} (a fifth of them by default) to the end. The clock stops
+     * on this thread, when it has the pong (the observer only hands the value over). Targets count up from above the
+     * current {@code ping} and {@code pong}, so the first {@code $set} always changes the document and no stale pong
+     * matches.
+     */
+    private String pinger(String[] args) throws Exception {
+        int rounds = Integer.parseInt(args[0]);
+        int from = args.length > 1 ? Integer.parseInt(args[1]) : rounds / 5;
+        java.util.concurrent.BlockingQueue<Long> pongs = new java.util.concurrent.LinkedBlockingQueue<>();
         try (var sub = shared.observe("pong", Long.class, v -> {
             if (v != null) {
-                pongs.add(new Pong(v, System.nanoTime()));
+                pongs.add(v);
             }
         })) {
-            long[] rtt = new long[rounds];
-            for (int i = 0; i < rounds; i++) {
-                long target = i + 1_000_000L * (System.nanoTime() % 1000);
-                long t0 = System.nanoTime();
-                shared.patch(Update.set("ping", target));
-                while (true) {
-                    Pong p = pongs.poll(30, java.util.concurrent.TimeUnit.SECONDS);
-                    if (p == null) {
-                        throw new IllegalStateException("no pong for ping " + target);
-                    }
-                    if (p.value() == target) {
-                        rtt[i] = p.seenAt() - t0;
-                        break;
-                    }
-                }
-            }
-            return percentiles(rtt);
+            long first = Math.max(nextPing, 1 + Math.max(longAt("ping"), longAt("pong")));
+            nextPing = first + rounds;
+            long[] rtt = RoundTrips.pingPong(rounds, first, v -> shared.patch(Update.set("ping", v)), pongs);
+            return RoundTrips.percentiles(rtt, from);
         }
     }
 
-    /** Calls "echo" {@code rounds} times, one at a time; reports round-trip percentiles. */
-    private String rpcbench(int rounds) {
-        long[] rtt = new long[rounds];
-        for (int i = 0; i < rounds; i++) {
-            long t0 = System.nanoTime();
-            shared.call("echo", jakarta.json.JsonValue.class, i).toCompletableFuture().join();
-            rtt[i] = System.nanoTime() - t0;
-        }
-        return percentiles(rtt);
+    private long longAt(String path) {
+        Long v = shared.read(path, Long.class);
+        return v == null ? 0 : v;
     }
 
-    /** p50 and p99 in microseconds of round trips in nanoseconds, leaving out the first fifth (warm-up). */
-    private static String percentiles(long[] rtt) {
-        long[] measured = java.util.Arrays.copyOfRange(rtt, rtt.length / 5, rtt.length);
-        java.util.Arrays.sort(measured);
-        return "{\"p50us\":" + measured[measured.length / 2] / 1000 + ",\"p99us\":"
-                + measured[(int) (measured.length * 0.99)] / 1000 + ",\"samples\":" + measured.length + "}";
+    /** {@code rpcbench <rounds> [from]}: calls "echo" {@code rounds} times, one at a time; reports percentiles. */
+    private String rpcbench(String[] args) throws Exception {
+        int rounds = Integer.parseInt(args[0]);
+        int from = args.length > 1 ? Integer.parseInt(args[1]) : rounds / 5;
+        long[] rtt = RoundTrips.calls(rounds,
+                i -> shared.call("echo", jakarta.json.JsonValue.class, i).toCompletableFuture().join());
+        return RoundTrips.percentiles(rtt, from);
     }
 
     /** Waits until the integer at a path equals a value (or 120 s pass). */
@@ -454,10 +417,13 @@ public final class Peer {
     }
 
     private String bigdoc(int entries) {
-        JsonObjectBuilder big = Json.createObjectBuilder();
+        // one provider for the whole build: each Json.createObjectBuilder() looks the provider up on the classpath
+        jakarta.json.spi.JsonProvider json = jakarta.json.spi.JsonProvider.provider();
+        JsonObjectBuilder big = json.createObjectBuilder();
         String filler = "x".repeat(480);
         for (int i = 0; i < entries; i++) {
-            big.add("k" + i, Json.createObjectBuilder().add("i", i).add("s", filler));
+            // a string of its own per member (one shared instance would make the heap look 10 MB smaller)
+            big.add("k" + i, json.createObjectBuilder().add("i", i).add("s", i + filler));
         }
         var r = shared.patch(Update.set("big", big.build())).toCompletableFuture().join();
         return "{\"version\":" + r.version() + ",\"length\":" + shared.data().toString().length() + "}";

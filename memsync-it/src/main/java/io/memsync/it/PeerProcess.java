@@ -71,17 +71,36 @@ public final class PeerProcess implements AutoCloseable {
      * @throws IOException when the JVM cannot start
      */
     public static PeerProcess launch(String label, Path rendezvous, String... jvmArgs) throws IOException {
+        List<String> options = new ArrayList<>();
+        options.add("-Xmx512m");
+        // the tests use the serial collector (fewest threads on a small CI machine); benchmarks may choose another
+        options.addAll(List.of(System.getProperty("memsync.peer.gc", "-XX:+UseSerialGC").split(" ")));
+        options.addAll(List.of(jvmArgs));
+        return launchMain(label, rendezvous, Peer.class.getName(), options);
+    }
+
+    /**
+     * Launches a JVM running {@code mainClass} (any program speaking the {@link CommandLoop} protocol) with exactly
+     * the given JVM options, nothing added but the rendezvous folder and logging configuration properties: the
+     * side-by-side benchmark gives every system's JVMs the same options this way.
+     *
+     * @param label      name for logs
+     * @param rendezvous the base rendezvous folder (memsync peers use it; others ignore it)
+     * @param mainClass  the class to run, on {@link #classpath()}
+     * @param jvmOptions JVM options, in order
+     * @return the running peer, ready for commands
+     * @throws IOException when the JVM cannot start or does not report ready within 60 s
+     */
+    public static PeerProcess launchMain(String label, Path rendezvous, String mainClass, List<String> jvmOptions)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        // the tests use the serial collector (fewest threads on a small CI machine); benchmarks may choose another
-        cmd.addAll(List.of(System.getProperty("memsync.peer.gc", "-XX:+UseSerialGC").split(" ")));
+        cmd.addAll(jvmOptions);
         cmd.add("-Dmemsync.rendezvous.dir=" + rendezvous);
         cmd.add("-Djava.util.logging.config.file=" + System.getProperty("memsync.peer.logging", "/dev/null"));
-        cmd.addAll(List.of(jvmArgs));
         cmd.add("-cp");
         cmd.add(classpath());
-        cmd.add(Peer.class.getName());
+        cmd.add(mainClass);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         LAUNCHED.add(p);
         PeerProcess peer = new PeerProcess(label, p);
