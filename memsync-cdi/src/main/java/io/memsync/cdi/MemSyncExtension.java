@@ -149,13 +149,15 @@ public class MemSyncExtension implements Extension {
             definitionErrors.forEach(p -> abd.addDefinitionError(new IllegalArgumentException(p)));
             return;
         }
-        // one bean per (name, bound type): the JsonObject one also serves raw SharedObject injection points
+        // one bean per (name, bound type): the JsonObject one also serves raw SharedObject injection points, through
+        // SharedObject<Object>, which CDI matches to a raw required type; a raw bean type would do for Weld, but
+        // OpenWebBeans also matches a raw bean type to every SharedObject<T> (ambiguous with the typed beans)
         boundTypes.forEach((name, types) -> types.keySet().forEach(type -> {
             Type parameterized = new SharedObjectType(type);
             boolean raw = type == jakarta.json.JsonObject.class;
             abd.addBean()
                     .beanClass(MemSyncExtension.class)
-                    .types(raw ? new Type[] {Object.class, SharedDocument.class, SharedObject.class, parameterized}
+                    .types(raw ? new Type[] {Object.class, SharedDocument.class, new SharedObjectType(Object.class), parameterized}
                             : new Type[] {parameterized})
                     .qualifiers(SharedLiteral.of(name), Any.Literal.INSTANCE)
                     .scope(Singleton.class)
