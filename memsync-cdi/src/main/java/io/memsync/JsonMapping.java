@@ -61,6 +61,9 @@ final class JsonMapping {
         if (value instanceof Character c) {
             return JSON.createValue(String.valueOf(c));
         }
+        if (value instanceof Record && RecordMapping.needed(value.getClass())) {
+            return RecordMapping.toJson(value);
+        }
         try {
             String text = JSONB.toJson(value);
             try (JsonReader reader = JSON.createReader(new StringReader(text))) {
