@@ -70,6 +70,21 @@ public final class PeerProcess implements AutoCloseable {
      * @throws IOException when the JVM cannot start
      */
     public static PeerProcess launch(String label, Path rendezvous, String... jvmArgs) throws IOException {
+        return launchMain(label, rendezvous, Peer.class.getName(), jvmArgs);
+    }
+
+    /**
+     * Launches a JVM running another main class that speaks the same protocol as {@link Peer} (prints
+     * {@code ! ready <pid>} when it can take commands, answers {@code <id> ok|err …}), e.g. a CDI application.
+     *
+     * @param label      name for logs
+     * @param rendezvous the base rendezvous folder the process uses
+     * @param mainClass  the main class, on the current classpath
+     * @param jvmArgs    extra JVM arguments
+     * @return the running process, ready for commands
+     * @throws IOException when the JVM cannot start or does not become ready within 60 s
+     */
+    public static PeerProcess launchMain(String label, Path rendezvous, String mainClass, String... jvmArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
@@ -80,7 +95,7 @@ public final class PeerProcess implements AutoCloseable {
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-cp");
         cmd.add(classpath());
-        cmd.add(Peer.class.getName());
+        cmd.add(mainClass);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         LAUNCHED.add(p);
         PeerProcess peer = new PeerProcess(label, p);

@@ -19,13 +19,24 @@ final class Peers implements AfterEachCallback {
     private Path rendezvous;
 
     PeerProcess launch(String label) throws IOException {
+        PeerProcess p = PeerProcess.launch(label, folder());
+        started.add(p);
+        return p;
+    }
+
+    /** Launches a CDI application ({@link io.memsync.it.cdi.CdiPeer}) with these JVM arguments. */
+    PeerProcess launchCdi(String label, String... jvmArgs) throws IOException {
+        PeerProcess p = PeerProcess.launchMain(label, folder(), io.memsync.it.cdi.CdiPeer.class.getName(), jvmArgs);
+        started.add(p);
+        return p;
+    }
+
+    private Path folder() throws IOException {
         if (rendezvous == null) {
             rendezvous = Files.createTempDirectory("memsync-it-", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
         }
-        PeerProcess p = PeerProcess.launch(label, rendezvous);
-        started.add(p);
-        return p;
+        return rendezvous;
     }
 
     Path rendezvous() {
