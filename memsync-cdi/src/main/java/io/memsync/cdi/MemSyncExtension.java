@@ -46,6 +46,8 @@ import jakarta.inject.Singleton;
  *       a {@code @Dependent} bean's instance is destroyed when its call ends;</li>
  *   <li>reports bad names, bad RPC methods, duplicate RPC names and one name bound to two types as deployment
  *       problems — all of them, not only the first;</li>
+ *   <li>when MicroProfile Health is present, adds a {@code @Readiness} check {@code memsync-<name>} per shared
+ *       object (up while host or client);</li>
  *   <li>configures each shared object from MicroProfile Config ({@code memsync.<name>.*}), starts them before the
  *       application serves, fires {@link MemSyncChange} and {@link MemSyncEvent} events qualified with
  *       {@code @Shared("name")} (to synchronous and asynchronous observers), and stops them at shutdown.</li>
@@ -163,6 +165,9 @@ public class MemSyncExtension implements Extension {
                     .scope(Singleton.class)
                     .createWith(c -> raw ? object(name) : object(name).as(type));
         }));
+        if (HealthChecks.available()) {
+            boundTypes.keySet().forEach(name -> HealthChecks.register(abd, this, name));
+        }
     }
 
     void start(@Observes AfterDeploymentValidation adv, BeanManager bm) {
