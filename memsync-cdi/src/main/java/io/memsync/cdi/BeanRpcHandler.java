@@ -21,16 +21,24 @@ final class BeanRpcHandler implements RpcHandler {
     private final Bean<?> bean;
     private final Method method;
     private final String rpcName;
+    private final String sharedName;
+    private final RpcTiming timing;
 
-    BeanRpcHandler(BeanManager bm, Bean<?> bean, Method method, String rpcName) {
+    BeanRpcHandler(BeanManager bm, Bean<?> bean, Method method, String rpcName, String sharedName, RpcTiming timing) {
         this.bm = bm;
         this.bean = bean;
         this.method = method;
         this.rpcName = rpcName;
+        this.sharedName = sharedName;
+        this.timing = timing;
     }
 
     @Override
     public Object handle(RpcArgs args) throws Exception {
+        return timing.time(sharedName, rpcName, () -> call(args));
+    }
+
+    private Object call(RpcArgs args) throws Exception {
         return RequestScope.call(bm, () -> {
             CreationalContext<?> context = bm.createCreationalContext(bean);
             boolean released = true;

@@ -48,6 +48,7 @@ import jakarta.inject.Singleton;
  *       problems — all of them, not only the first;</li>
  *   <li>when MicroProfile Health is present, adds a {@code @Readiness} check {@code memsync-<name>} per shared
  *       object (up while host or client);</li>
+ *   <li>when Micrometer is present, registers meters per shared object (see {@code MicrometerMetrics});</li>
  *   <li>configures each shared object from MicroProfile Config ({@code memsync.<name>.*}), starts them before the
  *       application serves, fires {@link MemSyncChange} and {@link MemSyncEvent} events qualified with
  *       {@code @Shared("name")} (to synchronous and asynchronous observers), and stops them at shutdown.</li>
@@ -177,9 +178,14 @@ public class MemSyncExtension implements Extension {
             problems.forEach(p -> adv.addDeploymentProblem(new IllegalStateException(p)));
             return;
         }
+        MicrometerMetrics metrics = MicrometerMetrics.available() ? MicrometerMetrics.of(bm) : null;
         for (String name : boundTypes.keySet()) {
             try {
-                objects.put(name, build(name, bm));
+                SharedObject<?> shared = build(name, bm, metrics == null ? RpcTiming.NONE : metrics);
+                if (metrics != null) {
+                    metrics.bind(name, shared);
+                }
+                objects.put(name, shared);
             } catch (MemSyncException | IllegalStateException ex) {
                 adv.addDeploymentProblem(new IllegalStateException("cannot start shared object '" + name + "': "
                         + ex.getMessage(), ex));
@@ -187,7 +193,7 @@ public class MemSyncExtension implements Extension {
         }
     }
 
-    private SharedObject<?> build(String name, BeanManager bm) {
+    private SharedObject<?> build(String name, BeanManager bm, RpcTiming timing) {
         MemSync.Builder builder = MemSync.builder(name);
         if (configAvailable()) {
             List<String> configProblems = ConfigBinding.apply(name, builder);
@@ -202,7 +208,7 @@ public class MemSyncExtension implements Extension {
             }
             Bean<?> bean = rpc.bean();
             String rpcName = DeploymentRules.rpcName(rpc.method());
-            builder.rpc(rpcName, new BeanRpcHandler(bm, bean, rpc.method(), rpcName));
+            builder.rpc(rpcName, new BeanRpcHandler(bm, bean, rpc.method(), rpcName, name, timing));
         }
         SharedObject<?> shared = builder.start();
         Event<Object> events = bm.getEvent();
