@@ -41,6 +41,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * </table>
  */
 final class ConfigBinding {
+    /** Every property read, as {@code memsync.<name>.<property>}; all but the first three also as {@code memsync.<property>}. */
+    static final List<String> PROPERTIES = List.of("data", "file.path", "server.port", "peer.roles",
+            "network.max-writers", "network.wait-for-writer-slot", "timeout", "heartbeat", "recovery-wait", "log-events",
+            "rendezvous.dir", "max-frame-size");
+
     private ConfigBinding() {
     }
 

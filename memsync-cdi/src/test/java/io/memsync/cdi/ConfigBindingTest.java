@@ -3,6 +3,7 @@ package io.memsync.cdi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -83,6 +84,29 @@ class ConfigBindingTest {
         properties.put("memsync.timeout", "soon");
         properties.put("memsync.cfg-own.timeout", "5s");
         assertThat(ConfigBinding.apply(config(), "cfg-own", MemSync.builder("cfg-own"))).isEmpty();
+    }
+
+    @Test
+    void theShippedDefaultsFileDocumentsEveryPropertyAndSetsNone() throws Exception {
+        java.net.URL shipped = null;
+        for (java.net.URL url : java.util.Collections.list(ConfigBinding.class.getClassLoader()
+                .getResources("META-INF/microprofile-config.properties"))) {
+            if (!url.toString().contains("test-classes")) {
+                shipped = url;
+            }
+        }
+        assertThat(shipped).as("memsync-cdi ships META-INF/microprofile-config.properties").isNotNull();
+        String text;
+        try (var in = shipped.openStream()) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        for (String property : ConfigBinding.PROPERTIES) {
+            assertThat(text).contains("# memsync.<name>." + property + "=");
+        }
+        java.util.Properties set = new java.util.Properties();
+        set.load(new StringReader(text));
+        assertThat(set).containsOnlyKeys("config_ordinal");
+        assertThat(set.getProperty("config_ordinal")).isEqualTo("1");
     }
 
     @Test
