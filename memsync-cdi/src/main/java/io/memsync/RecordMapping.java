@@ -11,6 +11,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,12 +27,13 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
 /**
- * Maps records that JSON-B cannot reach: a record that is not public, or nested in a class that is not (e.g.
- * {@code record Bar(String name, int date) {}} inside a class or a method). JSON-B (Yasson) looks members up with
- * a public lookup and fails on them ("Error accessing getter"); this class reads the components through their
- * accessors and builds the record through its canonical constructor, made accessible, and hands everything else
- * back to {@link JsonMapping}. Types that contain such records (lists, sets, maps with string keys, arrays, other
- * records) are mapped here too. Internal to memsync.
+ * Maps records and POJOs that JSON-B cannot reach: a class that is not public, or nested in a class that is not
+ * (e.g. {@code record Bar(String name, int date) {}} inside a class or a method). JSON-B (Yasson) looks members up
+ * with a public lookup and fails on them ("Error accessing getter"); this class reads a record's components through
+ * their accessors and builds it through its canonical constructor, and maps a POJO like JSON-B does by default
+ * (public getters and setters, public fields, the no-argument constructor), everything made accessible; it hands
+ * every other value back to {@link JsonMapping}. Types that contain such classes (lists, sets, maps with string
+ * keys, arrays, other records) are mapped here too. Internal to memsync.
  */
 final class RecordMapping {
     private static final Map<Type, Boolean> NEEDED = new ConcurrentHashMap<>();
@@ -59,7 +61,7 @@ final class RecordMapping {
                 return needed(c.getComponentType(), seen);
             }
             if (!c.isRecord()) {
-                return false;
+                return isPojo(c) && !reachable(c);
             }
             if (!reachable(c)) {
                 return true;
@@ -85,6 +87,20 @@ final class RecordMapping {
         return false;
     }
 
+    /** A class mapped by its bean properties: not a JDK/Jakarta type, an array, enum or interface; a no-argument constructor. */
+    static boolean isPojo(Class<?> c) {
+        if (c.isInterface() || c.isEnum() || c.isArray() || c.isPrimitive() || c.isRecord()
+                || c.getName().startsWith("java.") || c.getName().startsWith("jakarta.")) {
+            return false;
+        }
+        try {
+            c.getDeclaredConstructor();
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
     /** Whether a class and every class enclosing it are public. */
     private static boolean reachable(Class<?> c) {
         for (Class<?> k = c; k != null; k = k.getEnclosingClass()) {
@@ -97,6 +113,9 @@ final class RecordMapping {
 
     /** A record, or a collection, map or array holding records, as JSON. */
     static JsonValue toJson(Object value) {
+        if (!(value instanceof Record) && isPojo(value.getClass()) && !reachable(value.getClass())) {
+            return pojo(value);
+        }
         if (value instanceof Record r) {
             Class<?> type = r.getClass();
             JsonObjectBuilder b = JsonMapping.JSON.createObjectBuilder();
@@ -140,6 +159,7 @@ final class RecordMapping {
     /** Whether a value may hold records JSON-B cannot reach (tried when JSON-B failed). */
     static boolean mayHelp(Object value) {
         return value instanceof Record || value instanceof Collection<?> || value instanceof Map<?, ?>
+                || (isPojo(value.getClass()) && !reachable(value.getClass()))
                 || (value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive());
     }
 
@@ -147,6 +167,9 @@ final class RecordMapping {
     static Object fromJson(JsonValue value, Type type) {
         if (type instanceof Class<?> c && c.isRecord()) {
             return record(value, c);
+        }
+        if (type instanceof Class<?> c && isPojo(c)) {
+            return pojo(value, c);
         }
         if (type instanceof Class<?> c && c.isArray()) {
             return array(value, c.getComponentType(), c.getComponentType());
@@ -167,7 +190,9 @@ final class RecordMapping {
                 JsonArray a = expect(value, JsonArray.class, type);
                 Collection<Object> out = Set.class.isAssignableFrom(raw) ? new LinkedHashSet<>() : new ArrayList<>();
                 a.forEach(v -> out.add(JsonMapping.fromJson(v, args[0])));
-                return Set.class.isAssignableFrom(raw) ? Set.copyOf(out) : List.copyOf(out);
+                // JSON null elements stay null (List.copyOf and Set.copyOf refuse them)
+                return Set.class.isAssignableFrom(raw) ? Collections.unmodifiableSet((Set<Object>) out)
+                        : Collections.unmodifiableList((List<Object>) out);
             }
         }
         throw new IllegalArgumentException("cannot map JSON to " + type.getTypeName()
@@ -203,6 +228,117 @@ final class RecordMapping {
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalArgumentException("cannot construct record " + type.getName() + ": " + e, e);
         }
+    }
+
+    /** A POJO's properties as JSON, like JSON-B: public getters ({@code getX}/{@code isX}) and public fields. */
+    private static JsonValue pojo(Object value) {
+        Class<?> type = value.getClass();
+        JsonObjectBuilder b = JsonMapping.JSON.createObjectBuilder();
+        for (Method getter : type.getMethods()) {
+            String property = getterProperty(getter);
+            if (property == null) {
+                continue;
+            }
+            try {
+                getter.setAccessible(true);
+                b.add(property, JsonMapping.toJson(getter.invoke(value)));
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot read property '" + property + "' of " + type.getName() + ": " + e, e);
+            } catch (InvocationTargetException e) {
+                throw new IllegalArgumentException("property '" + property + "' of " + type.getName() + " failed: "
+                        + e.getCause(), e.getCause());
+            }
+        }
+        for (java.lang.reflect.Field f : type.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers())) {
+                try {
+                    f.setAccessible(true);
+                    b.add(f.getName(), JsonMapping.toJson(f.get(value)));
+                } catch (IllegalAccessException | RuntimeException e) {
+                    throw new IllegalArgumentException("cannot read field '" + f.getName() + "' of " + type.getName() + ": " + e, e);
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** A POJO from JSON: its no-argument constructor, then public setters ({@code setX}) and public fields. */
+    private static Object pojo(JsonValue value, Class<?> type) {
+        JsonObject o = expect(value, JsonObject.class, type);
+        Object target;
+        try {
+            Constructor<?> constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            target = constructor.newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot construct " + type.getName() + " through its no-argument constructor: " + e, e);
+        }
+        for (Method setter : type.getMethods()) {
+            if (setter.getParameterCount() != 1 || Modifier.isStatic(setter.getModifiers())
+                    || !setter.getName().startsWith("set") || setter.getName().length() < 4) {
+                continue;
+            }
+            String property = decapitalize(setter.getName().substring(3));
+            if (!o.containsKey(property)) {
+                continue;
+            }
+            Type propertyType = setter.getGenericParameterTypes()[0];
+            Object v;
+            try {
+                v = JsonMapping.fromJson(o.get(property), propertyType);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cannot map JSON to property '" + property + "' ("
+                        + propertyType.getTypeName() + ") of " + type.getName() + ": " + e.getMessage(), e);
+            }
+            if (v == null && setter.getParameterTypes()[0].isPrimitive()) {
+                continue;
+            }
+            try {
+                setter.setAccessible(true);
+                setter.invoke(target, v);
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot set property '" + property + "' of " + type.getName() + ": " + e, e);
+            } catch (InvocationTargetException e) {
+                throw new IllegalArgumentException(type.getName() + " refused property '" + property + "': " + e.getCause(), e.getCause());
+            }
+        }
+        for (java.lang.reflect.Field f : type.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) || Modifier.isFinal(f.getModifiers()) || !o.containsKey(f.getName())) {
+                continue;
+            }
+            try {
+                Object v = JsonMapping.fromJson(o.get(f.getName()), f.getGenericType());
+                if (v != null || !f.getType().isPrimitive()) {
+                    f.setAccessible(true);
+                    f.set(target, v);
+                }
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot map JSON to field '" + f.getName() + "' ("
+                        + f.getGenericType().getTypeName() + ") of " + type.getName() + ": " + e.getMessage(), e);
+            }
+        }
+        return target;
+    }
+
+    private static String getterProperty(Method m) {
+        if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class) {
+            return null;
+        }
+        String n = m.getName();
+        if (n.startsWith("get") && n.length() > 3 && m.getReturnType() != void.class) {
+            return decapitalize(n.substring(3));
+        }
+        if (n.startsWith("is") && n.length() > 2 && (m.getReturnType() == boolean.class || m.getReturnType() == Boolean.class)) {
+            return decapitalize(n.substring(2));
+        }
+        return null;
+    }
+
+    private static String decapitalize(String s) {
+        if (s.length() > 1 && Character.isUpperCase(s.charAt(1)) && Character.isUpperCase(s.charAt(0))) {
+            return s;
+        }
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
     private static Object array(JsonValue value, Type component, Class<?> rawComponent) {

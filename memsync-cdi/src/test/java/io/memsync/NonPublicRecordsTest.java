@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Records that are not public (package-private, nested in a class, local to a method) map both ways wherever the
+ * Records (and POJOs) that are not public (package-private, nested in a class, local to a method) map both ways wherever the
  * API maps values: initial data, {@code value()} of typed views, {@code read}, observers, events, RPC arguments and
  * results. JSON-B alone fails on them ("Error accessing getter").
  */
@@ -60,6 +61,68 @@ class NonPublicRecordsTest {
         assertThat(pub.byName()).containsEntry("b", new Bar("b", 2));
         assertThat(pub.array()).containsExactly(new Bar("c", 3));
         assertThat(shared.read("bars.0", Bar.class)).isEqualTo(new Bar("a", 1));
+    }
+
+    /** A package-private POJO with getters and setters. */
+    static class Basket {
+        private String owner;
+        private int count;
+        private boolean full;
+
+        Basket() {
+        }
+
+        Basket(String owner, int count, boolean full) {
+            this.owner = owner;
+            this.count = count;
+            this.full = full;
+        }
+
+        public String getOwner() {
+            return owner;
+        }
+
+        public void setOwner(String owner) {
+            this.owner = owner;
+        }
+
+        public int getCount() {
+            return count;
+        }
+
+        public void setCount(int count) {
+            this.count = count;
+        }
+
+        public boolean isFull() {
+            return full;
+        }
+
+        public void setFull(boolean full) {
+            this.full = full;
+        }
+    }
+
+    @Test
+    void nonPublicPojosMapThroughTheirGettersAndSetters() {
+        shared.patch(Update.set("basket", new Basket("ann", 3, true))).toCompletableFuture().join();
+        assertThat(shared.read("basket", JsonObject.class).toString()).contains("\"owner\":\"ann\"")
+                .contains("\"count\":3").contains("\"full\":true");
+        Basket back = shared.read("basket", Basket.class);
+        assertThat(back.getOwner()).isEqualTo("ann");
+        assertThat(back.getCount()).isEqualTo(3);
+        assertThat(back.isFull()).isTrue();
+        assertThat(shared.read("baskets", new Basket[0].getClass())).isNull();
+    }
+
+    @Test
+    void nullElementsAndComponentsStayNull() {
+        shared.patch(Update.set("withNulls", Json.createReader(new java.io.StringReader(
+                "{\"bars\":[null,{\"name\":\"n\",\"date\":1}],\"byName\":{},\"array\":[],\"owner\":null}")).readObject()))
+                .toCompletableFuture().join();
+        Pub pub = shared.read("withNulls", Pub.class);
+        assertThat(pub.bars()).containsExactly(null, new Bar("n", 1));
+        assertThat(pub.owner()).isNull();
     }
 
     @Test

@@ -11,19 +11,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Registers a {@code @Readiness} {@link HealthCheck} bean per shared object (also qualified {@link Shared}), when
- * MicroProfile Health is on the class path; nothing otherwise (this class is then never loaded).
+ * MicroProfile Health is on the class path ({@link OptionalApis#HEALTH}); this class is never loaded otherwise.
  */
 final class HealthChecks {
     private HealthChecks() {
-    }
-
-    static boolean available() {
-        try {
-            Class.forName("org.eclipse.microprofile.health.HealthCheck", false, HealthChecks.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     static void register(AfterBeanDiscovery abd, MemSyncExtension extension, String name) {

@@ -166,7 +166,7 @@ public class MemSyncExtension implements Extension {
                     .scope(Singleton.class)
                     .createWith(c -> raw ? object(name) : object(name).as(type));
         }));
-        if (HealthChecks.available()) {
+        if (OptionalApis.HEALTH) {
             boundTypes.keySet().forEach(name -> HealthChecks.register(abd, this, name));
         }
     }
@@ -178,7 +178,7 @@ public class MemSyncExtension implements Extension {
             problems.forEach(p -> adv.addDeploymentProblem(new IllegalStateException(p)));
             return;
         }
-        MicrometerMetrics metrics = MicrometerMetrics.available() ? MicrometerMetrics.of(bm) : null;
+        MicrometerMetrics metrics = OptionalApis.MICROMETER ? MicrometerMetrics.of(bm) : null;
         for (String name : boundTypes.keySet()) {
             try {
                 SharedObject<?> shared = build(name, bm, metrics == null ? RpcTiming.NONE : metrics);
@@ -195,7 +195,7 @@ public class MemSyncExtension implements Extension {
 
     private SharedObject<?> build(String name, BeanManager bm, RpcTiming timing) {
         MemSync.Builder builder = MemSync.builder(name);
-        if (configAvailable()) {
+        if (OptionalApis.CONFIG) {
             List<String> configProblems = ConfigBinding.apply(name, builder);
             if (!configProblems.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", configProblems));
@@ -224,15 +224,6 @@ public class MemSyncExtension implements Extension {
             busEvents.fireAsync(event);
         });
         return shared;
-    }
-
-    private static boolean configAvailable() {
-        try {
-            Class.forName("org.eclipse.microprofile.config.ConfigProvider", false, MemSyncExtension.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 
     void stop(@Observes BeforeShutdown shutdown) {

@@ -32,22 +32,13 @@ import jakarta.enterprise.inject.spi.BeanManager;
  *       {@code @RpcMethod} calls this process served, until the result (or its {@code CompletionStage}) was
  *       ready.</li>
  * </ul>
- * Loaded only when Micrometer is present.
+ * Loaded only when Micrometer is present ({@link OptionalApis#MICROMETER}).
  */
 final class MicrometerMetrics implements RpcTiming {
     private final MeterRegistry registry;
 
     private MicrometerMetrics(MeterRegistry registry) {
         this.registry = registry;
-    }
-
-    static boolean available() {
-        try {
-            Class.forName("io.micrometer.core.instrument.MeterRegistry", false, MicrometerMetrics.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     static MicrometerMetrics of(BeanManager bm) {
