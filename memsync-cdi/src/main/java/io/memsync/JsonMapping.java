@@ -61,12 +61,19 @@ final class JsonMapping {
         if (value instanceof Character c) {
             return JSON.createValue(String.valueOf(c));
         }
+        if (value instanceof Record && RecordMapping.needed(value.getClass())) {
+            return RecordMapping.toJson(value);
+        }
         try {
             String text = JSONB.toJson(value);
             try (JsonReader reader = JSON.createReader(new StringReader(text))) {
                 return reader.readValue();
             }
         } catch (JsonbException | JsonException e) {
+            if (RecordMapping.mayHelp(value)) {
+                // JSON-B cannot reach records that are not public; map them (and what holds them) ourselves
+                return RecordMapping.toJson(value);
+            }
             throw new IllegalArgumentException("cannot map " + value.getClass().getName() + " to JSON: " + e.getMessage(), e);
         }
     }
@@ -85,6 +92,11 @@ final class JsonMapping {
         if (scalar != null) {
             @SuppressWarnings("unchecked")
             T t = (T) scalar;
+            return t;
+        }
+        if (RecordMapping.needed(type)) {
+            @SuppressWarnings("unchecked")
+            T t = (T) RecordMapping.fromJson(value, type);
             return t;
         }
         return JSONB.fromJson(value.toString(), type);

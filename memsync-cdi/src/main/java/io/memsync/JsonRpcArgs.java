@@ -34,7 +34,7 @@ final class JsonRpcArgs implements RpcArgs {
         }
         try {
             return JsonMapping.fromJson(args.get(index), type);
-        } catch (JsonbException | ClassCastException e) {
+        } catch (JsonbException | ClassCastException | IllegalArgumentException e) {
             throw new MemSyncException(MemSyncException.ERR_RPC_FAILED, "RPC method '" + method + "': argument " + index
                     + " (" + args.get(index) + ") cannot be read as " + type.getTypeName() + ": " + e.getMessage(), e);
         }

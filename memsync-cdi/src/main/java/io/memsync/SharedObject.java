@@ -1,200 +1,26 @@
 package io.memsync;
 
-import java.lang.reflect.Type;
-import java.time.Duration;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
-
 import jakarta.json.JsonObject;
 
 /**
  * One named JSON document shared by the processes of a network, plus its RPC methods and event bus.
  *
- * <p>Obtain one with {@link MemSync#builder(String)} or inject {@code @Shared("name") SharedObject}. Reads are
- * local and never see a half-applied change. Patches apply to this process's view at once and complete when the
- * host has ordered them. Every method is thread-safe; patches from one process apply in call order.
+ * <p>Obtain one with {@link MemSync#builder(String)} or inject {@code @Shared("name") SharedObject} (raw, over the
+ * JSON document) or {@code @Shared("name") SharedObject<Cart>} (with {@link #value()} mapped to a record or POJO).
+ * Every operation but {@link #value()} is declared by {@link SharedDocument}, which keeps them fully typed on the
+ * raw form too: {@code foo.call("getFoo", String.class)} returns a {@code CompletionStage<String>}. Reads are local
+ * and never see a half-applied change. Patches apply to this process's view at once and complete when the host
+ * has ordered them. Every method is thread-safe; patches from one process apply in call order.
  *
  * @param <T> the Java type {@link #value()} maps the document to ({@link JsonObject} when unbound)
  */
-public interface SharedObject<T> extends AutoCloseable {
+public interface SharedObject<T> extends SharedDocument {
 
     /**
-     * The shared object's name.
-     *
-     * @return the name
-     */
-    String name();
-
-    /**
-     * The current document as this process sees it: confirmed changes plus its own pending ones.
-     *
-     * @return an immutable snapshot
-     */
-    JsonObject data();
-
-    /**
-     * The current document mapped to the bound type through JSON-B.
+     * The current document mapped to the bound type through JSON-B (on the raw type: an {@code Object}, the
+     * {@link JsonObject} of {@link #data()} unless obtained with {@link #as(Class)}).
      *
      * @return the value
      */
     T value();
-
-    /**
-     * Reads the value at a dotted path ({@code "a.b.0.c"}; {@code ""} for the whole document) through JSON-B.
-     *
-     * @param path dotted path
-     * @param type target type: boxed scalars, {@code String}, records, POJOs, JSON-P types
-     * @param <V>  the type
-     * @return the value, or {@code null} when the path is absent or JSON null
-     * @throws MemSyncException {@link MemSyncException#ERR_INVALID_PATCH} when the path is malformed
-     */
-    <V> V read(String path, Class<V> type);
-
-    /**
-     * Reads the value at a dotted path into a generic type.
-     *
-     * @param path dotted path
-     * @param type target type, e.g. a {@code ParameterizedType} for {@code List<Item>}
-     * @param <V>  the type
-     * @return the value, or {@code null} when absent
-     */
-    <V> V read(String path, Type type);
-
-    /**
-     * Applies an update given as JSON: an object of MongoDB update operators, or an array (RFC 6902 JSON Patch).
-     *
-     * @param update the update text
-     * @return completes when the host has ordered the update; fails with {@link MemSyncException} (codes
-     *         {@code ERR_INVALID_PATCH}, {@code ERR_STALE_PATCH}, {@code ERR_PRECONDITION}, {@code ERR_READ_ONLY},
-     *         {@code ERR_STOPPED}, or {@code ERR_TIMEOUT}, which means the outcome is unknown: the update stays
-     *         queued and may still apply)
-     */
-    CompletionStage<PatchResult> patch(String update);
-
-    /**
-     * Applies a MongoDB update document.
-     *
-     * @param update e.g. {@code {"$set":{"foo":2}}}
-     * @return see {@link #patch(String)}
-     */
-    CompletionStage<PatchResult> patch(JsonObject update);
-
-    /**
-     * Applies an update.
-     *
-     * @param update the update (see {@link Update})
-     * @return see {@link #patch(String)}
-     */
-    CompletionStage<PatchResult> patch(Update update);
-
-    /**
-     * Applies an update when a precondition holds at the host, else fails with
-     * {@link MemSyncException#ERR_PRECONDITION} carrying the current version.
-     *
-     * @param update       the update
-     * @param precondition the condition
-     * @return see {@link #patch(String)}
-     */
-    CompletionStage<PatchResult> patch(Update update, Precondition precondition);
-
-    /**
-     * Observes a dotted path. The listener runs after every visible change whose effect touches the path, one of
-     * its parents or one of its children, with the new value at the path; calls for one shared object are never
-     * concurrent and follow change order. A listener that throws is logged and does not disturb others.
-     *
-     * @param path     dotted path, {@code ""} for the whole document
-     * @param listener receives each change
-     * @return closes the observation
-     */
-    Subscription observe(String path, Consumer<MemSyncChange> listener);
-
-    /**
-     * Observes a dotted path, receiving the new value mapped through JSON-B ({@code null} when absent).
-     *
-     * @param path     dotted path
-     * @param type     target type
-     * @param listener receives each new value
-     * @param <V>      the type
-     * @return closes the observation
-     */
-    <V> Subscription observe(String path, Class<V> type, Consumer<V> listener);
-
-    /**
-     * Calls an RPC method registered by this or another process (own process first, then the host, then any peer).
-     *
-     * @param method     the RPC name
-     * @param resultType the result's type (JSON-B)
-     * @param args       arguments (JSON-B)
-     * @param <R>        the result type
-     * @return the result; fails with {@code ERR_RPC_NOT_FOUND}, {@code ERR_RPC_FAILED}, {@code ERR_RPC_PEER_GONE}
-     *         or {@code ERR_TIMEOUT}
-     */
-    <R> CompletionStage<R> call(String method, Class<R> resultType, Object... args);
-
-    /**
-     * Calls an RPC method with a generic result type.
-     *
-     * @param method     the RPC name
-     * @param resultType the result's type, e.g. a {@code ParameterizedType}
-     * @param args       arguments
-     * @param <R>        the result type
-     * @return the result, see {@link #call(String, Class, Object...)}
-     */
-    <R> CompletionStage<R> call(String method, Type resultType, Object... args);
-
-    /**
-     * The network's event bus.
-     *
-     * @return the bus
-     */
-    EventBus events();
-
-    /**
-     * The replication state: role, term, version, peers.
-     *
-     * @return a snapshot
-     */
-    Status status();
-
-    /**
-     * Measures the round trip to the host (on the host: the slowest round trip to its clients, zero when alone).
-     *
-     * @return the round-trip time
-     */
-    CompletionStage<Duration> ping();
-
-    /**
-     * Whether a network for this name is alive with other processes in it. On a started object: whether another
-     * process is connected; on a stopped one: whether some process hosts the name.
-     *
-     * @return {@code true} when another process is connected (or, stopped, when a host is alive)
-     */
-    boolean hasPeers();
-
-    /**
-     * The same shared object with {@link #value()} mapped to another type; everything else (document, patches,
-     * observers, lifecycle) is shared with this object.
-     *
-     * @param type the record or POJO type of the document ({@code JsonObject} for raw JSON)
-     * @param <U>  the type
-     * @return a view of this shared object
-     */
-    <U> SharedObject<U> as(Class<U> type);
-
-    /**
-     * Starts again after {@link #stop()}, joining or creating the network. Starting a started object does nothing.
-     *
-     * @throws MemSyncException e.g. {@link MemSyncException#ERR_MAX_WRITERS}
-     */
-    void start();
-
-    /**
-     * Leaves the network: a client leaves; a host hands over to a client with nothing lost. Pending operations
-     * fail with {@link MemSyncException#ERR_STOPPED}. Idempotent.
-     */
-    void stop();
-
-    /** Same as {@link #stop()}. */
-    @Override
-    void close();
 }

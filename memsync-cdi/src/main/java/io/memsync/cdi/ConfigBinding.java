@@ -20,6 +20,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Applies MicroProfile Config properties {@code memsync.<name>.*} to a builder. Only loaded when MicroProfile
  * Config is on the class path.
  *
+ * <p>Every property but {@code data}, {@code file.path} and {@code server.port} (which belong to one name) may
+ * also be given once for every name as {@code memsync.<property>}, e.g. {@code memsync.timeout=10s} or
+ * {@code memsync.rendezvous.dir=/run/memsync}; {@code memsync.<name>.<property>} wins over it.
+ *
  * <table>
  *   <caption>Properties</caption>
  *   <tr><td>{@code data}</td><td>initial document (JSON object text)</td></tr>
@@ -31,32 +35,44 @@ import org.eclipse.microprofile.config.ConfigProvider;
  *   <tr><td>{@code timeout}, {@code heartbeat}, {@code recovery-wait}</td><td>durations: {@code 30s}, {@code 500ms},
  *   {@code 2m} or ISO-8601 {@code PT30S}</td></tr>
  *   <tr><td>{@code log-events}</td><td>boolean</td></tr>
- *   <tr><td>{@code rendezvous.dir}</td><td>base rendezvous folder</td></tr>
+ *   <tr><td>{@code rendezvous.dir}</td><td>base rendezvous folder (also read by the builder from the
+ *   {@code memsync.rendezvous.dir} system property and {@code MEMSYNC_RENDEZVOUS_DIR})</td></tr>
  *   <tr><td>{@code max-frame-size}</td><td>bytes</td></tr>
  * </table>
  */
 final class ConfigBinding {
+    /** Every property read, as {@code memsync.<name>.<property>}; all but the first three also as {@code memsync.<property>}. */
+    static final List<String> PROPERTIES = List.of("data", "file.path", "server.port", "peer.roles",
+            "network.max-writers", "network.wait-for-writer-slot", "timeout", "heartbeat", "recovery-wait", "log-events",
+            "rendezvous.dir", "max-frame-size");
+
     private ConfigBinding() {
     }
 
     /** Applies the properties of {@code name}; returns one problem per bad property (nothing is half-applied). */
     static List<String> apply(String name, MemSync.Builder builder) {
-        Config config = ConfigProvider.getConfig();
-        String prefix = "memsync." + name + ".";
+        return apply(ConfigProvider.getConfig(), name, builder);
+    }
+
+    /** Applies the properties of {@code name} found in {@code config}; returns one problem per bad property. */
+    static List<String> apply(Config config, String name, MemSync.Builder builder) {
+        Keys keys = new Keys(config, name);
         List<String> problems = new ArrayList<>();
         List<Consumer<MemSync.Builder>> steps = new ArrayList<>();
-        value(config, prefix + "data").ifPresent(v -> steps.add(b -> b.data(v)));
-        value(config, prefix + "file.path").ifPresent(v -> steps.add(b -> b.file(Path.of(v))));
-        value(config, prefix + "rendezvous.dir").ifPresent(v -> steps.add(b -> b.rendezvous(Path.of(v))));
-        integer(config, prefix + "server.port", problems).ifPresent(v -> steps.add(b -> b.server(v)));
-        integer(config, prefix + "network.max-writers", problems).ifPresent(v -> steps.add(b -> b.maxWriters(v)));
-        integer(config, prefix + "max-frame-size", problems).ifPresent(v -> steps.add(b -> b.maxFrameSize(v)));
-        duration(config, prefix + "network.wait-for-writer-slot", problems).ifPresent(v -> steps.add(b -> b.waitForWriterSlot(v)));
-        duration(config, prefix + "timeout", problems).ifPresent(v -> steps.add(b -> b.timeout(v)));
-        duration(config, prefix + "heartbeat", problems).ifPresent(v -> steps.add(b -> b.heartbeat(v)));
-        duration(config, prefix + "recovery-wait", problems).ifPresent(v -> steps.add(b -> b.recoveryWait(v)));
-        value(config, prefix + "log-events").ifPresent(v -> steps.add(b -> b.logEvents(Boolean.parseBoolean(v.trim()))));
-        value(config, prefix + "peer.roles").ifPresent(v -> {
+        keys.own("data").ifPresent(v -> steps.add(b -> b.data(v.value())));
+        keys.own("file.path").ifPresent(v -> steps.add(b -> b.file(Path.of(v.value()))));
+        keys.any("rendezvous.dir").ifPresent(v -> steps.add(b -> b.rendezvous(Path.of(v.value()))));
+        integer(keys.own("server.port"), problems).ifPresent(v -> steps.add(b -> b.server(v)));
+        integer(keys.any("network.max-writers"), problems).ifPresent(v -> steps.add(b -> b.maxWriters(v)));
+        integer(keys.any("max-frame-size"), problems).ifPresent(v -> steps.add(b -> b.maxFrameSize(v)));
+        duration(keys.any("network.wait-for-writer-slot"), problems).ifPresent(v -> steps.add(b -> b.waitForWriterSlot(v)));
+        duration(keys.any("timeout"), problems).ifPresent(v -> steps.add(b -> b.timeout(v)));
+        duration(keys.any("heartbeat"), problems).ifPresent(v -> steps.add(b -> b.heartbeat(v)));
+        duration(keys.any("recovery-wait"), problems).ifPresent(v -> steps.add(b -> b.recoveryWait(v)));
+        keys.any("log-events").ifPresent(v -> steps.add(b -> b.logEvents(Boolean.parseBoolean(v.value().trim()))));
+        keys.any("peer.roles").ifPresent(found -> {
+            String v = found.value();
+            String key = found.key();
             List<Role> roles = new ArrayList<>();
             for (String r : v.split(",")) {
                 String role = r.trim().toUpperCase(Locale.ROOT);
@@ -66,7 +82,7 @@ final class ConfigBinding {
                 try {
                     roles.add(Role.valueOf(role));
                 } catch (IllegalArgumentException e) {
-                    problems.add(prefix + "peer.roles: unknown role '" + r.trim() + "' (use writer, reader, rpc)");
+                    problems.add(key + ": unknown role '" + r.trim() + "' (use writer, reader, rpc)");
                 }
             }
             steps.add(b -> b.roles(roles.toArray(Role[]::new)));
@@ -84,27 +100,44 @@ final class ConfigBinding {
         return problems;
     }
 
-    private static Optional<String> value(Config config, String key) {
-        return config.getOptionalValue(key, String.class).filter(s -> !s.isBlank());
+    /** A property found, with the key it was found under (for messages). */
+    private record Found(String key, String value) {
     }
 
-    private static Optional<Integer> integer(Config config, String key, List<String> problems) {
-        return value(config, key).flatMap(v -> {
+    /** Looks properties up for one name: {@code memsync.<name>.<property>}, then {@code memsync.<property>}. */
+    private record Keys(Config config, String name) {
+        Optional<Found> own(String property) {
+            String key = "memsync." + name + "." + property;
+            return config.getOptionalValue(key, String.class).filter(s -> !s.isBlank()).map(v -> new Found(key, v));
+        }
+
+        Optional<Found> any(String property) {
+            Optional<Found> own = own(property);
+            if (own.isPresent()) {
+                return own;
+            }
+            String key = "memsync." + property;
+            return config.getOptionalValue(key, String.class).filter(s -> !s.isBlank()).map(v -> new Found(key, v));
+        }
+    }
+
+    private static Optional<Integer> integer(Optional<Found> found, List<String> problems) {
+        return found.flatMap(f -> {
             try {
-                return Optional.of(Integer.parseInt(v.trim()));
+                return Optional.of(Integer.parseInt(f.value().trim()));
             } catch (NumberFormatException e) {
-                problems.add(key + ": '" + v + "' is not an integer");
+                problems.add(f.key() + ": '" + f.value() + "' is not an integer");
                 return Optional.empty();
             }
         });
     }
 
-    private static Optional<Duration> duration(Config config, String key, List<String> problems) {
-        return value(config, key).flatMap(v -> {
+    private static Optional<Duration> duration(Optional<Found> found, List<String> problems) {
+        return found.flatMap(f -> {
             try {
-                return Optional.of(parseDuration(v.trim()));
+                return Optional.of(parseDuration(f.value().trim()));
             } catch (IllegalArgumentException | DateTimeParseException e) {
-                problems.add(key + ": '" + v + "' is not a duration (use 30s, 500ms, 2m or PT30S)");
+                problems.add(f.key() + ": '" + f.value() + "' is not a duration (use 30s, 500ms, 2m or PT30S)");
                 return Optional.empty();
             }
         });

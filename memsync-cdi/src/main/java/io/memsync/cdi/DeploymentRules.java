@@ -67,11 +67,38 @@ final class DeploymentRules {
         return ann.value().isEmpty() ? m.getName() : ann.value();
     }
 
-    /** Duplicate RPC names (per shared object; "" = all), naming both methods. */
+    /**
+     * Names bound to more than one document type: each name's document has one type, so {@code SharedObject<A>}
+     * and {@code SharedObject<B>} for the same name are refused, naming both injection points. Raw
+     * {@code SharedObject} and {@code SharedObject<JsonObject>} go with any type.
+     *
+     * @param bindings per name, each bound type with the first injection point that bound it
+     */
+    static List<String> conflictingTypes(Map<String, Map<Class<?>, String>> bindings) {
+        List<String> problems = new ArrayList<>();
+        bindings.forEach((name, types) -> {
+            List<Map.Entry<Class<?>, String>> typed = types.entrySet().stream()
+                    .filter(e -> e.getKey() != jakarta.json.JsonObject.class)
+                    .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Class::getName))).toList();
+            for (int i = 1; i < typed.size(); i++) {
+                problems.add("@Shared(\"" + name + "\") is bound to two types: SharedObject<"
+                        + typed.get(0).getKey().getName() + "> at " + typed.get(0).getValue() + " and SharedObject<"
+                        + typed.get(i).getKey().getName() + "> at " + typed.get(i).getValue()
+                        + "; a shared object has one document type (inject SharedObject or SharedObject<JsonObject> "
+                        + "and call as(Type.class) for another view)");
+            }
+        });
+        return problems;
+    }
+
+    /** Duplicate RPC names (per shared object; "" = all), naming both methods (in name order, whatever the discovery order). */
     static List<String> duplicateRpcNames(List<Method> methods) {
         List<String> problems = new ArrayList<>();
         Map<String, Method> seen = new LinkedHashMap<>();
-        for (Method m : methods) {
+        List<Method> sorted = methods.stream()
+                .sorted(java.util.Comparator.comparing((Method m) -> m.getDeclaringClass().getName()).thenComparing(Method::getName))
+                .toList();
+        for (Method m : sorted) {
             String key = m.getAnnotation(RpcMethod.class).shared() + "\u0000" + rpcName(m);
             Method previous = seen.putIfAbsent(key, m);
             if (previous != null) {

@@ -14,9 +14,9 @@ import io.memsync.MemSync;
 import io.memsync.MemSyncChange;
 import io.memsync.MemSyncEvent;
 import io.memsync.MemSyncException;
-import io.memsync.RpcHandler;
 import io.memsync.RpcMethod;
 import io.memsync.Shared;
+import io.memsync.SharedDocument;
 import io.memsync.SharedObject;
 
 import jakarta.enterprise.event.Event;
@@ -39,11 +39,16 @@ import jakarta.inject.Singleton;
  * The memsync portable extension.
  *
  * <ul>
- *   <li>collects every {@code @Shared("name") SharedObject} (or {@code SharedObject<T>}) injection point and
- *       every {@code @Observes @Shared("name") MemSyncChange/MemSyncEvent} observer, and adds one bean per name;</li>
- *   <li>collects {@link RpcMethod} methods of enabled beans;</li>
+ *   <li>collects every {@code @Shared("name") SharedObject} (or {@code SharedObject<T>}, or {@code SharedDocument})
+ *       injection point, every {@code @Observes @Shared("name") MemSyncChange/MemSyncEvent} observer and every
+ *       {@code @RpcMethod(shared = "name")}, and adds one bean per name and bound type;</li>
+ *   <li>collects {@link RpcMethod} methods of enabled beans; each call runs with the request context active and
+ *       a {@code @Dependent} bean's instance is destroyed when its call ends;</li>
  *   <li>reports bad names, bad RPC methods, duplicate RPC names and one name bound to two types as deployment
  *       problems — all of them, not only the first;</li>
+ *   <li>when MicroProfile Health is present, adds a {@code @Readiness} check {@code memsync-<name>} per shared
+ *       object (up while host or client);</li>
+ *   <li>when Micrometer is present, registers meters per shared object (see {@code MicrometerMetrics});</li>
  *   <li>configures each shared object from MicroProfile Config ({@code memsync.<name>.*}), starts them before the
  *       application serves, fires {@link MemSyncChange} and {@link MemSyncEvent} events qualified with
  *       {@code @Shared("name")} (to synchronous and asynchronous observers), and stops them at shutdown.</li>
@@ -52,7 +57,10 @@ import jakarta.inject.Singleton;
 public class MemSyncExtension implements Extension {
     private static final System.Logger LOG = System.getLogger(MemSyncExtension.class.getName());
 
-    private final Map<String, Set<Class<?>>> boundTypes = new LinkedHashMap<>();
+    /** Per name: each bound document type with the first place that bound it ({@code JsonObject} always). */
+    private final Map<String, Map<Class<?>, String>> boundTypes = new LinkedHashMap<>();
+    /** Local problems, reported together in AfterBeanDiscovery (Weld stops at the first Process* event with one). */
+    private final List<String> definitionErrors = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final List<RpcBinding> rpcMethods = new ArrayList<>();
     private final Map<String, SharedObject<?>> objects = new ConcurrentHashMap<>();
@@ -69,19 +77,18 @@ public class MemSyncExtension implements Extension {
         Type type = ip.getType();
         Class<?> raw = type instanceof Class<?> c ? c
                 : type instanceof java.lang.reflect.ParameterizedType p && p.getRawType() instanceof Class<?> c2 ? c2 : null;
-        if (raw != SharedObject.class) {
+        if (raw != SharedObject.class && raw != SharedDocument.class) {
             return;
         }
         String where = describe(ip);
         Shared shared = qualifier(ip.getQualifiers());
         if (shared == null) {
-            pip.addDefinitionError(new IllegalArgumentException("SharedObject injection point " + where
-                    + " needs a @Shared(\"name\") qualifier"));
+            definitionError(raw.getSimpleName() + " injection point " + where + " needs a @Shared(\"name\") qualifier");
             return;
         }
         var nameProblem = DeploymentRules.checkName(shared.value(), where);
         if (nameProblem.isPresent()) {
-            pip.addDefinitionError(new IllegalArgumentException(nameProblem.get()));
+            definitionError(nameProblem.get());
             return;
         }
         declare(shared.value(), DeploymentRules.boundType(type), where);
@@ -100,17 +107,17 @@ public class MemSyncExtension implements Extension {
                 + pom.getAnnotatedMethod().getJavaMember().getName() + "()";
         var nameProblem = DeploymentRules.checkName(shared.value(), where);
         if (nameProblem.isPresent()) {
-            pom.addDefinitionError(new IllegalArgumentException(nameProblem.get()));
+            definitionError(nameProblem.get());
             return;
         }
         declare(shared.value(), null, where);
     }
 
     private synchronized void declare(String name, Class<?> type, String where) {
-        Set<Class<?>> types = boundTypes.computeIfAbsent(name, k -> new java.util.LinkedHashSet<>());
-        types.add(jakarta.json.JsonObject.class);
+        Map<Class<?>, String> types = boundTypes.computeIfAbsent(name, k -> new LinkedHashMap<>());
+        types.putIfAbsent(jakarta.json.JsonObject.class, where);
         if (type != null) {
-            types.add(type);
+            types.putIfAbsent(type, where);
         }
     }
 
@@ -122,8 +129,13 @@ public class MemSyncExtension implements Extension {
             Method m = am.getJavaMember();
             List<String> local = DeploymentRules.checkRpcMethod(m);
             if (!local.isEmpty()) {
-                local.forEach(p -> pmb.addDefinitionError(new IllegalArgumentException(p)));
+                local.forEach(this::definitionError);
                 continue;
+            }
+            String target = m.getAnnotation(RpcMethod.class).shared();
+            if (!target.isEmpty()) {
+                // served even when nothing injects or observes the name
+                declare(target, null, "@RpcMethod " + m.getDeclaringClass().getName() + "." + m.getName() + "()");
             }
             synchronized (this) {
                 rpcMethods.add(new RpcBinding(pmb.getBean(), m));
@@ -131,29 +143,49 @@ public class MemSyncExtension implements Extension {
         }
     }
 
+    private synchronized void definitionError(String problem) {
+        definitionErrors.add(problem);
+    }
+
     void addBeans(@Observes AfterBeanDiscovery abd) {
-        // one bean per (name, bound type): the JsonObject one also serves raw SharedObject injection points
-        boundTypes.forEach((name, types) -> types.forEach(type -> {
+        if (!definitionErrors.isEmpty()) {
+            definitionErrors.forEach(p -> abd.addDefinitionError(new IllegalArgumentException(p)));
+            return;
+        }
+        // one bean per (name, bound type): the JsonObject one also serves raw SharedObject injection points, through
+        // SharedObject<Object>, which CDI matches to a raw required type; a raw bean type would do for Weld, but
+        // OpenWebBeans also matches a raw bean type to every SharedObject<T> (ambiguous with the typed beans)
+        boundTypes.forEach((name, types) -> types.keySet().forEach(type -> {
             Type parameterized = new SharedObjectType(type);
             boolean raw = type == jakarta.json.JsonObject.class;
             abd.addBean()
                     .beanClass(MemSyncExtension.class)
-                    .types(raw ? new Type[] {Object.class, SharedObject.class, parameterized} : new Type[] {parameterized})
+                    .types(raw ? new Type[] {Object.class, SharedDocument.class, new SharedObjectType(Object.class), parameterized}
+                            : new Type[] {parameterized})
                     .qualifiers(SharedLiteral.of(name), Any.Literal.INSTANCE)
                     .scope(Singleton.class)
                     .createWith(c -> raw ? object(name) : object(name).as(type));
         }));
+        if (OptionalApis.HEALTH) {
+            boundTypes.keySet().forEach(name -> HealthChecks.register(abd, this, name));
+        }
     }
 
     void start(@Observes AfterDeploymentValidation adv, BeanManager bm) {
+        problems.addAll(DeploymentRules.conflictingTypes(boundTypes));
         problems.addAll(DeploymentRules.duplicateRpcNames(rpcMethods.stream().map(RpcBinding::method).toList()));
         if (!problems.isEmpty()) {
             problems.forEach(p -> adv.addDeploymentProblem(new IllegalStateException(p)));
             return;
         }
+        MicrometerMetrics metrics = OptionalApis.MICROMETER ? MicrometerMetrics.of(bm) : null;
         for (String name : boundTypes.keySet()) {
             try {
-                objects.put(name, build(name, bm));
+                SharedObject<?> shared = build(name, bm, metrics == null ? RpcTiming.NONE : metrics);
+                if (metrics != null) {
+                    metrics.bind(name, shared);
+                }
+                objects.put(name, shared);
             } catch (MemSyncException | IllegalStateException ex) {
                 adv.addDeploymentProblem(new IllegalStateException("cannot start shared object '" + name + "': "
                         + ex.getMessage(), ex));
@@ -161,9 +193,9 @@ public class MemSyncExtension implements Extension {
         }
     }
 
-    private SharedObject<?> build(String name, BeanManager bm) {
+    private SharedObject<?> build(String name, BeanManager bm, RpcTiming timing) {
         MemSync.Builder builder = MemSync.builder(name);
-        if (configAvailable()) {
+        if (OptionalApis.CONFIG) {
             List<String> configProblems = ConfigBinding.apply(name, builder);
             if (!configProblems.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", configProblems));
@@ -176,31 +208,22 @@ public class MemSyncExtension implements Extension {
             }
             Bean<?> bean = rpc.bean();
             String rpcName = DeploymentRules.rpcName(rpc.method());
-            builder.rpc(rpcName, RpcHandler.ofMethod(rpcName, rpc.method(),
-                    () -> bm.getReference(bean, bean.getBeanClass(), bm.createCreationalContext(bean))));
+            builder.rpc(rpcName, new BeanRpcHandler(bm, bean, rpc.method(), rpcName, name, timing));
         }
         SharedObject<?> shared = builder.start();
         Event<Object> events = bm.getEvent();
         Event<MemSyncChange> changes = events.select(MemSyncChange.class, SharedLiteral.of(name));
         Event<MemSyncEvent> busEvents = events.select(MemSyncEvent.class, SharedLiteral.of(name));
+        // synchronous observers run with a request context of their own; asynchronous ones get one from the container
         shared.observe("", change -> {
-            changes.fire(change);
+            RequestScope.run(bm, () -> changes.fire(change));
             changes.fireAsync(change);
         });
         shared.events().onAny(event -> {
-            busEvents.fire(event);
+            RequestScope.run(bm, () -> busEvents.fire(event));
             busEvents.fireAsync(event);
         });
         return shared;
-    }
-
-    private static boolean configAvailable() {
-        try {
-            Class.forName("org.eclipse.microprofile.config.ConfigProvider", false, MemSyncExtension.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 
     void stop(@Observes BeforeShutdown shutdown) {

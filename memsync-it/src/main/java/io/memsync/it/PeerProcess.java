@@ -71,12 +71,27 @@ public final class PeerProcess implements AutoCloseable {
      * @throws IOException when the JVM cannot start
      */
     public static PeerProcess launch(String label, Path rendezvous, String... jvmArgs) throws IOException {
+        return launchMain(label, rendezvous, Peer.class.getName(), jvmArgs);
+    }
+
+    /**
+     * Launches a JVM running another main class that speaks the same protocol as {@link Peer} (prints
+     * {@code ! ready <pid>} when it can take commands, answers {@code <id> ok|err …}), e.g. a CDI application.
+     *
+     * @param label      name for logs
+     * @param rendezvous the base rendezvous folder the process uses
+     * @param mainClass  the main class, on the current classpath
+     * @param jvmArgs    extra JVM arguments
+     * @return the running process, ready for commands
+     * @throws IOException when the JVM cannot start or does not become ready within 60 s
+     */
+    public static PeerProcess launchMain(String label, Path rendezvous, String mainClass, String... jvmArgs) throws IOException {
         List<String> options = new ArrayList<>();
         options.add("-Xmx512m");
         // the tests use the serial collector (fewest threads on a small CI machine); benchmarks may choose another
         options.addAll(List.of(System.getProperty("memsync.peer.gc", "-XX:+UseSerialGC").split(" ")));
         options.addAll(List.of(jvmArgs));
-        return launchMain(label, rendezvous, Peer.class.getName(), options);
+        return launchMain(label, rendezvous, mainClass, options);
     }
 
     /**

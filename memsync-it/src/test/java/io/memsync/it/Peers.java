@@ -25,6 +25,13 @@ final class Peers implements AfterEachCallback {
         return p;
     }
 
+    /** Launches a CDI application ({@link io.memsync.it.cdi.CdiPeer}) with these JVM arguments. */
+    PeerProcess launchCdi(String label, String... jvmArgs) throws IOException {
+        PeerProcess p = PeerProcess.launchMain(label, folder(), io.memsync.it.cdi.CdiPeer.class.getName(), jvmArgs);
+        started.add(p);
+        return p;
+    }
+
     private synchronized Path folder() throws IOException {
         if (rendezvous == null) {
             rendezvous = Files.createTempDirectory("memsync-it-", PosixFilePermissions.asFileAttribute(

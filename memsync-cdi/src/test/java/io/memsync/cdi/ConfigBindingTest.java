@@ -1,0 +1,120 @@
+package io.memsync.cdi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.memsync.MemSync;
+import io.memsync.MemSyncException;
+import io.memsync.SharedObject;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+import jakarta.json.JsonObject;
+
+import org.eclipse.microprofile.config.Config;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** MicroProfile Config binding (a real SmallRye Config): per-name properties, and global defaults under memsync.*. */
+class ConfigBindingTest {
+    private final Map<String, String> properties = new HashMap<>();
+
+    @BeforeEach
+    void rendezvousFromConfig() throws Exception {
+        Path dir = Files.createTempDirectory("memsync-config-", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        properties.put("memsync.rendezvous.dir", dir.toString());
+    }
+
+    private Config config() {
+        return new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(properties, "test", 500)).build();
+    }
+
+    private SharedObject<JsonObject> start(String name) {
+        MemSync.Builder builder = MemSync.builder(name);
+        assertThat(ConfigBinding.apply(config(), name, builder)).isEmpty();
+        return builder.start();
+    }
+
+    @Test
+    void aGlobalDefaultAppliesToEveryNameAndAPerNamePropertyWinsOverIt() {
+        properties.put("memsync.peer.roles", "reader");
+        properties.put("memsync.cfg-writer.peer.roles", "writer");
+        try (SharedObject<JsonObject> reader = start("cfg-reader"); SharedObject<JsonObject> writer = start("cfg-writer")) {
+            assertThatThrownBy(() -> reader.patch("{\"$set\":{\"a\":1}}").toCompletableFuture().join())
+                    .cause().isInstanceOf(MemSyncException.class)
+                    .extracting(e -> ((MemSyncException) e).code()).isEqualTo(MemSyncException.ERR_READ_ONLY);
+            assertThat(writer.patch("{\"$set\":{\"a\":1}}").toCompletableFuture().join().version()).isPositive();
+        }
+    }
+
+    @Test
+    void theRendezvousFolderComesFromConfig() {
+        try (SharedObject<JsonObject> first = start("cfg-rendezvous")) {
+            SharedObject<JsonObject> second = MemSync.builder("cfg-rendezvous")
+                    .rendezvous(Path.of(properties.get("memsync.rendezvous.dir"))).start();
+            try (second) {
+                assertThat(first.status().isHost()).isTrue();
+                assertThat(second.status().isHost()).as("joined the network found in the configured folder").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aBadGlobalValueIsReportedUnderItsOwnKey() {
+        properties.put("memsync.timeout", "soon");
+        properties.put("memsync.network.max-writers", "two");
+        List<String> problems = ConfigBinding.apply(config(), "cfg-bad", MemSync.builder("cfg-bad"));
+        assertThat(problems).containsExactlyInAnyOrder(
+                "memsync.timeout: 'soon' is not a duration (use 30s, 500ms, 2m or PT30S)",
+                "memsync.network.max-writers: 'two' is not an integer");
+    }
+
+    @Test
+    void aGoodPerNameValueHidesABadGlobalOne() {
+        properties.put("memsync.timeout", "soon");
+        properties.put("memsync.cfg-own.timeout", "5s");
+        assertThat(ConfigBinding.apply(config(), "cfg-own", MemSync.builder("cfg-own"))).isEmpty();
+    }
+
+    @Test
+    void theShippedDefaultsFileDocumentsEveryPropertyAndSetsNone() throws Exception {
+        java.net.URL shipped = null;
+        for (java.net.URL url : java.util.Collections.list(ConfigBinding.class.getClassLoader()
+                .getResources("META-INF/microprofile-config.properties"))) {
+            if (!url.toString().contains("test-classes")) {
+                shipped = url;
+            }
+        }
+        assertThat(shipped).as("memsync-cdi ships META-INF/microprofile-config.properties").isNotNull();
+        String text;
+        try (var in = shipped.openStream()) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        for (String property : ConfigBinding.PROPERTIES) {
+            assertThat(text).contains("# memsync.<name>." + property + "=");
+        }
+        java.util.Properties set = new java.util.Properties();
+        set.load(new StringReader(text));
+        assertThat(set).containsOnlyKeys("config_ordinal");
+        assertThat(set.getProperty("config_ordinal")).isEqualTo("1");
+    }
+
+    @Test
+    void dataFileAndPortBelongToOneNameAndHaveNoGlobalForm() {
+        properties.put("memsync.data", "{\"global\":true}");
+        properties.put("memsync.server.port", "not a port");
+        try (SharedObject<JsonObject> shared = start("cfg-local-only")) {
+            assertThat(shared.data().containsKey("global")).isFalse();
+        }
+    }
+}
