@@ -9,7 +9,6 @@ import io.memsync.document.Effects;
 import io.memsync.document.Filters;
 import io.memsync.document.JsonText;
 import io.memsync.document.JsonWriting;
-import io.memsync.document.Paths;
 import io.memsync.document.PersistentJson;
 import io.memsync.document.UpdateEvaluator;
 import jakarta.json.JsonArray;
@@ -18,7 +17,6 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
-import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.time.Duration;
@@ -2337,7 +2335,7 @@ public final class Replica {
         try {
             ev = UpdateEvaluator.evaluate(doc, update);
         } catch (MemSyncException e) {
-            if (conflict(peer, base, h, declaredPaths(update), false) != null) {
+            if (conflict(peer, base, h, ConflictRule.declaredPaths(update), false) != null) {
                 reject(peer, seq, h, MemSyncException.ERR_STALE_PATCH, "update no longer applies after a newer change: "
                         + e.detail());
             } else {
@@ -2371,60 +2369,7 @@ public final class Replica {
     }
 
     private Entry conflict(String peer, long base, long h, List<String> paths, boolean commutative) {
-        // most updates have no change of another peer after their base: skip the scan (a pipelining writer's base
-        // lags by its whole window, and scanning it for every update would cost O(window) each)
-        long othersLast = 0;
-        for (Map.Entry<String, Long> e : lastAccepted.entrySet()) {
-            if (e.getValue() > othersLast && !e.getKey().equals(peer)) {
-                othersLast = e.getValue();
-            }
-        }
-        if (othersLast <= base) {
-            return null;
-        }
-        int from = (int) Math.max(0, Math.min(log.size(), base - logBase));
-        for (Entry x : log.subList(from, log.size())) {
-            if (x.version() <= base || !x.accepted() || x.peer().equals(peer)) {
-                continue;
-            }
-            int c = Long.compare(x.hlc(), h);
-            if (c < 0 || (c == 0 && x.peer().compareTo(peer) <= 0)) {
-                continue;
-            }
-            if (commutative && x.commutative()) {
-                continue;
-            }
-            for (String a : x.paths()) {
-                for (String b : paths) {
-                    if (Paths.overlap(a, b)) {
-                        return x;
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    private static List<String> declaredPaths(Update u) {
-        List<String> out = new ArrayList<>();
-        JsonStructure j = u.json();
-        switch (u.kind()) {
-            case OPERATORS -> j.asJsonObject().values().forEach(v -> {
-                if (v instanceof JsonObject o) {
-                    out.addAll(o.keySet());
-                }
-            });
-            case MERGE_PATCH -> out.addAll(j.asJsonObject().keySet());
-            case JSON_PATCH -> j.asJsonArray().forEach(v -> {
-                String p = v instanceof JsonObject o ? o.getString("path", "") : "";
-                try {
-                    out.add(Paths.dotted(p));
-                } catch (IllegalArgumentException e) {
-                    out.add(""); // a malformed pointer: counts as a write of the whole document
-                }
-            });
-        }
-        return out.isEmpty() ? List.of("") : out;
+        return ConflictRule.conflict(log, logBase, lastAccepted, peer, base, h, paths, commutative);
     }
 
     /**
