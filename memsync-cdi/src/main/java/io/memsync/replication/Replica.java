@@ -5,11 +5,9 @@ import io.memsync.MemSyncChange;
 import io.memsync.MemSyncException;
 import io.memsync.Precondition;
 import io.memsync.Update;
-import io.memsync.document.Effects;
 import io.memsync.document.Filters;
 import io.memsync.document.JsonText;
 import io.memsync.document.JsonWriting;
-import io.memsync.document.Paths;
 import io.memsync.document.PersistentJson;
 import io.memsync.document.UpdateEvaluator;
 import jakarta.json.JsonArray;
@@ -18,7 +16,6 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
-import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.time.Duration;
@@ -58,7 +55,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Replica {
     private static final System.Logger LOG = System.getLogger(Replica.class.getName());
     /** Entries kept in the log at least, even below the low-water mark, for stale checks after failover. */
-    static final int MIN_RETAINED = 1024;
+    static final int MIN_RETAINED = ReplicatedLog.MIN_RETAINED;
     /** How often a connect under way checks whether a newer host appeared. */
     private static final long CONNECT_RECHECK_MS = 20;
 
@@ -86,17 +83,8 @@ public final class Replica {
     // ---- state, touched only on the event thread ----
     private ReplicaStatus.Role role = ReplicaStatus.Role.STOPPED;
     private String peerId = "";
-    private long term;
-    private boolean haveDoc;
-    private JsonObject doc = JsonValue.EMPTY_JSON_OBJECT;
-    private long version;
-    private long lastTerm;
-    private List<Entry> log = new ArrayList<>();
-    private long logBase;
-    private long logBaseTerm;
-    private Map<String, Long> table = new HashMap<>();
-    /** Version of the last accepted entry of each peer still in the retained log. */
-    private final Map<String, Long> lastAccepted = new HashMap<>();
+    /** The confirmed state: document, (term, version), retained entries, exactly-once table, writer grants. */
+    private final ReplicatedLog log = new ReplicatedLog();
     /** This replica's unordered updates by sequence number; inserted in increasing order, so iteration is in order. */
     private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
     private long nextSeq;
@@ -160,8 +148,6 @@ public final class Replica {
     private long seekDelay = 1;
     private volatile CompletableFuture<Transport.Listener> prestarted;
     private long lostAt;
-    /** The writer grants the log holds (issued and freed only while a writer cap applies). */
-    private final WriterGrants grants = new WriterGrants();
     /** Host: since when each grant holder has had no connection (one away longer than the grace is demoted). */
     private final Map<String, Long> holderAwaySince = new HashMap<>();
     /** Host: this writer waits for a writer slot before its start completes. */
@@ -733,7 +719,7 @@ public final class Replica {
 
     /** Test hook: the number of writer grants this replica's log holds (read on the event loop or in a simulation). */
     int writerGrants() {
-        return grants.size();
+        return log.grants().size();
     }
 
     /** Test hook: simulates a crash (the event thread stops at once; nothing is sent or released). */
@@ -880,9 +866,9 @@ public final class Replica {
 
     private void touch() {
         ReplicaStatus s = status;
-        if (s == null || s.role() != role || s.term() != term || s.version() != version || !s.peers().equals(peers)
+        if (s == null || s.role() != role || s.term() != log.term() || s.version() != log.version() || !s.peers().equals(peers)
                 || s.pendingCount() != pending.size() || !s.peerId().equals(peerId) || s.recovering() != recovering) {
-            status = new ReplicaStatus(role, term, version, peerId, peers, pending.size(), recovering);
+            status = new ReplicaStatus(role, log.term(), log.version(), peerId, peers, pending.size(), recovering);
         }
     }
 
@@ -899,17 +885,8 @@ public final class Replica {
     }
 
     private void resetState() {
-        haveDoc = false;
-        doc = JsonValue.EMPTY_JSON_OBJECT;
-        view = doc;
-        version = 0;
-        lastTerm = 0;
-        log = new ArrayList<>();
-        logBase = 0;
-        logBaseTerm = 0;
-        table = new HashMap<>();
-        lastAccepted.clear();
-        grants.clear();
+        log.clear();
+        view = log.document();
         holderAwaySince.clear();
         awaitingSlot = false;
         pending.clear();
@@ -932,7 +909,7 @@ public final class Replica {
 
     private MemSyncException stoppedException() {
         return new MemSyncException(MemSyncException.ERR_STOPPED, "shared object '" + options.name() + "' is stopped",
-                null, term, version);
+                null, log.term(), log.version());
     }
 
     private long nextHlc() {
@@ -962,7 +939,7 @@ public final class Replica {
         }
         if (!started.isDone() && env.nanoTime() > startDeadline) {
             MemSyncException e = new MemSyncException(MemSyncException.ERR_TIMEOUT,
-                    "no host for '" + options.name() + "' within " + options.timeout(), null, term, version);
+                    "no host for '" + options.name() + "' within " + options.timeout(), null, log.term(), log.version());
             started.completeExceptionally(e);
             return;
         }
@@ -975,7 +952,7 @@ public final class Replica {
             }
             HostRecord rec = election.read();
             // a record that says its host handed over is the previous host's: wait for the next one to publish
-            if (rec != null && rec.term() >= term && rec.handoverVersion() < 0) {
+            if (rec != null && rec.term() >= log.term() && rec.handoverVersion() < 0) {
                 connect(rec);
                 return;
             }
@@ -1081,7 +1058,7 @@ public final class Replica {
         }
         LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": connected to the host of term " + rec.term()
                 + " in " + (env.nanoTime() - t0) / 1000 + " us");
-        term = Math.max(term, rec.term());
+        log.observeTerm(rec.term());
         hostChannel = ch;
         synced = false;
         snapIn = newAssembler();
@@ -1162,7 +1139,7 @@ public final class Replica {
         for (Pending p : late) {
             p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT,
                     "no outcome for update " + p.seq + " of '" + options.name() + "' within " + options.timeout()
-                            + "; outcome unknown, it stays pending", null, term, version));
+                            + "; outcome unknown, it stays pending", null, log.term(), log.version()));
         }
     }
 
@@ -1211,7 +1188,7 @@ public final class Replica {
                 return;
             }
             HostRecord rec = election.read();
-            if (rec != null && rec.term() > term) {
+            if (rec != null && rec.term() > log.term()) {
                 LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": a newer host (term " + rec.term() + ") exists");
                 lostHost();
                 return;
@@ -1230,7 +1207,7 @@ public final class Replica {
     private void sendHello() {
         JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "hello").add("peer", peerId).add("pid", options.pid())
                 .add("start", options.processStartTime()).add("writer", options.writer())
-                .add("maxWriters", options.maxWriters()).add("have", haveDoc).add("lt", lastTerm).add("lv", version)
+                .add("maxWriters", options.maxWriters()).add("have", log.hasDocument()).add("lt", log.lastTerm()).add("lv", log.version())
                 .add("pending", pending.size());
         JsonArrayBuilder rpc = JsonProviders.JSON.createArrayBuilder();
         options.rpcNames().forEach(rpc::add);
@@ -1297,9 +1274,9 @@ public final class Replica {
         try {
             switch (f.getString("t", "")) {
                 case "hb" -> {
-                    term = Math.max(term, f.getJsonNumber("term").longValue());
+                    log.observeTerm(f.getJsonNumber("term").longValue());
                     peers = strings(f.getJsonArray("peers"));
-                    compact(f.getJsonNumber("lw").longValue());
+                    log.compact(f.getJsonNumber("lw").longValue());
                     sendAck(); // acknowledgements ride on the heartbeat (the host needs them only to compact)
                 }
                 case "sync" -> sendAck(); // the host is handing over and waits for everyone to have everything
@@ -1314,11 +1291,11 @@ public final class Replica {
                 }
                 case "welcome" -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": welcomed by the host of term " + f.get("term"));
-                    if (!haveDoc) {
+                    if (!log.hasDocument()) {
                         // the document did not arrive (a snapshot that failed): never join with an empty one
                         MemSyncException e = new MemSyncException(MemSyncException.ERR_PROTOCOL, "'" + options.name()
                                 + "': the host's welcome came without a usable document"
-                                + (snapFailure == null ? "" : " (" + snapFailure.getMessage() + ")"), null, term, version);
+                                + (snapFailure == null ? "" : " (" + snapFailure.getMessage() + ")"), null, log.term(), log.version());
                         if (!started.isDone()) {
                             started.completeExceptionally(e);
                             Channel ch = hostChannel;
@@ -1331,7 +1308,7 @@ public final class Replica {
                         }
                         return;
                     }
-                    term = Math.max(term, f.getJsonNumber("term").longValue());
+                    log.observeTerm(f.getJsonNumber("term").longValue());
                     peers = strings(f.getJsonArray("peers"));
                     applyEntries(f.getJsonArray("entries"));
                     synced = true;
@@ -1381,12 +1358,10 @@ public final class Replica {
                     // only the entries the new host lacks when our logs agree at its position, else everything
                     long lv = f.getJsonNumber("lv") == null ? -1 : f.getJsonNumber("lv").longValue();
                     long lt = f.getJsonNumber("lt") == null ? -1 : f.getJsonNumber("lt").longValue();
-                    if (f.getBoolean("have", false) && lv >= logBase && lv <= version && termAt(lv) == lt) {
+                    if (f.getBoolean("have", false) && lv >= log.base() && lv <= log.version() && log.termAt(lv) == lt) {
                         JsonArrayBuilder tail = JsonProviders.JSON.createArrayBuilder();
-                        for (Entry e : log) {
-                            if (e.version() > lv) {
-                                tail.add(e.toJson());
-                            }
+                        for (Entry e : log.entriesAfter(lv)) {
+                            tail.add(e.toJson());
                         }
                         hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "tail").add("entries", tail)
                                 .build().toString());
@@ -1409,7 +1384,7 @@ public final class Replica {
                         return;
                     }
                     MemSyncException e = new MemSyncException(f.getString("code"), f.getString("m", "refused"), null,
-                            term, version);
+                            log.term(), log.version());
                     started.completeExceptionally(e);
                     Channel ch = hostChannel;
                     hostChannel = null;
@@ -1430,7 +1405,7 @@ public final class Replica {
 
     private void sendAck() {
         if (hostChannel != null) {
-            hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ack").add("v", version).build().toString());
+            hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ack").add("v", log.version()).build().toString());
         }
     }
 
@@ -1441,11 +1416,11 @@ public final class Replica {
     private void applyEntries(JsonArray entries) {
         for (JsonValue v : entries) {
             Entry e = Entry.fromJson(v.asJsonObject());
-            if (e.version() <= version) {
+            if (e.version() <= log.version()) {
                 continue;
             }
-            if (e.version() != version + 1 || !haveDoc) {
-                throw new GapException("entry " + e.version() + " does not follow " + version);
+            if (e.version() != log.version() + 1 || !log.hasDocument()) {
+                throw new GapException("entry " + e.version() + " does not follow " + log.version());
             }
             applyEntry(e);
         }
@@ -1453,19 +1428,15 @@ public final class Replica {
 
     /** Applies one ordered entry (client or host), resolves the matching pending update and tells the listener. */
     private void applyEntry(Entry e) {
-        applyEntry(e, e.accepted() ? PersistentJson.object(Effects.apply(doc, e.effect())) : doc);
+        applyEntry(e, log.after(e));
     }
 
     /** Applies one ordered entry whose resulting document is already known. */
     private void applyEntry(Entry e, JsonObject after) {
         if (e.isGrantChange()) {
             // answers no update and changes no document: only the grants
-            version = e.version();
-            lastTerm = e.term();
-            term = Math.max(term, e.term());
-            log.add(e);
+            log.apply(e, after);
             hlc = Math.max(hlc, e.hlc());
-            grants.apply(e);
             if (e.isRevoke() && e.peer().equals(peerId)) {
                 LOG.log(System.Logger.Level.WARNING, options.name() + ": this process lost its writer slot ("
                         + e.message() + "); its updates now fail with " + MemSyncException.ERR_READ_ONLY);
@@ -1473,21 +1444,13 @@ public final class Replica {
             return;
         }
         JsonObject before = view;
-        doc = after;
-        version = e.version();
-        lastTerm = e.term();
-        term = Math.max(term, e.term());
-        log.add(e);
-        table.merge(e.peer(), e.seq(), Math::max);
-        if (e.accepted()) {
-            lastAccepted.put(e.peer(), e.version());
-        }
+        log.apply(e, after);
         hlc = Math.max(hlc, e.hlc());
         boolean local = e.peer().equals(peerId);
         boolean head = local && !pending.isEmpty() && pending.firstEntry().getKey() == e.seq();
         Pending p = local ? pending.remove(e.seq()) : null;
         if (pending.isEmpty()) {
-            view = doc;
+            view = log.document();
         } else if (!(head && e.accepted())) {
             recomputeView();
         }
@@ -1501,15 +1464,15 @@ public final class Replica {
             }
         }
         if (e.accepted()) {
-            fire(new ViewChange(before, view, e.effect(), version, lastTerm, local, MemSyncChange.State.CONFIRMED));
+            fire(new ViewChange(before, view, e.effect(), log.version(), log.lastTerm(), local, MemSyncChange.State.CONFIRMED));
         } else if (local) {
-            fire(new ViewChange(before, view, JsonProviders.JSON.createDiff(before, view).toJsonArray(), version, lastTerm, true,
+            fire(new ViewChange(before, view, JsonProviders.JSON.createDiff(before, view).toJsonArray(), log.version(), log.lastTerm(), true,
                     MemSyncChange.State.ROLLED_BACK));
         }
     }
 
     private void recomputeView() {
-        JsonObject v = doc;
+        JsonObject v = log.document();
         for (Pending p : pending.values()) {
             try {
                 v = UpdateEvaluator.evaluate(v, p.update).document();
@@ -1531,14 +1494,9 @@ public final class Replica {
         }
     }
 
-    private Snapshot snapshot() {
-        return new Snapshot(lastTerm, version, doc, table, logBase, logBaseTerm, log, List.copyOf(grants.all()),
-                grants.cap());
-    }
-
     /** Sends the confirmed state in chunks (a document larger than a frame can travel). */
     private void sendState(Channel ch) {
-        for (Frame.SnapChunk c : SnapshotChunks.split(snapshot(), SnapshotChunks.CHUNK_CHARS)) {
+        for (Frame.SnapChunk c : SnapshotChunks.split(log.snapshot(), SnapshotChunks.CHUNK_CHARS)) {
             ch.send(FrameCodec.encode(c));
         }
     }
@@ -1560,26 +1518,9 @@ public final class Replica {
     /** Replaces the confirmed state with a snapshot (with its log tail and exactly-once table). */
     private void installState(Snapshot s) {
         JsonObject before = view;
-        doc = PersistentJson.object(s.document());
-        version = s.version();
-        lastTerm = s.lastTerm();
-        term = Math.max(term, lastTerm);
-        logBase = s.logBase();
-        logBaseTerm = s.logBaseTerm();
-        log = new ArrayList<>(s.log());
-        lastAccepted.clear();
-        for (Entry e : log) {
-            if (e.accepted()) {
-                lastAccepted.put(e.peer(), e.version());
-            }
-        }
-        table = new HashMap<>(s.table());
-        Map<String, WriterGrants.Grant> g = new LinkedHashMap<>();
-        s.grants().forEach(x -> g.put(x.peerId(), x));
-        grants.replace(g, s.writerCap());
+        log.install(s);
         snapFailure = null;
-        haveDoc = true;
-        Long mine = table.get(peerId);
+        Long mine = log.lastSeq(peerId);
         List<Pending> resolved = new ArrayList<>();
         if (mine != null) {
             while (!pending.isEmpty() && pending.firstEntry().getKey() <= mine) {
@@ -1588,12 +1529,12 @@ public final class Replica {
         }
         recomputeView();
         for (Pending p : resolved) {
-            Entry e = log.stream().filter(x -> x.peer().equals(peerId) && x.seq() == p.seq).findFirst().orElse(null);
+            Entry e = log.entryOf(peerId, p.seq);
             if (e == null) {
                 // ordered, but its entry was compacted away before this replica saw it: applied or rejected is not known
                 p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "update " + p.seq
                         + " of '" + options.name() + "' was ordered while this process was away and its outcome is no"
-                        + " longer in the log; outcome unknown", null, lastTerm, version));
+                        + " longer in the log; outcome unknown", null, log.lastTerm(), log.version()));
             } else if (e.accepted()) {
                 p.future.complete(new Outcome(e.term(), e.version(), e.effect()));
             } else {
@@ -1601,33 +1542,9 @@ public final class Replica {
             }
         }
         if (!before.equals(view)) {
-            fire(new ViewChange(before, view, JsonProviders.JSON.createDiff(before, view).toJsonArray(), version, lastTerm, false,
+            fire(new ViewChange(before, view, JsonProviders.JSON.createDiff(before, view).toJsonArray(), log.version(), log.lastTerm(), false,
                     MemSyncChange.State.CONFIRMED));
         }
-    }
-
-    private void compact(long lowWater) {
-        int k = 0;
-        while (log.size() - k > MIN_RETAINED && log.get(k).version() <= lowWater) {
-            k++;
-        }
-        if (k > 0) {
-            Entry last = log.get(k - 1);
-            logBase = last.version();
-            logBaseTerm = last.term();
-            log.subList(0, k).clear();
-            lastAccepted.values().removeIf(v -> v <= logBase);
-        }
-    }
-
-    private long termAt(long v) {
-        if (v == logBase) {
-            return logBaseTerm;
-        }
-        if (v > logBase && v <= version) {
-            return log.get((int) (v - logBase - 1)).term();
-        }
-        return -1;
     }
 
     // =====================================================================================================
@@ -1641,24 +1558,24 @@ public final class Replica {
         }
         if (!options.writer()) {
             f.completeExceptionally(new MemSyncException(MemSyncException.ERR_READ_ONLY,
-                    "'" + options.name() + "' was started as a reader", null, term, version));
+                    "'" + options.name() + "' was started as a reader", null, log.term(), log.version()));
             return;
         }
         UpdateEvaluator.Evaluation ev;
         try {
             ev = UpdateEvaluator.evaluate(view, update);
         } catch (MemSyncException e) {
-            f.completeExceptionally(new MemSyncException(e.code(), e.detail(), e, term, version));
+            f.completeExceptionally(new MemSyncException(e.code(), e.detail(), e, log.term(), log.version()));
             return;
         }
-        Pending p = new Pending(++nextSeq, update, pre, version, nextHlc(), f);
+        Pending p = new Pending(++nextSeq, update, pre, log.version(), nextHlc(), f);
         if (role != ReplicaStatus.Role.HOST || recovering || stopping) {
             // it will travel to a host: one that cannot travel is refused now, not dropped by the transport later
             p.frame = patchFrame(p);
             if (overFrameLimit(p.frame)) {
                 f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TOO_LARGE, "update of '"
                         + options.name() + "' is larger on the wire than the frame limit of " + options.maxFrameBytes()
-                        + " bytes (maxFrameSize); nothing was applied", null, term, version));
+                        + " bytes (maxFrameSize); nothing was applied", null, log.term(), log.version()));
                 return;
             }
         }
@@ -1671,7 +1588,7 @@ public final class Replica {
         p.deadline = env.nanoTime() + options.timeout().toNanos();
         JsonObject before = view;
         view = ev.document();
-        fire(new ViewChange(before, view, ev.effect(), version, lastTerm, true, MemSyncChange.State.PENDING));
+        fire(new ViewChange(before, view, ev.effect(), log.version(), log.lastTerm(), true, MemSyncChange.State.PENDING));
         if (hostChannel != null) {
             sendPatch(p);
         }
@@ -1695,7 +1612,7 @@ public final class Replica {
             ch.close();
         }
         lease = l;
-        term = Math.max(rec == null ? 0 : rec.term(), Math.max(term, lastTerm)) + 1;
+        log.beginTerm(Math.max(rec == null ? 0 : rec.term(), Math.max(log.term(), log.lastTerm())) + 1);
         byte[] secret = randomSecret();
         if (listenerHandle == null && prestarted != null) {
             // the listener being pre-started is as fast to wait for as a new one is to start
@@ -1725,18 +1642,18 @@ public final class Replica {
             LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": members of term " + rec.term() + ": " + rec.members()
                     + ", alive: " + oldMembers.stream().map(HostRecord.Member::peerId).toList());
         }
-        if (!haveDoc && oldMembers.isEmpty()) {
+        if (!log.hasDocument() && oldMembers.isEmpty()) {
             installInitial();
         }
-        ownStateCurrent = haveDoc && rec != null && rec.members().stream().anyMatch(m -> m.peerId().equals(peerId));
+        ownStateCurrent = log.hasDocument() && rec != null && rec.members().stream().anyMatch(m -> m.peerId().equals(peerId));
         waitLogged = false;
-        boolean skip = haveDoc && rec != null && rec.handoverVersion() >= 0 && rec.handoverVersion() <= version;
+        boolean skip = log.hasDocument() && rec != null && rec.handoverVersion() >= 0 && rec.handoverVersion() <= log.version();
         recovering = !(oldMembers.isEmpty() || skip);
         awaiting = new HashSet<>();
         oldMembers.forEach(m -> awaiting.add(m.peerId()));
         stopping = false;
         setRole(ReplicaStatus.Role.HOST);
-        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": " + peerId + " is host of term " + term
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": " + peerId + " is host of term " + log.term()
                 + (recovering ? ", recovering from " + awaiting : ""));
         publish(-1);
         startTicker();
@@ -1767,16 +1684,7 @@ public final class Replica {
     }
 
     private void installInitial() {
-        doc = PersistentJson.object(options.data());
-        version = 0;
-        lastTerm = 0;
-        log = new ArrayList<>();
-        logBase = 0;
-        logBaseTerm = 0;
-        table = new HashMap<>();
-        lastAccepted.clear();
-        grants.clear();
-        haveDoc = true;
+        log.resetTo(options.data());
         recomputeView();
     }
 
@@ -1806,7 +1714,7 @@ public final class Replica {
             recorded.addAll(lingering.values());
         }
         try {
-            lease.publish(new HostRecord(listenerHandle.endpoint(), term, version, secretB64, recorded, handover));
+            lease.publish(new HostRecord(listenerHandle.endpoint(), log.term(), log.version(), secretB64, recorded, handover));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": cannot publish host record", e);
         }
@@ -1954,7 +1862,7 @@ public final class Replica {
                     }
                     for (JsonValue v : f.getJsonArray("entries")) {
                         Entry e = Entry.fromJson(v.asJsonObject());
-                        if (e.version() == version + 1) {
+                        if (e.version() == log.version() + 1) {
                             applyEntry(e);
                         }
                     }
@@ -2052,7 +1960,7 @@ public final class Replica {
 
     /** Host: the writer cap in force: the smallest declared by this process and its connected peers. */
     private int writerCap() {
-        int cap = Math.min(options.maxWriters(), grants.cap());
+        int cap = Math.min(options.maxWriters(), log.grants().cap());
         for (Peer o : conns.values()) {
             if (o.channel.isOpen()) { // a closed connection whose close is being reported declares nothing
                 cap = Math.min(cap, o.maxWriters);
@@ -2067,8 +1975,8 @@ public final class Replica {
      */
     private Set<String> writers() {
         Set<String> w = new java.util.LinkedHashSet<>();
-        grants.all().forEach(g -> w.add(g.peerId()));
-        if (options.writer() && (grants.holds(peerId) || grants.size() == 0 && !awaitingSlot)) {
+        log.grants().all().forEach(g -> w.add(g.peerId()));
+        if (options.writer() && (log.grants().holds(peerId) || log.grants().size() == 0 && !awaitingSlot)) {
             w.add(peerId);
         }
         for (Peer o : conns.values()) {
@@ -2081,7 +1989,7 @@ public final class Replica {
 
     /** A connected writer that once held a grant and lost it (its writes fail until a slot frees). */
     private boolean demoted(Peer o) {
-        return o.demoted && !grants.holds(o.peerId);
+        return o.demoted && !log.grants().holds(o.peerId);
     }
 
     /**
@@ -2093,13 +2001,13 @@ public final class Replica {
             return;
         }
         for (Peer o : conns.values()) {
-            if (o.ready && o.channel.isOpen() && o.writer && !grants.holds(o.peerId)) {
+            if (o.ready && o.channel.isOpen() && o.writer && !log.grants().holds(o.peerId)) {
                 if (!grant(o.peerId, o.pid, o.startTime)) {
                     o.demoted = true;
                 }
             }
         }
-        if (options.writer() && !grants.holds(peerId) && grant(peerId, options.pid(), options.processStartTime())
+        if (options.writer() && !log.grants().holds(peerId) && grant(peerId, options.pid(), options.processStartTime())
                 && awaitingSlot) {
             awaitingSlot = false;
             started.complete(null);
@@ -2107,19 +2015,19 @@ public final class Replica {
     }
 
     private boolean grant(String holder, long pid, long startTime) {
-        if (grants.size() >= writerCap()) {
+        if (log.grants().size() >= writerCap()) {
             return false;
         }
-        append(Entry.grant(term, version + 1, holder, pid, startTime, writerCap(), nextHlc()));
+        append(Entry.grant(log.term(), log.version() + 1, holder, pid, startTime, writerCap(), nextHlc()));
         holderAwaySince.remove(holder);
-        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": writer slot granted to " + holder + " at " + version);
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": writer slot granted to " + holder + " at " + log.version());
         scheduleFlush();
         return true;
     }
 
     private void revoke(String holder, String why) {
-        if (grants.holds(holder)) {
-            append(Entry.revoke(term, version + 1, holder, why, nextHlc()));
+        if (log.grants().holds(holder)) {
+            append(Entry.revoke(log.term(), log.version() + 1, holder, why, nextHlc()));
             holderAwaySince.remove(holder);
             LOG.log(System.Logger.Level.INFO, options.name() + ": writer slot of " + holder + " freed: " + why);
             scheduleFlush();
@@ -2131,7 +2039,7 @@ public final class Replica {
      * longer than the grace period: they are demoted, their writes fail with {@code ERR_READ_ONLY}.
      */
     private void sweepGrants() {
-        if (recovering || grants.size() == 0) {
+        if (recovering || log.grants().size() == 0) {
             return;
         }
         Set<String> connected = new HashSet<>();
@@ -2142,7 +2050,7 @@ public final class Replica {
         });
         long now = env.nanoTime();
         long grace = TimeUnit.MILLISECONDS.toNanos(Math.max(1000, 10 * options.heartbeatInterval().toMillis()));
-        for (WriterGrants.Grant g : List.copyOf(grants.all())) {
+        for (WriterGrants.Grant g : List.copyOf(log.grants().all())) {
             if (g.peerId().equals(peerId) || connected.contains(g.peerId())) {
                 holderAwaySince.remove(g.peerId());
             } else if (!memberAlive(g.member())) {
@@ -2155,23 +2063,21 @@ public final class Replica {
 
     private void welcome(Peer p) {
         JsonArrayBuilder entries = JsonProviders.JSON.createArrayBuilder();
-        if (p.have && p.helloVersion <= version && termAt(p.helloVersion) == p.helloTerm && p.helloTerm >= 0) {
-            for (Entry e : log) {
-                if (e.version() > p.helloVersion) {
-                    entries.add(e.toJson());
-                }
+        if (p.have && p.helloVersion <= log.version() && log.termAt(p.helloVersion) == p.helloTerm && p.helloTerm >= 0) {
+            for (Entry e : log.entriesAfter(p.helloVersion)) {
+                entries.add(e.toJson());
             }
         } else {
             sendState(p.channel);
         }
         p.ready = true;
-        p.acked = Math.min(p.acked, version);
+        p.acked = Math.min(p.acked, log.version());
         List<String> ps = new ArrayList<>();
         ps.add(peerId);
         conns.values().forEach(c -> ps.add(c.peerId));
         JsonArrayBuilder pa = JsonProviders.JSON.createArrayBuilder();
         ps.forEach(pa::add);
-        p.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "welcome").add("term", term).add("entries", entries)
+        p.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "welcome").add("term", log.term()).add("entries", entries)
                 .add("peers", pa).build().toString());
     }
 
@@ -2194,7 +2100,7 @@ public final class Replica {
             if (!waitLogged) {
                 waitLogged = true;
                 LOG.log(System.Logger.Level.INFO, options.name() + ": waiting for " + silent + " (alive, not answering)"
-                        + " before opening term " + term + ": they may hold acknowledged changes; writes wait");
+                        + " before opening term " + log.term() + ": they may hold acknowledged changes; writes wait");
             }
             schedule(this::finishRecovery, options.heartbeatInterval().toMillis());
             return;
@@ -2209,11 +2115,11 @@ public final class Replica {
                 best = p;
             }
         }
-        if (best != null && (!haveDoc || best.helloTerm > lastTerm
-                || (best.helloTerm == lastTerm && best.helloVersion > version))) {
+        if (best != null && (!log.hasDocument() || best.helloTerm > log.lastTerm()
+                || (best.helloTerm == log.lastTerm() && best.helloVersion > log.version()))) {
             pulling = best;
-            best.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pull").add("have", haveDoc)
-                    .add("lt", lastTerm).add("lv", version).build().toString());
+            best.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pull").add("have", log.hasDocument())
+                    .add("lt", log.lastTerm()).add("lv", log.version()).build().toString());
             Peer asked = best;
             schedule(() -> {
                 if (pulling == asked && recovering) {
@@ -2228,18 +2134,18 @@ public final class Replica {
         }
         if (best == null && !ownStateCurrent) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": every member of the previous term is gone; "
-                    + (haveDoc ? "opening with this process's own older copy at version " + version
+                    + (log.hasDocument() ? "opening with this process's own older copy at version " + log.version()
                     : "starting from this process's initial data")
                     + ": changes made since the last one this process saw are lost");
         }
-        if (!haveDoc) {
+        if (!log.hasDocument()) {
             installInitial();
         }
         open();
     }
 
     private void open() {
-        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host of term " + term + " open at version " + version);
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host of term " + log.term() + " open at version " + log.version());
         recovering = false;
         pulling = null;
         // members of the old term that have not reconnected stay members while they live (they may be paused with
@@ -2257,8 +2163,8 @@ public final class Replica {
             }
         }
         sweepGrants();
-        if (!started.isDone() && options.writer() && writerCap() != Integer.MAX_VALUE && !grants.holds(peerId)
-                && grants.size() >= writerCap()) {
+        if (!started.isDone() && options.writer() && writerCap() != Integer.MAX_VALUE && !log.grants().holds(peerId)
+                && log.grants().size() >= writerCap()) {
             // a writer whose start waited for a slot took over, but every slot is held: it hosts and keeps waiting
             awaitingSlot = true;
         }
@@ -2311,34 +2217,34 @@ public final class Replica {
 
     /** Orders one update: checks, evaluates and appends an entry (accepted or rejected). */
     private void order(String peer, long seq, long base, long h, Update update, Precondition pre) {
-        Long last = table.get(peer);
+        Long last = log.lastSeq(peer);
         if (last != null && seq <= last) {
             return; // duplicate: its entry was already ordered and travels on the stream
         }
         hlc = Math.max(hlc, h);
-        if (!grants.holds(peer) && writerCap() != Integer.MAX_VALUE && grantsInForce()) {
+        if (!log.grants().holds(peer) && writerCap() != Integer.MAX_VALUE && grantsInForce()) {
             reject(peer, seq, h, MemSyncException.ERR_READ_ONLY, "'" + options.name() + "': " + peer
                     + " holds no writer slot (cap " + writerCap() + "; every slot is taken, or it was demoted)");
             return;
         }
-        if (base < logBase && base < version) {
+        if (base < log.base() && base < log.version()) {
             reject(peer, seq, h, MemSyncException.ERR_STALE_PATCH, "update based on version " + base
-                    + " which is older than the retained log (from " + logBase + ")");
+                    + " which is older than the retained log (from " + log.base() + ")");
             return;
         }
         if (pre != null) {
-            boolean holds = pre.filter() == null ? pre.expectedVersion() == version : Filters.matches(doc, pre.filter());
+            boolean holds = pre.filter() == null ? pre.expectedVersion() == log.version() : Filters.matches(log.document(), pre.filter());
             if (!holds) {
                 reject(peer, seq, h, MemSyncException.ERR_PRECONDITION, "precondition " + pre + " does not hold at version "
-                        + version);
+                        + log.version());
                 return;
             }
         }
         UpdateEvaluator.Evaluation ev;
         try {
-            ev = UpdateEvaluator.evaluate(doc, update);
+            ev = UpdateEvaluator.evaluate(log.document(), update);
         } catch (MemSyncException e) {
-            if (conflict(peer, base, h, declaredPaths(update), false) != null) {
+            if (conflict(peer, base, h, ConflictRule.declaredPaths(update), false) != null) {
                 reject(peer, seq, h, MemSyncException.ERR_STALE_PATCH, "update no longer applies after a newer change: "
                         + e.detail());
             } else {
@@ -2352,18 +2258,18 @@ public final class Replica {
                     + x.version() + " (paths " + x.paths() + ")");
             return;
         }
-        Entry e = new Entry(term, version + 1, peer, seq, h, ev.effect(), null, null, ev.paths(), ev.commutative());
+        Entry e = new Entry(log.term(), log.version() + 1, peer, seq, h, ev.effect(), null, null, ev.paths(), ev.commutative());
         applyEntry(e, PersistentJson.object(ev.document())); // the evaluation already built the new document
         outbox.add(e);
     }
 
     /** Whether the grants decide who writes: they do once any was issued (before that the cap just appeared). */
     private boolean grantsInForce() {
-        return grants.size() > 0 || awaitingSlot;
+        return log.grants().size() > 0 || awaitingSlot;
     }
 
     private void reject(String peer, long seq, long h, String code, String message) {
-        append(new Entry(term, version + 1, peer, seq, h, null, code, message, List.of(), false));
+        append(new Entry(log.term(), log.version() + 1, peer, seq, h, null, code, message, List.of(), false));
     }
 
     private void append(Entry e) {
@@ -2372,60 +2278,7 @@ public final class Replica {
     }
 
     private Entry conflict(String peer, long base, long h, List<String> paths, boolean commutative) {
-        // most updates have no change of another peer after their base: skip the scan (a pipelining writer's base
-        // lags by its whole window, and scanning it for every update would cost O(window) each)
-        long othersLast = 0;
-        for (Map.Entry<String, Long> e : lastAccepted.entrySet()) {
-            if (e.getValue() > othersLast && !e.getKey().equals(peer)) {
-                othersLast = e.getValue();
-            }
-        }
-        if (othersLast <= base) {
-            return null;
-        }
-        int from = (int) Math.max(0, Math.min(log.size(), base - logBase));
-        for (Entry x : log.subList(from, log.size())) {
-            if (x.version() <= base || !x.accepted() || x.peer().equals(peer)) {
-                continue;
-            }
-            int c = Long.compare(x.hlc(), h);
-            if (c < 0 || (c == 0 && x.peer().compareTo(peer) <= 0)) {
-                continue;
-            }
-            if (commutative && x.commutative()) {
-                continue;
-            }
-            for (String a : x.paths()) {
-                for (String b : paths) {
-                    if (Paths.overlap(a, b)) {
-                        return x;
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    private static List<String> declaredPaths(Update u) {
-        List<String> out = new ArrayList<>();
-        JsonStructure j = u.json();
-        switch (u.kind()) {
-            case OPERATORS -> j.asJsonObject().values().forEach(v -> {
-                if (v instanceof JsonObject o) {
-                    out.addAll(o.keySet());
-                }
-            });
-            case MERGE_PATCH -> out.addAll(j.asJsonObject().keySet());
-            case JSON_PATCH -> j.asJsonArray().forEach(v -> {
-                String p = v instanceof JsonObject o ? o.getString("path", "") : "";
-                try {
-                    out.add(Paths.dotted(p));
-                } catch (IllegalArgumentException e) {
-                    out.add(""); // a malformed pointer: counts as a write of the whole document
-                }
-            });
-        }
-        return out.isEmpty() ? List.of("") : out;
+        return log.conflict(peer, base, h, paths, commutative);
     }
 
     /**
@@ -2498,19 +2351,19 @@ public final class Replica {
             if (awaitingSlot && env.nanoTime() > slotDeadline) {
                 awaitingSlot = false;
                 started.completeExceptionally(new MemSyncException(MemSyncException.ERR_MAX_WRITERS, "every writer slot of '"
-                        + options.name() + "' stayed taken for " + options.writerSlotWait(), null, term, version));
+                        + options.name() + "' stayed taken for " + options.writerSlotWait(), null, log.term(), log.version()));
             }
         }
-        long lw = version;
+        long lw = log.version();
         for (Peer p : conns.values()) {
             if (p.ready) {
                 lw = Math.min(lw, p.acked);
             }
         }
-        compact(lw);
+        log.compact(lw);
         JsonArrayBuilder pa = JsonProviders.JSON.createArrayBuilder();
         peers.forEach(pa::add);
-        String hb = JsonProviders.JSON.createObjectBuilder().add("t", "hb").add("term", term).add("v", version).add("lw", lw)
+        String hb = JsonProviders.JSON.createObjectBuilder().add("t", "hb").add("term", log.term()).add("v", log.version()).add("lw", lw)
                 .add("peers", pa).build().toString();
         for (Peer p : conns.values()) {
             p.channel.send(hb);
@@ -2609,11 +2462,11 @@ public final class Replica {
     }
 
     private void awaitAcks(long deadline) {
-        boolean all = conns.values().stream().allMatch(p -> !p.ready || p.acked >= version);
+        boolean all = conns.values().stream().allMatch(p -> !p.ready || p.acked >= log.version());
         if (all || env.nanoTime() > deadline || role != ReplicaStatus.Role.HOST) {
-            publish(version);
+            publish(log.version());
             // tell the clients at once (a WebSocket close takes tens of milliseconds to be noticed)
-            String bye = JsonProviders.JSON.createObjectBuilder().add("t", "handover").add("v", version).build().toString();
+            String bye = JsonProviders.JSON.createObjectBuilder().add("t", "handover").add("v", log.version()).build().toString();
             for (Peer p : conns.values()) {
                 p.channel.send(bye);
             }
@@ -2649,7 +2502,7 @@ public final class Replica {
             // an update that reached a host may have been applied: its outcome is unknown, never a definite failure
             p.future.completeExceptionally(p.sent ? new MemSyncException(MemSyncException.ERR_TIMEOUT, "'"
                     + options.name() + "' stopped before the outcome of update " + p.seq
-                    + " arrived; outcome unknown, it may have been applied", null, term, version) : stoppedException());
+                    + " arrived; outcome unknown, it may have been applied", null, log.term(), log.version()) : stoppedException());
         }
         pending.clear();
         for (Ping p : pings.values()) {
