@@ -83,14 +83,8 @@ class ConflictRuleTest {
                 .isNull();
     }
 
-    /**
-     * {@link ConflictRule#declaredPaths} (and a JSON Patch on the root) use {@code ""} as "the whole document", but
-     * {@link io.memsync.document.Paths#overlap} treats {@code ""} as one empty segment, which overlaps only
-     * {@code ""}: a root write and a write to {@code x} do not conflict today. Left as found (the split changes no
-     * behaviour); reported with this test.
-     */
+    /** {@code ""} is the whole document (a JSON Patch on the root, an empty merge patch): it overlaps every path. */
     @Test
-    @org.junit.jupiter.api.Disabled("finding: the whole-document path \"\" overlaps no other path (Paths.overlap)")
     void aWholeDocumentWriteOverlapsEveryPath() {
         assertThat(conflicts(accepted(5, "a", 20, "", false), 4L, "b", 10L, "x.y", false)).isTrue();
     }
