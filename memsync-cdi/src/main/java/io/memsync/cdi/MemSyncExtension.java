@@ -116,7 +116,8 @@ public class MemSyncExtension implements Extension {
     private synchronized void declare(String name, Class<?> type, String where) {
         Map<Class<?>, String> types = boundTypes.computeIfAbsent(name, k -> new LinkedHashMap<>());
         types.putIfAbsent(jakarta.json.JsonObject.class, where);
-        if (type != null) {
+        // SharedObject<Object> is one of the JSON bean's types already (it serves raw injection points)
+        if (type != null && type != Object.class) {
             types.putIfAbsent(type, where);
         }
     }

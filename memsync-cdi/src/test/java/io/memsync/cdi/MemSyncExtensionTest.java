@@ -83,6 +83,16 @@ class MemSyncExtensionTest {
     @Shared("cdi-cart")
     SharedObject<Cart> typedCart;
 
+    @Inject
+    @Shared("cdi-cart")
+    SharedObject<Object> asObject;
+
+    @Test
+    void sharedObjectOfObjectIsTheJsonBeanNotASecondType() {
+        assertThat(asObject.value()).isInstanceOf(JsonObject.class);
+        assertThat(asObject.name()).isEqualTo("cdi-cart");
+    }
+
     @Test
     void injectedSharedObjectIsStartedWithConfiguredData() {
         assertThat(cart.status().isHost()).isTrue();
