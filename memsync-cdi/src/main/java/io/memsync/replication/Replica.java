@@ -10,6 +10,7 @@ import io.memsync.document.JsonText;
 import io.memsync.document.JsonWriting;
 import io.memsync.document.PersistentJson;
 import io.memsync.document.UpdateEvaluator;
+import io.memsync.replication.PendingUpdates.Pending;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -85,9 +86,8 @@ public final class Replica {
     private String peerId = "";
     /** The confirmed state: document, (term, version), retained entries, exactly-once table, writer grants. */
     private final ReplicatedLog log = new ReplicatedLog();
-    /** This replica's unordered updates by sequence number; inserted in increasing order, so iteration is in order. */
-    private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
-    private long nextSeq;
+    /** This replica's unordered updates, oldest first (guarded by {@link #state}). */
+    private final PendingUpdates pending;
     private long hlc;
     private CompletableFuture<Void> started = new CompletableFuture<>();
     private CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -188,6 +188,7 @@ public final class Replica {
         this.election = election;
         this.liveness = liveness;
         this.listener = listener;
+        this.pending = new PendingUpdates(options.name());
         this.status = new ReplicaStatus(ReplicaStatus.Role.STOPPED, 0, 0, "", List.of(), 0);
     }
 
@@ -888,8 +889,7 @@ public final class Replica {
         view = log.document();
         holderAwaySince.clear();
         awaitingSlot = false;
-        pending.clear();
-        nextSeq = 0;
+        pending.reset();
         peers = List.of();
         hostChannel = null;
         connecting = false;
@@ -1117,29 +1117,7 @@ public final class Replica {
      * it stops at the first update still in time.
      */
     private void sweepTimeouts() {
-        long now = env.nanoTime();
-        List<Pending> late = null;
-        for (Pending p : pending.values()) {
-            if (p.deadline == 0 || p.future.isDone()) {
-                continue;
-            }
-            if (now - p.deadline < 0) {
-                break;
-            }
-            if (late == null) {
-                late = new ArrayList<>();
-            }
-            late.add(p);
-        }
-        if (late == null) {
-            return;
-        }
-        // failed after the walk over the pending updates: a caller's callback may patch again at once
-        for (Pending p : late) {
-            p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT,
-                    "no outcome for update " + p.seq + " of '" + options.name() + "' within " + options.timeout()
-                            + "; outcome unknown, it stays pending", null, log.term(), log.version()));
-        }
+        pending.sweepTimeouts(env.nanoTime(), options.timeout(), log.term(), log.version());
     }
 
     private void startTicker() {
@@ -1212,7 +1190,7 @@ public final class Replica {
         options.rpcNames().forEach(rpc::add);
         b.add("rpc", rpc);
         hostChannel.send(b.build().toString());
-        for (Pending p : pending.values()) {
+        for (Pending p : pending.all()) {
             sendPatch(p);
         }
     }
@@ -1446,8 +1424,8 @@ public final class Replica {
         log.apply(e, after);
         hlc = Math.max(hlc, e.hlc());
         boolean local = e.peer().equals(peerId);
-        boolean head = local && !pending.isEmpty() && pending.firstEntry().getKey() == e.seq();
-        Pending p = local ? pending.remove(e.seq()) : null;
+        boolean head = local && pending.isHead(e.seq());
+        Pending p = local ? pending.take(e.seq()) : null;
         if (pending.isEmpty()) {
             view = log.document();
         } else if (!(head && e.accepted())) {
@@ -1456,11 +1434,7 @@ public final class Replica {
         // else: the host ordered our oldest pending update on exactly the document we evaluated it on, so the
         // view (confirmed document plus the remaining pending updates) is unchanged: no re-evaluation needed
         if (p != null) {
-            if (e.accepted()) {
-                p.future.complete(new Outcome(e.term(), e.version(), e.effect()));
-            } else {
-                p.future.completeExceptionally(new MemSyncException(e.code(), e.message(), null, e.term(), e.version()));
-            }
+            PendingUpdates.resolve(p, e);
         }
         if (e.accepted()) {
             fire(new ViewChange(before, view, e.effect(), log.version(), log.lastTerm(), local, MemSyncChange.State.CONFIRMED));
@@ -1471,15 +1445,7 @@ public final class Replica {
     }
 
     private void recomputeView() {
-        JsonObject v = log.document();
-        for (Pending p : pending.values()) {
-            try {
-                v = UpdateEvaluator.evaluate(v, p.update).document();
-            } catch (MemSyncException ex) {
-                // a pending update that no longer evaluates is left out of the view
-            }
-        }
-        view = v;
+        view = pending.rebase(log.document());
     }
 
     private void fire(ViewChange c) {
@@ -1520,12 +1486,7 @@ public final class Replica {
         log.install(s);
         snapFailure = null;
         Long mine = log.lastSeq(peerId);
-        List<Pending> resolved = new ArrayList<>();
-        if (mine != null) {
-            while (!pending.isEmpty() && pending.firstEntry().getKey() <= mine) {
-                resolved.add(pending.pollFirstEntry().getValue());
-            }
-        }
+        List<Pending> resolved = mine == null ? List.of() : pending.takeUpTo(mine);
         recomputeView();
         for (Pending p : resolved) {
             Entry e = log.entryOf(peerId, p.seq);
@@ -1534,10 +1495,8 @@ public final class Replica {
                 p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "update " + p.seq
                         + " of '" + options.name() + "' was ordered while this process was away and its outcome is no"
                         + " longer in the log; outcome unknown", null, log.lastTerm(), log.version()));
-            } else if (e.accepted()) {
-                p.future.complete(new Outcome(e.term(), e.version(), e.effect()));
             } else {
-                p.future.completeExceptionally(new MemSyncException(e.code(), e.message(), null, e.term(), e.version()));
+                PendingUpdates.resolve(p, e);
             }
         }
         if (!before.equals(view)) {
@@ -1567,7 +1526,7 @@ public final class Replica {
             f.completeExceptionally(new MemSyncException(e.code(), e.detail(), e, log.term(), log.version()));
             return;
         }
-        Pending p = new Pending(++nextSeq, update, pre, log.version(), nextHlc(), f);
+        Pending p = pending.create(update, pre, log.version(), nextHlc(), f);
         if (role != ReplicaStatus.Role.HOST || recovering || stopping) {
             // it will travel to a host: one that cannot travel is refused now, not dropped by the transport later
             p.frame = patchFrame(p);
@@ -1578,7 +1537,7 @@ public final class Replica {
                 return;
             }
         }
-        pending.put(p.seq, p);
+        pending.add(p);
         if (role == ReplicaStatus.Role.HOST && !recovering && !stopping) {
             order(peerId, p.seq, p.base, p.hlc, update, pre);
             scheduleFlush();
@@ -2173,7 +2132,7 @@ public final class Replica {
             started.complete(null);
         }
         // own pending updates first (they are older), then writes that waited
-        for (Pending p : new ArrayList<>(pending.values())) {
+        for (Pending p : new ArrayList<>(pending.all())) {
             order(peerId, p.seq, p.base, p.hlc, p.update, p.pre);
         }
         List<Runnable> w = new ArrayList<>(held);
@@ -2426,7 +2385,7 @@ public final class Replica {
             awaitAcks(deadline);
             return;
         }
-        if (hostChannel != null && synced && pending.values().stream().anyMatch(p -> p.sent)) {
+        if (hostChannel != null && synced && pending.anySent()) {
             // the host may be ordering what was sent: its outcome arrives soon, and a stop must not report an update
             // as failed that the host applied
             stopping = true;
@@ -2442,7 +2401,7 @@ public final class Replica {
             return;
         }
         if (hostChannel == null || !synced || env.nanoTime() > deadline
-                || pending.values().stream().noneMatch(p -> p.sent)) {
+                || !pending.anySent()) {
             leave();
         } else {
             schedule(() -> awaitOutcomes(deadline), 2);
@@ -2497,13 +2456,7 @@ public final class Replica {
             });
             prestarted = null;
         }
-        for (Pending p : pending.values()) {
-            // an update that reached a host may have been applied: its outcome is unknown, never a definite failure
-            p.future.completeExceptionally(p.sent ? new MemSyncException(MemSyncException.ERR_TIMEOUT, "'"
-                    + options.name() + "' stopped before the outcome of update " + p.seq
-                    + " arrived; outcome unknown, it may have been applied", null, log.term(), log.version()) : stoppedException());
-        }
-        pending.clear();
+        pending.stop(this::stoppedException, log.term(), log.version());
         for (Ping p : pings.values()) {
             p.future.completeExceptionally(stoppedException());
         }
@@ -2530,30 +2483,6 @@ public final class Replica {
     // =====================================================================================================
     // helpers
     // =====================================================================================================
-
-    private static final class Pending {
-        final long seq;
-        final Update update;
-        final Precondition pre;
-        final long base;
-        final long hlc;
-        final CompletableFuture<Outcome> future;
-        /** When {@link #sweepTimeouts} fails the future with {@code ERR_TIMEOUT}; 0 for none (ordered at once). */
-        long deadline;
-        /** Whether it was ever sent to a host (which may then order it). */
-        boolean sent;
-        /** Its patch frame, built once (to check its size at submit, and for every re-send). */
-        String frame;
-
-        Pending(long seq, Update update, Precondition pre, long base, long hlc, CompletableFuture<Outcome> future) {
-            this.seq = seq;
-            this.update = update;
-            this.pre = pre;
-            this.base = base;
-            this.hlc = hlc;
-            this.future = future;
-        }
-    }
 
     private static final class Ping {
         final CompletableFuture<Duration> future;
