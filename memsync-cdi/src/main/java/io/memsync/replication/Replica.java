@@ -94,8 +94,6 @@ public final class Replica {
     private long startDeadline;
     private List<String> peers = List.of();
     private ReplicaEnvironment.Timer ticker;
-    private final Map<Long, Ping> pings = new HashMap<>();
-    private long pingSeq;
     // client
     private Channel hostChannel;
     private boolean synced;
@@ -136,12 +134,8 @@ public final class Replica {
      * (a wake-up of that thread per message, which then finds nothing to do).
      */
     private boolean flushAtBatchEnd;
-    // messaging (RPC and events)
-    private final Map<Long, Call> calls = new HashMap<>();
-    private long callSeq;
-    private final List<String> outQueue = new ArrayList<>();
-    private final Map<Long, Relay> relays = new HashMap<>();
-    private long relaySeq;
+    /** RPC calls, relays, events and pings (guarded by {@link #state}). */
+    private final Messaging messaging;
     private long slotDeadline;
     /** When the host last refused this writer for want of a slot (0: never since start). */
     private long lastRefusedAt;
@@ -189,6 +183,7 @@ public final class Replica {
         this.liveness = liveness;
         this.listener = listener;
         this.pending = new PendingUpdates(options.name());
+        this.messaging = new Messaging(options, listener, new MessagingWiring());
         this.status = new ReplicaStatus(ReplicaStatus.Role.STOPPED, 0, 0, "", List.of(), 0);
     }
 
@@ -341,13 +336,7 @@ public final class Replica {
             if (role == ReplicaStatus.Role.STOPPED) {
                 return;
             }
-            JsonObject frame = JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", event).add("p", payload)
-                    .add("from", peerId).build();
-            if (role == ReplicaStatus.Role.HOST) {
-                hostEvent(frame);
-            } else {
-                sendOrQueue(frame.toString());
-            }
+            messaging.emit(event, payload);
         });
     }
 
@@ -368,160 +357,53 @@ public final class Replica {
                 f.completeExceptionally(stoppedException());
                 return;
             }
-            long id = ++callSeq;
-            Call c = new Call(method, f);
-            calls.put(id, c);
-            c.timer = schedule(() -> {
-                if (calls.remove(id) != null) {
-                    f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "RPC call '" + method
-                            + "' on '" + options.name() + "' got no answer within " + options.timeout()));
-                }
-            }, options.timeout().toMillis());
-            if (role == ReplicaStatus.Role.HOST) {
-                hostRoute(null, id, method, args);
-            } else {
-                c.sent = sendOrQueue(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", id)
-                        .add("n", method).add("a", args).build().toString());
-            }
+            messaging.call(method, args, f);
         })) {
             f.completeExceptionally(stoppedException());
         }
         return f;
     }
 
-    /** Sends a client frame to the host now, or queues it until a host is found; returns whether it was sent. */
-    private boolean sendOrQueue(String frame) {
-        if (hostChannel != null && synced) {
-            hostChannel.send(frame);
-            return true;
+    /** What {@link Messaging} sees of this replica (called holding the lock). */
+    private final class MessagingWiring implements Messaging.Wiring {
+        @Override
+        public ReplicaStatus.Role role() {
+            return role;
         }
-        outQueue.add(frame);
-        return false;
-    }
 
-    private void flushOutQueue() {
-        if (hostChannel == null) {
-            return;
+        @Override
+        public String peerId() {
+            return peerId;
         }
-        for (String frame : outQueue) {
-            hostChannel.send(frame);
-        }
-        outQueue.clear();
-        calls.values().forEach(c -> c.sent = true);
-    }
 
-    /** Host: delivers an event locally and to every ready client (the emitter included). */
-    private void hostEvent(JsonObject frame) {
-        flushFirst();
-        String text = frame.toString();
-        for (Peer p : conns.values()) {
-            if (p.ready) {
-                p.channel.send(text);
-            }
+        @Override
+        public Channel syncedHost() {
+            return hostChannel != null && synced ? hostChannel : null;
         }
-        deliverEvent(frame);
-    }
 
-    private void deliverEvent(JsonObject frame) {
-        try {
-            listener.event(frame.getString("n"), frame.get("p"), frame.getString("from", "").equals(peerId));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, options.name() + ": event listener failed", e);
+        @Override
+        public java.util.Collection<Peer> connections() {
+            return conns.values();
         }
-    }
 
-    /** Host: routes a call from a client ({@code caller}) or from itself ({@code caller == null}). */
-    private void hostRoute(Peer caller, long callerId, String method, JsonArray args) {
-        if (caller != null && options.rpcNames().contains(method)) {
-            runHandler(method, args, (v, e) -> replyTo(caller, callerId, method, v, e));
-            return;
+        @Override
+        public void flushFirst() {
+            Replica.this.flushFirst();
         }
-        for (Peer q : conns.values()) {
-            if (q.ready && q != caller && q.rpc.contains(method)) {
-                long rid = ++relaySeq;
-                relays.put(rid, new Relay(caller, callerId, q, method));
-                q.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", rid).add("n", method)
-                        .add("a", args).build().toString());
-                return;
-            }
-        }
-        replyTo(caller, callerId, method, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
-                "no process of '" + options.name() + "' serves RPC method '" + method + "'"));
-    }
 
-    /**
-     * Runs a local handler off the event thread (its own virtual thread); {@code done} runs holding the state lock,
-     * on the thread that completes the handler when the lock is free, else on the event thread (a user's thread
-     * that completes an asynchronous handler never waits for the replica's lock).
-     */
-    private void runHandler(String method, JsonArray args, java.util.function.BiConsumer<JsonValue, Throwable> done) {
-        java.util.concurrent.CompletionStage<JsonValue> stage;
-        try {
-            stage = listener.invoke(method, args);
-        } catch (RuntimeException e) {
-            stage = CompletableFuture.failedFuture(e);
+        @Override
+        public ReplicaEnvironment.Timer schedule(Runnable r, long millis) {
+            return Replica.this.schedule(r, millis);
         }
-        // not simply posted to the event thread: its wake-up would be on the path of every RPC result
-        stage.whenComplete((v, e) -> enter(false, () -> done.accept(v, e)));
-    }
 
-    private static MemSyncException rpcFailure(String method, Throwable e) {
-        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
-            e = e.getCause();
+        @Override
+        public boolean enter(boolean wait, Runnable r) {
+            return Replica.this.enter(wait, r);
         }
-        if (e instanceof MemSyncException m) {
-            return m;
-        }
-        return new MemSyncException(MemSyncException.ERR_RPC_FAILED, "RPC method '" + method + "' failed: "
-                + e.getClass().getName() + ": " + e.getMessage(), e);
-    }
 
-    private static JsonObject resultFrame(long id, JsonValue v, MemSyncException e) {
-        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "res").add("id", id);
-        if (e != null) {
-            b.add("code", e.code()).add("m", e.detail());
-        } else {
-            b.add("r", v == null ? JsonValue.NULL : v);
-        }
-        return b.build();
-    }
-
-    /** Host: answers a call of a client, or completes its own call. */
-    private void replyTo(Peer caller, long id, String method, JsonValue v, Throwable e) {
-        MemSyncException failure = e == null ? null : rpcFailure(method, e);
-        if (caller == null) {
-            completeCall(id, v, failure);
-        } else if (caller.channel.isOpen()) {
-            flushFirst();
-            caller.channel.send(resultFrame(id, v, failure).toString());
-        }
-    }
-
-    private void completeCall(long id, JsonValue v, MemSyncException failure) {
-        Call c = calls.remove(id);
-        if (c == null) {
-            return;
-        }
-        if (c.timer != null) {
-            c.timer.cancel();
-        }
-        if (failure != null) {
-            c.future.completeExceptionally(failure);
-        } else {
-            c.future.complete(v == null ? JsonValue.NULL : v);
-        }
-    }
-
-    private void failSentCalls(String why) {
-        List<Call> gone = new ArrayList<>();
-        calls.values().removeIf(c -> c.sent && gone.add(c));
-        // completed after the walk over the calls: a caller's callback may call again at once
-        for (Call c : gone) {
-            if (c.timer != null) {
-                c.timer.cancel();
-            }
-            c.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
-                    + c.method + "' on '" + options.name() + "': " + why + "; the call is not retried"));
+        @Override
+        public long nanoTime() {
+            return env.nanoTime();
         }
     }
 
@@ -589,61 +471,16 @@ public final class Replica {
         CompletableFuture<Duration> f = new CompletableFuture<>();
         if (!post(() -> {
             if (role == ReplicaStatus.Role.HOST) {
-                hostPing(f);
+                messaging.hostPing(f);
             } else if (role == ReplicaStatus.Role.STOPPED) {
                 f.completeExceptionally(stoppedException());
             } else {
-                long id = ++pingSeq;
-                Ping p = new Ping(f, env.nanoTime());
-                pings.put(id, p);
-                p.timer = schedule(() -> {
-                    if (pings.remove(id) != null) {
-                        f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "ping timed out"));
-                    }
-                }, options.timeout().toMillis());
-                if (hostChannel != null && synced) {
-                    hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", id).build().toString());
-                }
+                messaging.ping(f);
             }
         })) {
             f.completeExceptionally(stoppedException());
         }
         return f;
-    }
-
-    /** Host: pings every ready client; completes with the slowest round trip (zero when alone). */
-    private void hostPing(CompletableFuture<Duration> f) {
-        List<Peer> ready = conns.values().stream().filter(p -> p.ready).toList();
-        if (ready.isEmpty()) {
-            f.complete(Duration.ZERO);
-            return;
-        }
-        long id = ++pingSeq;
-        long t0 = env.nanoTime();
-        Set<Peer> waiting = new HashSet<>(ready);
-        long[] slowest = {0};
-        Ping p = new Ping(f, t0);
-        p.onPong = peer -> {
-            if (waiting.remove(peer)) {
-                slowest[0] = Math.max(slowest[0], env.nanoTime() - t0);
-                if (waiting.isEmpty()) {
-                    pings.remove(id);
-                    if (p.timer != null) {
-                        p.timer.cancel();
-                    }
-                    f.complete(Duration.ofNanos(slowest[0]));
-                }
-            }
-        };
-        pings.put(id, p);
-        p.timer = schedule(() -> {
-            if (pings.remove(id) != null) {
-                f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "ping of " + waiting.size()
-                        + " client(s) of '" + options.name() + "' timed out"));
-            }
-        }, options.timeout().toMillis());
-        String frame = JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", id).build().toString();
-        ready.forEach(r -> r.channel.send(frame));
     }
 
     /**
@@ -1101,11 +938,7 @@ public final class Replica {
         if (ch != null) {
             ch.close();
         }
-        for (Ping p : pings.values()) {
-            p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "host lost during ping"));
-        }
-        pings.clear();
-        failSentCalls("the connection to the host was lost");
+        messaging.hostLost();
         if (role != ReplicaStatus.Role.STOPPED && !stopping) {
             seek();
         }
@@ -1155,7 +988,7 @@ public final class Replica {
                 if (ch != null) {
                     ch.close();
                 }
-                failSentCalls("the host stopped answering");
+                messaging.failSentCalls("the host stopped answering");
                 try {
                     becomeHost(l);
                 } catch (IOException | RuntimeException e) {
@@ -1292,45 +1125,19 @@ public final class Replica {
                     setRole(ReplicaStatus.Role.CLIENT);
                     started.complete(null);
                     sendAck();
-                    for (Map.Entry<Long, Ping> p : pings.entrySet()) {
-                        hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", p.getKey()).build().toString());
-                    }
-                    flushOutQueue();
+                    messaging.welcomed(hostChannel);
                 }
-                case "ev" -> deliverEvent(f);
+                case "ev" -> messaging.deliverEvent(f);
                 case "handover" -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": the host handed over at " + f.get("v"));
                     lostHost();
                 }
                 case "ping" -> hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong")
                         .add("id", f.getJsonNumber("id")).build().toString());
-                case "res" -> completeCall(f.getJsonNumber("id").longValue(), f.get("r"), f.containsKey("code")
-                        ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
-                case "call" -> {
-                    Channel via = hostChannel;
-                    long id = f.getJsonNumber("id").longValue();
-                    String method = f.getString("n");
-                    if (!options.rpcNames().contains(method)) {
-                        via.send(resultFrame(id, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
-                                "RPC method '" + method + "' is not served by " + peerId)).toString());
-                        return;
-                    }
-                    runHandler(method, f.getJsonArray("a"), (v, e) -> {
-                        if (via.isOpen()) {
-                            via.send(resultFrame(id, v, e == null ? null : rpcFailure(method, e)).toString());
-                        }
-                    });
-                }
+                case "res" -> messaging.clientResult(f);
+                case "call" -> messaging.clientCall(hostChannel, f);
                 case "e" -> applyEntries(f.getJsonArray("entries"));
-                case "pong" -> {
-                    Ping p = pings.remove(f.getJsonNumber("id").longValue());
-                    if (p != null) {
-                        if (p.timer != null) {
-                            p.timer.cancel();
-                        }
-                        p.future.complete(Duration.ofNanos(env.nanoTime() - p.started));
-                    }
-                }
+                case "pong" -> messaging.clientPong(f);
                 case "pull" -> {
                     // only the entries the new host lacks when our logs agree at its position, else everything
                     long lv = f.getJsonNumber("lv") == null ? -1 : f.getJsonNumber("lv").longValue();
@@ -1775,27 +1582,10 @@ public final class Replica {
                     }
                 }
                 case "ack" -> p.acked = Math.max(p.acked, f.getJsonNumber("v").longValue());
-                case "pong" -> {
-                    Ping ping = pings.get(f.getJsonNumber("id").longValue());
-                    if (ping != null && ping.onPong != null) {
-                        ping.onPong.accept(p);
-                    }
-                }
-                case "ev" -> {
-                    if (!p.ready) {
-                        return;
-                    }
-                    hostEvent(JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", f.getString("n"))
-                            .add("p", f.get("p") == null ? JsonValue.NULL : f.get("p")).add("from", p.peerId).build());
-                }
-                case "call" -> hostRoute(p, f.getJsonNumber("id").longValue(), f.getString("n"), f.getJsonArray("a"));
-                case "res" -> {
-                    Relay r = relays.remove(f.getJsonNumber("id").longValue());
-                    if (r != null && r.provider == p) {
-                        replyTo(r.caller, r.callerId, r.method, f.get("r"), f.containsKey("code")
-                                ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
-                    }
-                }
+                case "pong" -> messaging.hostPong(p, f);
+                case "ev" -> messaging.hostEventFrom(p, f);
+                case "call" -> messaging.hostCall(p, f);
+                case "res" -> messaging.hostResult(p, f);
                 case "ping" -> ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong").add("id", f.getJsonNumber("id"))
                         .build().toString());
                 case "bye" -> {
@@ -2156,14 +1946,7 @@ public final class Replica {
                 awaiting.add(p.peerId);
             }
         }
-        List<Relay> gone = new ArrayList<>();
-        relays.values().removeIf(r -> r.provider == p && gone.add(r));
-        // answered after the walk over the relays: the host's own caller may call again at once
-        for (Relay r : gone) {
-            replyTo(r.caller, r.callerId, r.method, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE,
-                    "the process serving RPC method '" + r.method + "' of '" + options.name()
-                            + "' went away during the call; the call is not retried"));
-        }
+        messaging.providerGone(p);
         if (pulling == p) {
             pulling = null;
             finishRecovery();
@@ -2341,13 +2124,7 @@ public final class Replica {
         held.clear();
         heldHellos.clear();
         outbox.clear();
-        for (Relay r : relays.values()) {
-            if (r.caller == null) {
-                completeCall(r.callerId, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
-                        + r.method + "' on '" + options.name() + "': this process stopped hosting; not retried"));
-            }
-        }
-        relays.clear();
+        messaging.hostingEnded();
         recovering = false;
         pulling = null;
         if (lease != null) {
@@ -2457,18 +2234,7 @@ public final class Replica {
             prestarted = null;
         }
         pending.stop(this::stoppedException, log.term(), log.version());
-        for (Ping p : pings.values()) {
-            p.future.completeExceptionally(stoppedException());
-        }
-        pings.clear();
-        for (Call c : calls.values()) {
-            if (c.timer != null) {
-                c.timer.cancel();
-            }
-            c.future.completeExceptionally(stoppedException());
-        }
-        calls.clear();
-        outQueue.clear();
+        messaging.stop(this::stoppedException);
         peers = List.of();
         started.completeExceptionally(stoppedException());
         if (registration != null) {
@@ -2483,56 +2249,6 @@ public final class Replica {
     // =====================================================================================================
     // helpers
     // =====================================================================================================
-
-    private static final class Ping {
-        final CompletableFuture<Duration> future;
-        final long started;
-        ReplicaEnvironment.Timer timer;
-        java.util.function.Consumer<Peer> onPong;
-
-        Ping(CompletableFuture<Duration> future, long started) {
-            this.future = future;
-            this.started = started;
-        }
-    }
-
-    private static final class Call {
-        final String method;
-        final CompletableFuture<JsonValue> future;
-        ReplicaEnvironment.Timer timer;
-        boolean sent;
-
-        Call(String method, CompletableFuture<JsonValue> future) {
-            this.method = method;
-            this.future = future;
-        }
-    }
-
-    /** A call the host forwarded to a client that serves the method. */
-    private record Relay(Peer caller, long callerId, Peer provider, String method) {
-    }
-
-    private static final class Peer {
-        Set<String> rpc = Set.of();
-        final Channel channel;
-        String peerId;
-        long pid;
-        long startTime;
-        boolean writer;
-        int maxWriters = Integer.MAX_VALUE;
-        boolean have;
-        long helloTerm;
-        long helloVersion;
-        long acked;
-        boolean ready;
-        /** Admitted as a writer while every slot was taken (it had lost its grant): its writes fail. */
-        boolean demoted;
-        SnapshotChunks.Assembler snap;
-
-        Peer(Channel channel) {
-            this.channel = channel;
-        }
-    }
 
     private static final class GapException extends RuntimeException {
         GapException(String m) {
