@@ -142,10 +142,8 @@ public final class Replica {
     private long seekDelay = 1;
     private volatile CompletableFuture<Transport.Listener> prestarted;
     private long lostAt;
-    /** Host: since when each grant holder has had no connection (one away longer than the grace is demoted). */
-    private final Map<String, Long> holderAwaySince = new HashMap<>();
-    /** Host: this writer waits for a writer slot before its start completes. */
-    private boolean awaitingSlot;
+    /** The writer cap: who counts, grants issued and freed (guarded by {@link #state}). */
+    private final WriterAdmission admission;
     /** This run's mark as running in the rendezvous; closed at stop, lost with the process. */
     private Election.Registration registration;
 
@@ -184,6 +182,7 @@ public final class Replica {
         this.listener = listener;
         this.pending = new PendingUpdates(options.name());
         this.messaging = new Messaging(options, listener, new MessagingWiring());
+        this.admission = new WriterAdmission(options, log, new AdmissionWiring());
         this.status = new ReplicaStatus(ReplicaStatus.Role.STOPPED, 0, 0, "", List.of(), 0);
     }
 
@@ -724,8 +723,7 @@ public final class Replica {
     private void resetState() {
         log.clear();
         view = log.document();
-        holderAwaySince.clear();
-        awaitingSlot = false;
+        admission.clear();
         pending.reset();
         peers = List.of();
         hostChannel = null;
@@ -1592,7 +1590,7 @@ public final class Replica {
                     conns.remove(ch);
                     ch.close();
                     if (!recovering) {
-                        revoke(p.peerId, "it stopped");
+                        admission.revoke(p.peerId, "it stopped");
                     }
                     if (recovering) {
                         // a member of the old term that leaves is no longer waited for, by this host or the next
@@ -1677,11 +1675,11 @@ public final class Replica {
             return;
         }
         if (!known) {
-            int cap = Math.min(writerCap(), p.maxWriters);
+            int cap = Math.min(admission.cap(), p.maxWriters);
             if (cap != Integer.MAX_VALUE) {
-                sweepGrants();
+                admission.sweepGrants();
             }
-            Set<String> writers = writers();
+            Set<String> writers = admission.writers();
             boolean adds = p.writer && !writers.contains(p.peerId);
             if (writers.size() + (adds ? 1 : 0) > cap) {
                 ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "refuse").add("code", MemSyncException.ERR_MAX_WRITERS)
@@ -1701,111 +1699,52 @@ public final class Replica {
             }
         } else {
             welcome(p);
-            grantWriters();
+            admission.grantWriters();
             publish(-1);
         }
     }
 
-    /** Host: the writer cap in force: the smallest declared by this process and its connected peers. */
-    private int writerCap() {
-        int cap = Math.min(options.maxWriters(), log.grants().cap());
-        for (Peer o : conns.values()) {
-            if (o.channel.isOpen()) { // a closed connection whose close is being reported declares nothing
-                cap = Math.min(cap, o.maxWriters);
-            }
+    /** What {@link WriterAdmission} sees of this replica (called holding the lock). */
+    private final class AdmissionWiring implements WriterAdmission.Wiring {
+        @Override
+        public String peerId() {
+            return peerId;
         }
-        return cap;
-    }
 
-    /**
-     * Host: the writers that count against the cap: grant holders, and admitted writers without one yet (the cap may
-     * have just appeared); this process only while it holds a grant or writes without a cap.
-     */
-    private Set<String> writers() {
-        Set<String> w = new java.util.LinkedHashSet<>();
-        log.grants().all().forEach(g -> w.add(g.peerId()));
-        if (options.writer() && (log.grants().holds(peerId) || log.grants().size() == 0 && !awaitingSlot)) {
-            w.add(peerId);
+        @Override
+        public java.util.Collection<Peer> connections() {
+            return conns.values();
         }
-        for (Peer o : conns.values()) {
-            if (o.ready && o.channel.isOpen() && o.writer && !demoted(o)) {
-                w.add(o.peerId);
-            }
-        }
-        return w;
-    }
 
-    /** A connected writer that once held a grant and lost it (its writes fail until a slot frees). */
-    private boolean demoted(Peer o) {
-        return o.demoted && !log.grants().holds(o.peerId);
-    }
+        @Override
+        public boolean recovering() {
+            return recovering;
+        }
 
-    /**
-     * Host: while a writer cap applies, gives every admitted writer without a grant one, while there is room
-     * (existing holders first, then connections in order, this process last); a grant is an ordered entry.
-     */
-    private void grantWriters() {
-        if (recovering || writerCap() == Integer.MAX_VALUE) {
-            return;
-        }
-        for (Peer o : conns.values()) {
-            if (o.ready && o.channel.isOpen() && o.writer && !log.grants().holds(o.peerId)) {
-                if (!grant(o.peerId, o.pid, o.startTime)) {
-                    o.demoted = true;
-                }
-            }
-        }
-        if (options.writer() && !log.grants().holds(peerId) && grant(peerId, options.pid(), options.processStartTime())
-                && awaitingSlot) {
-            awaitingSlot = false;
-            started.complete(null);
-        }
-    }
-
-    private boolean grant(String holder, long pid, long startTime) {
-        if (log.grants().size() >= writerCap()) {
-            return false;
-        }
-        append(Entry.grant(log.term(), log.version() + 1, holder, pid, startTime, writerCap(), nextHlc()));
-        holderAwaySince.remove(holder);
-        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": writer slot granted to " + holder + " at " + log.version());
-        scheduleFlush();
-        return true;
-    }
-
-    private void revoke(String holder, String why) {
-        if (log.grants().holds(holder)) {
-            append(Entry.revoke(log.term(), log.version() + 1, holder, why, nextHlc()));
-            holderAwaySince.remove(holder);
-            LOG.log(System.Logger.Level.INFO, options.name() + ": writer slot of " + holder + " freed: " + why);
+        @Override
+        public void append(Entry e) {
+            Replica.this.append(e);
             scheduleFlush();
         }
-    }
 
-    /**
-     * Host: frees the grants of holders that stopped or died, and of holders that have been disconnected (alive)
-     * longer than the grace period: they are demoted, their writes fail with {@code ERR_READ_ONLY}.
-     */
-    private void sweepGrants() {
-        if (recovering || log.grants().size() == 0) {
-            return;
+        @Override
+        public long nextHlc() {
+            return Replica.this.nextHlc();
         }
-        Set<String> connected = new HashSet<>();
-        conns.values().forEach(c -> {
-            if (c.channel.isOpen()) {
-                connected.add(c.peerId);
-            }
-        });
-        long now = env.nanoTime();
-        long grace = TimeUnit.MILLISECONDS.toNanos(Math.max(1000, 10 * options.heartbeatInterval().toMillis()));
-        for (WriterGrants.Grant g : List.copyOf(log.grants().all())) {
-            if (g.peerId().equals(peerId) || connected.contains(g.peerId())) {
-                holderAwaySince.remove(g.peerId());
-            } else if (!memberAlive(g.member())) {
-                revoke(g.peerId(), "its process or replica is gone");
-            } else if (now - holderAwaySince.computeIfAbsent(g.peerId(), k -> now) > grace) {
-                revoke(g.peerId(), "disconnected for longer than " + TimeUnit.NANOSECONDS.toMillis(grace) + " ms");
-            }
+
+        @Override
+        public boolean memberAlive(HostRecord.Member m) {
+            return Replica.this.memberAlive(m);
+        }
+
+        @Override
+        public long nanoTime() {
+            return env.nanoTime();
+        }
+
+        @Override
+        public void slotGranted() {
+            started.complete(null);
         }
     }
 
@@ -1910,15 +1849,15 @@ public final class Replica {
                 welcome(p);
             }
         }
-        sweepGrants();
-        if (!started.isDone() && options.writer() && writerCap() != Integer.MAX_VALUE && !log.grants().holds(peerId)
-                && log.grants().size() >= writerCap()) {
+        admission.sweepGrants();
+        if (!started.isDone() && options.writer() && admission.cap() != Integer.MAX_VALUE && !log.grants().holds(peerId)
+                && log.grants().size() >= admission.cap()) {
             // a writer whose start waited for a slot took over, but every slot is held: it hosts and keeps waiting
-            awaitingSlot = true;
+            admission.awaitSlot(true);
         }
-        grantWriters();
+        admission.grantWriters();
         publish(-1);
-        if (!started.isDone() && !awaitingSlot) {
+        if (!started.isDone() && !admission.awaitingSlot()) {
             started.complete(null);
         }
         // own pending updates first (they are older), then writes that waited
@@ -1963,9 +1902,9 @@ public final class Replica {
             return; // duplicate: its entry was already ordered and travels on the stream
         }
         hlc = Math.max(hlc, h);
-        if (!log.grants().holds(peer) && writerCap() != Integer.MAX_VALUE && grantsInForce()) {
+        if (!log.grants().holds(peer) && admission.cap() != Integer.MAX_VALUE && admission.grantsInForce()) {
             reject(peer, seq, h, MemSyncException.ERR_READ_ONLY, "'" + options.name() + "': " + peer
-                    + " holds no writer slot (cap " + writerCap() + "; every slot is taken, or it was demoted)");
+                    + " holds no writer slot (cap " + admission.cap() + "; every slot is taken, or it was demoted)");
             return;
         }
         if (base < log.base() && base < log.version()) {
@@ -2002,11 +1941,6 @@ public final class Replica {
         Entry e = new Entry(log.term(), log.version() + 1, peer, seq, h, ev.effect(), null, null, ev.paths(), ev.commutative());
         applyEntry(e, PersistentJson.object(ev.document())); // the evaluation already built the new document
         outbox.add(e);
-    }
-
-    /** Whether the grants decide who writes: they do once any was issued (before that the cap just appeared). */
-    private boolean grantsInForce() {
-        return log.grants().size() > 0 || awaitingSlot;
     }
 
     private void reject(String peer, long seq, long h, String code, String message) {
@@ -2087,10 +2021,10 @@ public final class Replica {
             return;
         }
         if (!recovering) {
-            sweepGrants();
-            grantWriters();
-            if (awaitingSlot && env.nanoTime() > slotDeadline) {
-                awaitingSlot = false;
+            admission.sweepGrants();
+            admission.grantWriters();
+            if (admission.awaitingSlot() && env.nanoTime() > slotDeadline) {
+                admission.awaitSlot(false);
                 started.completeExceptionally(new MemSyncException(MemSyncException.ERR_MAX_WRITERS, "every writer slot of '"
                         + options.name() + "' stayed taken for " + options.writerSlotWait(), null, log.term(), log.version()));
             }
@@ -2150,7 +2084,7 @@ public final class Replica {
         }
         if (role == ReplicaStatus.Role.HOST && !recovering) {
             stopping = true;
-            revoke(peerId, "it stopped");
+            admission.revoke(peerId, "it stopped");
             flush();
             String sync = JsonProviders.JSON.createObjectBuilder().add("t", "sync").build().toString();
             for (Peer p : conns.values()) {
