@@ -225,7 +225,7 @@ final class Messaging {
     }
 
     private static String pingFrame(long id) {
-        return JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", id).build().toString();
+        return FrameCodec.encode(new Frame.Ping(id));
     }
 
     // ---- client side ----

@@ -1187,7 +1187,7 @@ public final class Replica {
 
     private void sendAck() {
         if (hostChannel != null) {
-            hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ack").add("v", log.version()).build().toString());
+            hostChannel.send(FrameCodec.encode(new Frame.Ack(log.version())));
         }
     }
 
@@ -1805,8 +1805,7 @@ public final class Replica {
         if (best != null && (!log.hasDocument() || best.helloTerm > log.lastTerm()
                 || (best.helloTerm == log.lastTerm() && best.helloVersion > log.version()))) {
             pulling = best;
-            best.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pull").add("have", log.hasDocument())
-                    .add("lt", log.lastTerm()).add("lv", log.version()).build().toString());
+            best.channel.send(FrameCodec.encode(new Frame.Pull(log.hasDocument(), log.lastTerm(), log.version())));
             Peer asked = best;
             schedule(() -> {
                 if (pulling == asked && recovering) {
@@ -2086,7 +2085,7 @@ public final class Replica {
             stopping = true;
             admission.revoke(peerId, "it stopped");
             flush();
-            String sync = JsonProviders.JSON.createObjectBuilder().add("t", "sync").build().toString();
+            String sync = FrameCodec.encode(new Frame.Sync());
             for (Peer p : conns.values()) {
                 if (p.ready) {
                     p.channel.send(sync);
@@ -2122,7 +2121,7 @@ public final class Replica {
     /** Says goodbye to the host (if connected), closes and stops. */
     private void leave() {
         if (hostChannel != null) {
-            hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "bye").build().toString());
+            hostChannel.send(FrameCodec.encode(new Frame.Bye()));
             hostChannel.close();
             hostChannel = null;
         }
@@ -2135,7 +2134,7 @@ public final class Replica {
         if (all || env.nanoTime() > deadline || role != ReplicaStatus.Role.HOST) {
             publish(log.version());
             // tell the clients at once (a WebSocket close takes tens of milliseconds to be noticed)
-            String bye = JsonProviders.JSON.createObjectBuilder().add("t", "handover").add("v", log.version()).build().toString();
+            String bye = FrameCodec.encode(new Frame.Handover(log.version()));
             for (Peer p : conns.values()) {
                 p.channel.send(bye);
             }
