@@ -10,6 +10,7 @@ import io.memsync.document.JsonText;
 import io.memsync.document.JsonWriting;
 import io.memsync.document.PersistentJson;
 import io.memsync.document.UpdateEvaluator;
+import io.memsync.replication.PendingUpdates.Pending;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -85,17 +86,14 @@ public final class Replica {
     private String peerId = "";
     /** The confirmed state: document, (term, version), retained entries, exactly-once table, writer grants. */
     private final ReplicatedLog log = new ReplicatedLog();
-    /** This replica's unordered updates by sequence number; inserted in increasing order, so iteration is in order. */
-    private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
-    private long nextSeq;
+    /** This replica's unordered updates, oldest first (guarded by {@link #state}). */
+    private final PendingUpdates pending;
     private long hlc;
     private CompletableFuture<Void> started = new CompletableFuture<>();
     private CompletableFuture<Void> stopped = new CompletableFuture<>();
     private long startDeadline;
     private List<String> peers = List.of();
     private ReplicaEnvironment.Timer ticker;
-    private final Map<Long, Ping> pings = new HashMap<>();
-    private long pingSeq;
     // client
     private Channel hostChannel;
     private boolean synced;
@@ -136,22 +134,16 @@ public final class Replica {
      * (a wake-up of that thread per message, which then finds nothing to do).
      */
     private boolean flushAtBatchEnd;
-    // messaging (RPC and events)
-    private final Map<Long, Call> calls = new HashMap<>();
-    private long callSeq;
-    private final List<String> outQueue = new ArrayList<>();
-    private final Map<Long, Relay> relays = new HashMap<>();
-    private long relaySeq;
+    /** RPC calls, relays, events and pings (guarded by {@link #state}). */
+    private final Messaging messaging;
     private long slotDeadline;
     /** When the host last refused this writer for want of a slot (0: never since start). */
     private long lastRefusedAt;
     private long seekDelay = 1;
     private volatile CompletableFuture<Transport.Listener> prestarted;
     private long lostAt;
-    /** Host: since when each grant holder has had no connection (one away longer than the grace is demoted). */
-    private final Map<String, Long> holderAwaySince = new HashMap<>();
-    /** Host: this writer waits for a writer slot before its start completes. */
-    private boolean awaitingSlot;
+    /** The writer cap: who counts, grants issued and freed (guarded by {@link #state}). */
+    private final WriterAdmission admission;
     /** This run's mark as running in the rendezvous; closed at stop, lost with the process. */
     private Election.Registration registration;
 
@@ -188,6 +180,9 @@ public final class Replica {
         this.election = election;
         this.liveness = liveness;
         this.listener = listener;
+        this.pending = new PendingUpdates(options.name());
+        this.messaging = new Messaging(options, listener, new MessagingWiring());
+        this.admission = new WriterAdmission(options, log, new AdmissionWiring());
         this.status = new ReplicaStatus(ReplicaStatus.Role.STOPPED, 0, 0, "", List.of(), 0);
     }
 
@@ -341,13 +336,7 @@ public final class Replica {
             if (role == ReplicaStatus.Role.STOPPED) {
                 return;
             }
-            JsonObject frame = JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", event).add("p", payload)
-                    .add("from", peerId).build();
-            if (role == ReplicaStatus.Role.HOST) {
-                hostEvent(frame);
-            } else {
-                sendOrQueue(frame.toString());
-            }
+            messaging.emit(event, payload);
         });
     }
 
@@ -368,160 +357,53 @@ public final class Replica {
                 f.completeExceptionally(stoppedException());
                 return;
             }
-            long id = ++callSeq;
-            Call c = new Call(method, f);
-            calls.put(id, c);
-            c.timer = schedule(() -> {
-                if (calls.remove(id) != null) {
-                    f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "RPC call '" + method
-                            + "' on '" + options.name() + "' got no answer within " + options.timeout()));
-                }
-            }, options.timeout().toMillis());
-            if (role == ReplicaStatus.Role.HOST) {
-                hostRoute(null, id, method, args);
-            } else {
-                c.sent = sendOrQueue(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", id)
-                        .add("n", method).add("a", args).build().toString());
-            }
+            messaging.call(method, args, f);
         })) {
             f.completeExceptionally(stoppedException());
         }
         return f;
     }
 
-    /** Sends a client frame to the host now, or queues it until a host is found; returns whether it was sent. */
-    private boolean sendOrQueue(String frame) {
-        if (hostChannel != null && synced) {
-            hostChannel.send(frame);
-            return true;
+    /** What {@link Messaging} sees of this replica (called holding the lock). */
+    private final class MessagingWiring implements Messaging.Wiring {
+        @Override
+        public ReplicaStatus.Role role() {
+            return role;
         }
-        outQueue.add(frame);
-        return false;
-    }
 
-    private void flushOutQueue() {
-        if (hostChannel == null) {
-            return;
+        @Override
+        public String peerId() {
+            return peerId;
         }
-        for (String frame : outQueue) {
-            hostChannel.send(frame);
-        }
-        outQueue.clear();
-        calls.values().forEach(c -> c.sent = true);
-    }
 
-    /** Host: delivers an event locally and to every ready client (the emitter included). */
-    private void hostEvent(JsonObject frame) {
-        flushFirst();
-        String text = frame.toString();
-        for (Peer p : conns.values()) {
-            if (p.ready) {
-                p.channel.send(text);
-            }
+        @Override
+        public Channel syncedHost() {
+            return hostChannel != null && synced ? hostChannel : null;
         }
-        deliverEvent(frame);
-    }
 
-    private void deliverEvent(JsonObject frame) {
-        try {
-            listener.event(frame.getString("n"), frame.get("p"), frame.getString("from", "").equals(peerId));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, options.name() + ": event listener failed", e);
+        @Override
+        public java.util.Collection<Peer> connections() {
+            return conns.values();
         }
-    }
 
-    /** Host: routes a call from a client ({@code caller}) or from itself ({@code caller == null}). */
-    private void hostRoute(Peer caller, long callerId, String method, JsonArray args) {
-        if (caller != null && options.rpcNames().contains(method)) {
-            runHandler(method, args, (v, e) -> replyTo(caller, callerId, method, v, e));
-            return;
+        @Override
+        public void flushFirst() {
+            Replica.this.flushFirst();
         }
-        for (Peer q : conns.values()) {
-            if (q.ready && q != caller && q.rpc.contains(method)) {
-                long rid = ++relaySeq;
-                relays.put(rid, new Relay(caller, callerId, q, method));
-                q.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", rid).add("n", method)
-                        .add("a", args).build().toString());
-                return;
-            }
-        }
-        replyTo(caller, callerId, method, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
-                "no process of '" + options.name() + "' serves RPC method '" + method + "'"));
-    }
 
-    /**
-     * Runs a local handler off the event thread (its own virtual thread); {@code done} runs holding the state lock,
-     * on the thread that completes the handler when the lock is free, else on the event thread (a user's thread
-     * that completes an asynchronous handler never waits for the replica's lock).
-     */
-    private void runHandler(String method, JsonArray args, java.util.function.BiConsumer<JsonValue, Throwable> done) {
-        java.util.concurrent.CompletionStage<JsonValue> stage;
-        try {
-            stage = listener.invoke(method, args);
-        } catch (RuntimeException e) {
-            stage = CompletableFuture.failedFuture(e);
+        @Override
+        public ReplicaEnvironment.Timer schedule(Runnable r, long millis) {
+            return Replica.this.schedule(r, millis);
         }
-        // not simply posted to the event thread: its wake-up would be on the path of every RPC result
-        stage.whenComplete((v, e) -> enter(false, () -> done.accept(v, e)));
-    }
 
-    private static MemSyncException rpcFailure(String method, Throwable e) {
-        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
-            e = e.getCause();
+        @Override
+        public boolean enter(boolean wait, Runnable r) {
+            return Replica.this.enter(wait, r);
         }
-        if (e instanceof MemSyncException m) {
-            return m;
-        }
-        return new MemSyncException(MemSyncException.ERR_RPC_FAILED, "RPC method '" + method + "' failed: "
-                + e.getClass().getName() + ": " + e.getMessage(), e);
-    }
 
-    private static JsonObject resultFrame(long id, JsonValue v, MemSyncException e) {
-        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "res").add("id", id);
-        if (e != null) {
-            b.add("code", e.code()).add("m", e.detail());
-        } else {
-            b.add("r", v == null ? JsonValue.NULL : v);
-        }
-        return b.build();
-    }
-
-    /** Host: answers a call of a client, or completes its own call. */
-    private void replyTo(Peer caller, long id, String method, JsonValue v, Throwable e) {
-        MemSyncException failure = e == null ? null : rpcFailure(method, e);
-        if (caller == null) {
-            completeCall(id, v, failure);
-        } else if (caller.channel.isOpen()) {
-            flushFirst();
-            caller.channel.send(resultFrame(id, v, failure).toString());
-        }
-    }
-
-    private void completeCall(long id, JsonValue v, MemSyncException failure) {
-        Call c = calls.remove(id);
-        if (c == null) {
-            return;
-        }
-        if (c.timer != null) {
-            c.timer.cancel();
-        }
-        if (failure != null) {
-            c.future.completeExceptionally(failure);
-        } else {
-            c.future.complete(v == null ? JsonValue.NULL : v);
-        }
-    }
-
-    private void failSentCalls(String why) {
-        List<Call> gone = new ArrayList<>();
-        calls.values().removeIf(c -> c.sent && gone.add(c));
-        // completed after the walk over the calls: a caller's callback may call again at once
-        for (Call c : gone) {
-            if (c.timer != null) {
-                c.timer.cancel();
-            }
-            c.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
-                    + c.method + "' on '" + options.name() + "': " + why + "; the call is not retried"));
+        @Override
+        public long nanoTime() {
+            return env.nanoTime();
         }
     }
 
@@ -589,61 +471,16 @@ public final class Replica {
         CompletableFuture<Duration> f = new CompletableFuture<>();
         if (!post(() -> {
             if (role == ReplicaStatus.Role.HOST) {
-                hostPing(f);
+                messaging.hostPing(f);
             } else if (role == ReplicaStatus.Role.STOPPED) {
                 f.completeExceptionally(stoppedException());
             } else {
-                long id = ++pingSeq;
-                Ping p = new Ping(f, env.nanoTime());
-                pings.put(id, p);
-                p.timer = schedule(() -> {
-                    if (pings.remove(id) != null) {
-                        f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "ping timed out"));
-                    }
-                }, options.timeout().toMillis());
-                if (hostChannel != null && synced) {
-                    hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", id).build().toString());
-                }
+                messaging.ping(f);
             }
         })) {
             f.completeExceptionally(stoppedException());
         }
         return f;
-    }
-
-    /** Host: pings every ready client; completes with the slowest round trip (zero when alone). */
-    private void hostPing(CompletableFuture<Duration> f) {
-        List<Peer> ready = conns.values().stream().filter(p -> p.ready).toList();
-        if (ready.isEmpty()) {
-            f.complete(Duration.ZERO);
-            return;
-        }
-        long id = ++pingSeq;
-        long t0 = env.nanoTime();
-        Set<Peer> waiting = new HashSet<>(ready);
-        long[] slowest = {0};
-        Ping p = new Ping(f, t0);
-        p.onPong = peer -> {
-            if (waiting.remove(peer)) {
-                slowest[0] = Math.max(slowest[0], env.nanoTime() - t0);
-                if (waiting.isEmpty()) {
-                    pings.remove(id);
-                    if (p.timer != null) {
-                        p.timer.cancel();
-                    }
-                    f.complete(Duration.ofNanos(slowest[0]));
-                }
-            }
-        };
-        pings.put(id, p);
-        p.timer = schedule(() -> {
-            if (pings.remove(id) != null) {
-                f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "ping of " + waiting.size()
-                        + " client(s) of '" + options.name() + "' timed out"));
-            }
-        }, options.timeout().toMillis());
-        String frame = JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", id).build().toString();
-        ready.forEach(r -> r.channel.send(frame));
     }
 
     /**
@@ -887,10 +724,8 @@ public final class Replica {
     private void resetState() {
         log.clear();
         view = log.document();
-        holderAwaySince.clear();
-        awaitingSlot = false;
-        pending.clear();
-        nextSeq = 0;
+        admission.clear();
+        pending.reset();
         peers = List.of();
         hostChannel = null;
         connecting = false;
@@ -1102,11 +937,7 @@ public final class Replica {
         if (ch != null) {
             ch.close();
         }
-        for (Ping p : pings.values()) {
-            p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "host lost during ping"));
-        }
-        pings.clear();
-        failSentCalls("the connection to the host was lost");
+        messaging.hostLost();
         if (role != ReplicaStatus.Role.STOPPED && !stopping) {
             seek();
         }
@@ -1118,29 +949,7 @@ public final class Replica {
      * it stops at the first update still in time.
      */
     private void sweepTimeouts() {
-        long now = env.nanoTime();
-        List<Pending> late = null;
-        for (Pending p : pending.values()) {
-            if (p.deadline == 0 || p.future.isDone()) {
-                continue;
-            }
-            if (now - p.deadline < 0) {
-                break;
-            }
-            if (late == null) {
-                late = new ArrayList<>();
-            }
-            late.add(p);
-        }
-        if (late == null) {
-            return;
-        }
-        // failed after the walk over the pending updates: a caller's callback may patch again at once
-        for (Pending p : late) {
-            p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT,
-                    "no outcome for update " + p.seq + " of '" + options.name() + "' within " + options.timeout()
-                            + "; outcome unknown, it stays pending", null, log.term(), log.version()));
-        }
+        pending.sweepTimeouts(env.nanoTime(), options.timeout(), log.term(), log.version());
     }
 
     private void startTicker() {
@@ -1178,7 +987,7 @@ public final class Replica {
                 if (ch != null) {
                     ch.close();
                 }
-                failSentCalls("the host stopped answering");
+                messaging.failSentCalls("the host stopped answering");
                 try {
                     becomeHost(l);
                 } catch (IOException | RuntimeException e) {
@@ -1213,7 +1022,7 @@ public final class Replica {
         options.rpcNames().forEach(rpc::add);
         b.add("rpc", rpc);
         hostChannel.send(b.build().toString());
-        for (Pending p : pending.values()) {
+        for (Pending p : pending.all()) {
             sendPatch(p);
         }
     }
@@ -1315,45 +1124,19 @@ public final class Replica {
                     setRole(ReplicaStatus.Role.CLIENT);
                     started.complete(null);
                     sendAck();
-                    for (Map.Entry<Long, Ping> p : pings.entrySet()) {
-                        hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ping").add("id", p.getKey()).build().toString());
-                    }
-                    flushOutQueue();
+                    messaging.welcomed(hostChannel);
                 }
-                case "ev" -> deliverEvent(f);
+                case "ev" -> messaging.deliverEvent(f);
                 case "handover" -> {
                     LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": the host handed over at " + f.get("v"));
                     lostHost();
                 }
                 case "ping" -> hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong")
                         .add("id", f.getJsonNumber("id")).build().toString());
-                case "res" -> completeCall(f.getJsonNumber("id").longValue(), f.get("r"), f.containsKey("code")
-                        ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
-                case "call" -> {
-                    Channel via = hostChannel;
-                    long id = f.getJsonNumber("id").longValue();
-                    String method = f.getString("n");
-                    if (!options.rpcNames().contains(method)) {
-                        via.send(resultFrame(id, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
-                                "RPC method '" + method + "' is not served by " + peerId)).toString());
-                        return;
-                    }
-                    runHandler(method, f.getJsonArray("a"), (v, e) -> {
-                        if (via.isOpen()) {
-                            via.send(resultFrame(id, v, e == null ? null : rpcFailure(method, e)).toString());
-                        }
-                    });
-                }
+                case "res" -> messaging.clientResult(f);
+                case "call" -> messaging.clientCall(hostChannel, f);
                 case "e" -> applyEntries(f.getJsonArray("entries"));
-                case "pong" -> {
-                    Ping p = pings.remove(f.getJsonNumber("id").longValue());
-                    if (p != null) {
-                        if (p.timer != null) {
-                            p.timer.cancel();
-                        }
-                        p.future.complete(Duration.ofNanos(env.nanoTime() - p.started));
-                    }
-                }
+                case "pong" -> messaging.clientPong(f);
                 case "pull" -> {
                     // only the entries the new host lacks when our logs agree at its position, else everything
                     long lv = f.getJsonNumber("lv") == null ? -1 : f.getJsonNumber("lv").longValue();
@@ -1405,7 +1188,7 @@ public final class Replica {
 
     private void sendAck() {
         if (hostChannel != null) {
-            hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "ack").add("v", log.version()).build().toString());
+            hostChannel.send(FrameCodec.encode(new Frame.Ack(log.version())));
         }
     }
 
@@ -1447,8 +1230,8 @@ public final class Replica {
         log.apply(e, after);
         hlc = Math.max(hlc, e.hlc());
         boolean local = e.peer().equals(peerId);
-        boolean head = local && !pending.isEmpty() && pending.firstEntry().getKey() == e.seq();
-        Pending p = local ? pending.remove(e.seq()) : null;
+        boolean head = local && pending.isHead(e.seq());
+        Pending p = local ? pending.take(e.seq()) : null;
         if (pending.isEmpty()) {
             view = log.document();
         } else if (!(head && e.accepted())) {
@@ -1457,11 +1240,7 @@ public final class Replica {
         // else: the host ordered our oldest pending update on exactly the document we evaluated it on, so the
         // view (confirmed document plus the remaining pending updates) is unchanged: no re-evaluation needed
         if (p != null) {
-            if (e.accepted()) {
-                p.future.complete(new Outcome(e.term(), e.version(), e.effect()));
-            } else {
-                p.future.completeExceptionally(new MemSyncException(e.code(), e.message(), null, e.term(), e.version()));
-            }
+            PendingUpdates.resolve(p, e);
         }
         if (e.accepted()) {
             fire(new ViewChange(before, view, e.effect(), log.version(), log.lastTerm(), local, MemSyncChange.State.CONFIRMED));
@@ -1472,15 +1251,7 @@ public final class Replica {
     }
 
     private void recomputeView() {
-        JsonObject v = log.document();
-        for (Pending p : pending.values()) {
-            try {
-                v = UpdateEvaluator.evaluate(v, p.update).document();
-            } catch (MemSyncException ex) {
-                // a pending update that no longer evaluates is left out of the view
-            }
-        }
-        view = v;
+        view = pending.rebase(log.document());
     }
 
     private void fire(ViewChange c) {
@@ -1521,12 +1292,7 @@ public final class Replica {
         log.install(s);
         snapFailure = null;
         Long mine = log.lastSeq(peerId);
-        List<Pending> resolved = new ArrayList<>();
-        if (mine != null) {
-            while (!pending.isEmpty() && pending.firstEntry().getKey() <= mine) {
-                resolved.add(pending.pollFirstEntry().getValue());
-            }
-        }
+        List<Pending> resolved = mine == null ? List.of() : pending.takeUpTo(mine);
         recomputeView();
         for (Pending p : resolved) {
             Entry e = log.entryOf(peerId, p.seq);
@@ -1535,10 +1301,8 @@ public final class Replica {
                 p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "update " + p.seq
                         + " of '" + options.name() + "' was ordered while this process was away and its outcome is no"
                         + " longer in the log; outcome unknown", null, log.lastTerm(), log.version()));
-            } else if (e.accepted()) {
-                p.future.complete(new Outcome(e.term(), e.version(), e.effect()));
             } else {
-                p.future.completeExceptionally(new MemSyncException(e.code(), e.message(), null, e.term(), e.version()));
+                PendingUpdates.resolve(p, e);
             }
         }
         if (!before.equals(view)) {
@@ -1568,7 +1332,7 @@ public final class Replica {
             f.completeExceptionally(new MemSyncException(e.code(), e.detail(), e, log.term(), log.version()));
             return;
         }
-        Pending p = new Pending(++nextSeq, update, pre, log.version(), nextHlc(), f);
+        Pending p = pending.create(update, pre, log.version(), nextHlc(), f);
         if (role != ReplicaStatus.Role.HOST || recovering || stopping) {
             // it will travel to a host: one that cannot travel is refused now, not dropped by the transport later
             p.frame = patchFrame(p);
@@ -1579,7 +1343,7 @@ public final class Replica {
                 return;
             }
         }
-        pending.put(p.seq, p);
+        pending.add(p);
         if (role == ReplicaStatus.Role.HOST && !recovering && !stopping) {
             order(peerId, p.seq, p.base, p.hlc, update, pre);
             scheduleFlush();
@@ -1817,34 +1581,17 @@ public final class Replica {
                     }
                 }
                 case "ack" -> p.acked = Math.max(p.acked, f.getJsonNumber("v").longValue());
-                case "pong" -> {
-                    Ping ping = pings.get(f.getJsonNumber("id").longValue());
-                    if (ping != null && ping.onPong != null) {
-                        ping.onPong.accept(p);
-                    }
-                }
-                case "ev" -> {
-                    if (!p.ready) {
-                        return;
-                    }
-                    hostEvent(JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", f.getString("n"))
-                            .add("p", f.get("p") == null ? JsonValue.NULL : f.get("p")).add("from", p.peerId).build());
-                }
-                case "call" -> hostRoute(p, f.getJsonNumber("id").longValue(), f.getString("n"), f.getJsonArray("a"));
-                case "res" -> {
-                    Relay r = relays.remove(f.getJsonNumber("id").longValue());
-                    if (r != null && r.provider == p) {
-                        replyTo(r.caller, r.callerId, r.method, f.get("r"), f.containsKey("code")
-                                ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
-                    }
-                }
+                case "pong" -> messaging.hostPong(p, f);
+                case "ev" -> messaging.hostEventFrom(p, f);
+                case "call" -> messaging.hostCall(p, f);
+                case "res" -> messaging.hostResult(p, f);
                 case "ping" -> ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong").add("id", f.getJsonNumber("id"))
                         .build().toString());
                 case "bye" -> {
                     conns.remove(ch);
                     ch.close();
                     if (!recovering) {
-                        revoke(p.peerId, "it stopped");
+                        admission.revoke(p.peerId, "it stopped");
                     }
                     if (recovering) {
                         // a member of the old term that leaves is no longer waited for, by this host or the next
@@ -1929,11 +1676,11 @@ public final class Replica {
             return;
         }
         if (!known) {
-            int cap = Math.min(writerCap(), p.maxWriters);
+            int cap = Math.min(admission.cap(), p.maxWriters);
             if (cap != Integer.MAX_VALUE) {
-                sweepGrants();
+                admission.sweepGrants();
             }
-            Set<String> writers = writers();
+            Set<String> writers = admission.writers();
             boolean adds = p.writer && !writers.contains(p.peerId);
             if (writers.size() + (adds ? 1 : 0) > cap) {
                 ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "refuse").add("code", MemSyncException.ERR_MAX_WRITERS)
@@ -1953,111 +1700,52 @@ public final class Replica {
             }
         } else {
             welcome(p);
-            grantWriters();
+            admission.grantWriters();
             publish(-1);
         }
     }
 
-    /** Host: the writer cap in force: the smallest declared by this process and its connected peers. */
-    private int writerCap() {
-        int cap = Math.min(options.maxWriters(), log.grants().cap());
-        for (Peer o : conns.values()) {
-            if (o.channel.isOpen()) { // a closed connection whose close is being reported declares nothing
-                cap = Math.min(cap, o.maxWriters);
-            }
+    /** What {@link WriterAdmission} sees of this replica (called holding the lock). */
+    private final class AdmissionWiring implements WriterAdmission.Wiring {
+        @Override
+        public String peerId() {
+            return peerId;
         }
-        return cap;
-    }
 
-    /**
-     * Host: the writers that count against the cap: grant holders, and admitted writers without one yet (the cap may
-     * have just appeared); this process only while it holds a grant or writes without a cap.
-     */
-    private Set<String> writers() {
-        Set<String> w = new java.util.LinkedHashSet<>();
-        log.grants().all().forEach(g -> w.add(g.peerId()));
-        if (options.writer() && (log.grants().holds(peerId) || log.grants().size() == 0 && !awaitingSlot)) {
-            w.add(peerId);
+        @Override
+        public java.util.Collection<Peer> connections() {
+            return conns.values();
         }
-        for (Peer o : conns.values()) {
-            if (o.ready && o.channel.isOpen() && o.writer && !demoted(o)) {
-                w.add(o.peerId);
-            }
-        }
-        return w;
-    }
 
-    /** A connected writer that once held a grant and lost it (its writes fail until a slot frees). */
-    private boolean demoted(Peer o) {
-        return o.demoted && !log.grants().holds(o.peerId);
-    }
+        @Override
+        public boolean recovering() {
+            return recovering;
+        }
 
-    /**
-     * Host: while a writer cap applies, gives every admitted writer without a grant one, while there is room
-     * (existing holders first, then connections in order, this process last); a grant is an ordered entry.
-     */
-    private void grantWriters() {
-        if (recovering || writerCap() == Integer.MAX_VALUE) {
-            return;
-        }
-        for (Peer o : conns.values()) {
-            if (o.ready && o.channel.isOpen() && o.writer && !log.grants().holds(o.peerId)) {
-                if (!grant(o.peerId, o.pid, o.startTime)) {
-                    o.demoted = true;
-                }
-            }
-        }
-        if (options.writer() && !log.grants().holds(peerId) && grant(peerId, options.pid(), options.processStartTime())
-                && awaitingSlot) {
-            awaitingSlot = false;
-            started.complete(null);
-        }
-    }
-
-    private boolean grant(String holder, long pid, long startTime) {
-        if (log.grants().size() >= writerCap()) {
-            return false;
-        }
-        append(Entry.grant(log.term(), log.version() + 1, holder, pid, startTime, writerCap(), nextHlc()));
-        holderAwaySince.remove(holder);
-        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": writer slot granted to " + holder + " at " + log.version());
-        scheduleFlush();
-        return true;
-    }
-
-    private void revoke(String holder, String why) {
-        if (log.grants().holds(holder)) {
-            append(Entry.revoke(log.term(), log.version() + 1, holder, why, nextHlc()));
-            holderAwaySince.remove(holder);
-            LOG.log(System.Logger.Level.INFO, options.name() + ": writer slot of " + holder + " freed: " + why);
+        @Override
+        public void append(Entry e) {
+            Replica.this.append(e);
             scheduleFlush();
         }
-    }
 
-    /**
-     * Host: frees the grants of holders that stopped or died, and of holders that have been disconnected (alive)
-     * longer than the grace period: they are demoted, their writes fail with {@code ERR_READ_ONLY}.
-     */
-    private void sweepGrants() {
-        if (recovering || log.grants().size() == 0) {
-            return;
+        @Override
+        public long nextHlc() {
+            return Replica.this.nextHlc();
         }
-        Set<String> connected = new HashSet<>();
-        conns.values().forEach(c -> {
-            if (c.channel.isOpen()) {
-                connected.add(c.peerId);
-            }
-        });
-        long now = env.nanoTime();
-        long grace = TimeUnit.MILLISECONDS.toNanos(Math.max(1000, 10 * options.heartbeatInterval().toMillis()));
-        for (WriterGrants.Grant g : List.copyOf(log.grants().all())) {
-            if (g.peerId().equals(peerId) || connected.contains(g.peerId())) {
-                holderAwaySince.remove(g.peerId());
-            } else if (!memberAlive(g.member())) {
-                revoke(g.peerId(), "its process or replica is gone");
-            } else if (now - holderAwaySince.computeIfAbsent(g.peerId(), k -> now) > grace) {
-                revoke(g.peerId(), "disconnected for longer than " + TimeUnit.NANOSECONDS.toMillis(grace) + " ms");
-            }
+
+        @Override
+        public boolean memberAlive(HostRecord.Member m) {
+            return Replica.this.memberAlive(m);
+        }
+
+        @Override
+        public long nanoTime() {
+            return env.nanoTime();
+        }
+
+        @Override
+        public void slotGranted() {
+            started.complete(null);
         }
     }
 
@@ -2118,8 +1806,7 @@ public final class Replica {
         if (best != null && (!log.hasDocument() || best.helloTerm > log.lastTerm()
                 || (best.helloTerm == log.lastTerm() && best.helloVersion > log.version()))) {
             pulling = best;
-            best.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pull").add("have", log.hasDocument())
-                    .add("lt", log.lastTerm()).add("lv", log.version()).build().toString());
+            best.channel.send(FrameCodec.encode(new Frame.Pull(log.hasDocument(), log.lastTerm(), log.version())));
             Peer asked = best;
             schedule(() -> {
                 if (pulling == asked && recovering) {
@@ -2162,19 +1849,19 @@ public final class Replica {
                 welcome(p);
             }
         }
-        sweepGrants();
-        if (!started.isDone() && options.writer() && writerCap() != Integer.MAX_VALUE && !log.grants().holds(peerId)
-                && log.grants().size() >= writerCap()) {
+        admission.sweepGrants();
+        if (!started.isDone() && options.writer() && admission.cap() != Integer.MAX_VALUE && !log.grants().holds(peerId)
+                && log.grants().size() >= admission.cap()) {
             // a writer whose start waited for a slot took over, but every slot is held: it hosts and keeps waiting
-            awaitingSlot = true;
+            admission.awaitSlot(true);
         }
-        grantWriters();
+        admission.grantWriters();
         publish(-1);
-        if (!started.isDone() && !awaitingSlot) {
+        if (!started.isDone() && !admission.awaitingSlot()) {
             started.complete(null);
         }
         // own pending updates first (they are older), then writes that waited
-        for (Pending p : new ArrayList<>(pending.values())) {
+        for (Pending p : new ArrayList<>(pending.all())) {
             order(peerId, p.seq, p.base, p.hlc, p.update, p.pre);
         }
         List<Runnable> w = new ArrayList<>(held);
@@ -2198,14 +1885,7 @@ public final class Replica {
                 awaiting.add(p.peerId);
             }
         }
-        List<Relay> gone = new ArrayList<>();
-        relays.values().removeIf(r -> r.provider == p && gone.add(r));
-        // answered after the walk over the relays: the host's own caller may call again at once
-        for (Relay r : gone) {
-            replyTo(r.caller, r.callerId, r.method, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE,
-                    "the process serving RPC method '" + r.method + "' of '" + options.name()
-                            + "' went away during the call; the call is not retried"));
-        }
+        messaging.providerGone(p);
         if (pulling == p) {
             pulling = null;
             finishRecovery();
@@ -2222,9 +1902,9 @@ public final class Replica {
             return; // duplicate: its entry was already ordered and travels on the stream
         }
         hlc = Math.max(hlc, h);
-        if (!log.grants().holds(peer) && writerCap() != Integer.MAX_VALUE && grantsInForce()) {
+        if (!log.grants().holds(peer) && admission.cap() != Integer.MAX_VALUE && admission.grantsInForce()) {
             reject(peer, seq, h, MemSyncException.ERR_READ_ONLY, "'" + options.name() + "': " + peer
-                    + " holds no writer slot (cap " + writerCap() + "; every slot is taken, or it was demoted)");
+                    + " holds no writer slot (cap " + admission.cap() + "; every slot is taken, or it was demoted)");
             return;
         }
         if (base < log.base() && base < log.version()) {
@@ -2261,11 +1941,6 @@ public final class Replica {
         Entry e = new Entry(log.term(), log.version() + 1, peer, seq, h, ev.effect(), null, null, ev.paths(), ev.commutative());
         applyEntry(e, PersistentJson.object(ev.document())); // the evaluation already built the new document
         outbox.add(e);
-    }
-
-    /** Whether the grants decide who writes: they do once any was issued (before that the cap just appeared). */
-    private boolean grantsInForce() {
-        return log.grants().size() > 0 || awaitingSlot;
     }
 
     private void reject(String peer, long seq, long h, String code, String message) {
@@ -2346,10 +2021,10 @@ public final class Replica {
             return;
         }
         if (!recovering) {
-            sweepGrants();
-            grantWriters();
-            if (awaitingSlot && env.nanoTime() > slotDeadline) {
-                awaitingSlot = false;
+            admission.sweepGrants();
+            admission.grantWriters();
+            if (admission.awaitingSlot() && env.nanoTime() > slotDeadline) {
+                admission.awaitSlot(false);
                 started.completeExceptionally(new MemSyncException(MemSyncException.ERR_MAX_WRITERS, "every writer slot of '"
                         + options.name() + "' stayed taken for " + options.writerSlotWait(), null, log.term(), log.version()));
             }
@@ -2383,13 +2058,7 @@ public final class Replica {
         held.clear();
         heldHellos.clear();
         outbox.clear();
-        for (Relay r : relays.values()) {
-            if (r.caller == null) {
-                completeCall(r.callerId, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
-                        + r.method + "' on '" + options.name() + "': this process stopped hosting; not retried"));
-            }
-        }
-        relays.clear();
+        messaging.hostingEnded();
         recovering = false;
         pulling = null;
         if (lease != null) {
@@ -2415,9 +2084,9 @@ public final class Replica {
         }
         if (role == ReplicaStatus.Role.HOST && !recovering) {
             stopping = true;
-            revoke(peerId, "it stopped");
+            admission.revoke(peerId, "it stopped");
             flush();
-            String sync = JsonProviders.JSON.createObjectBuilder().add("t", "sync").build().toString();
+            String sync = FrameCodec.encode(new Frame.Sync());
             for (Peer p : conns.values()) {
                 if (p.ready) {
                     p.channel.send(sync);
@@ -2427,7 +2096,7 @@ public final class Replica {
             awaitAcks(deadline);
             return;
         }
-        if (hostChannel != null && synced && pending.values().stream().anyMatch(p -> p.sent)) {
+        if (hostChannel != null && synced && pending.anySent()) {
             // the host may be ordering what was sent: its outcome arrives soon, and a stop must not report an update
             // as failed that the host applied
             stopping = true;
@@ -2443,7 +2112,7 @@ public final class Replica {
             return;
         }
         if (hostChannel == null || !synced || env.nanoTime() > deadline
-                || pending.values().stream().noneMatch(p -> p.sent)) {
+                || !pending.anySent()) {
             leave();
         } else {
             schedule(() -> awaitOutcomes(deadline), 2);
@@ -2453,7 +2122,7 @@ public final class Replica {
     /** Says goodbye to the host (if connected), closes and stops. */
     private void leave() {
         if (hostChannel != null) {
-            hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "bye").build().toString());
+            hostChannel.send(FrameCodec.encode(new Frame.Bye()));
             hostChannel.close();
             hostChannel = null;
         }
@@ -2466,7 +2135,7 @@ public final class Replica {
         if (all || env.nanoTime() > deadline || role != ReplicaStatus.Role.HOST) {
             publish(log.version());
             // tell the clients at once (a WebSocket close takes tens of milliseconds to be noticed)
-            String bye = JsonProviders.JSON.createObjectBuilder().add("t", "handover").add("v", log.version()).build().toString();
+            String bye = FrameCodec.encode(new Frame.Handover(log.version()));
             for (Peer p : conns.values()) {
                 p.channel.send(bye);
             }
@@ -2498,25 +2167,8 @@ public final class Replica {
             });
             prestarted = null;
         }
-        for (Pending p : pending.values()) {
-            // an update that reached a host may have been applied: its outcome is unknown, never a definite failure
-            p.future.completeExceptionally(p.sent ? new MemSyncException(MemSyncException.ERR_TIMEOUT, "'"
-                    + options.name() + "' stopped before the outcome of update " + p.seq
-                    + " arrived; outcome unknown, it may have been applied", null, log.term(), log.version()) : stoppedException());
-        }
-        pending.clear();
-        for (Ping p : pings.values()) {
-            p.future.completeExceptionally(stoppedException());
-        }
-        pings.clear();
-        for (Call c : calls.values()) {
-            if (c.timer != null) {
-                c.timer.cancel();
-            }
-            c.future.completeExceptionally(stoppedException());
-        }
-        calls.clear();
-        outQueue.clear();
+        pending.stop(this::stoppedException, log.term(), log.version());
+        messaging.stop(this::stoppedException);
         peers = List.of();
         started.completeExceptionally(stoppedException());
         if (registration != null) {
@@ -2531,80 +2183,6 @@ public final class Replica {
     // =====================================================================================================
     // helpers
     // =====================================================================================================
-
-    private static final class Pending {
-        final long seq;
-        final Update update;
-        final Precondition pre;
-        final long base;
-        final long hlc;
-        final CompletableFuture<Outcome> future;
-        /** When {@link #sweepTimeouts} fails the future with {@code ERR_TIMEOUT}; 0 for none (ordered at once). */
-        long deadline;
-        /** Whether it was ever sent to a host (which may then order it). */
-        boolean sent;
-        /** Its patch frame, built once (to check its size at submit, and for every re-send). */
-        String frame;
-
-        Pending(long seq, Update update, Precondition pre, long base, long hlc, CompletableFuture<Outcome> future) {
-            this.seq = seq;
-            this.update = update;
-            this.pre = pre;
-            this.base = base;
-            this.hlc = hlc;
-            this.future = future;
-        }
-    }
-
-    private static final class Ping {
-        final CompletableFuture<Duration> future;
-        final long started;
-        ReplicaEnvironment.Timer timer;
-        java.util.function.Consumer<Peer> onPong;
-
-        Ping(CompletableFuture<Duration> future, long started) {
-            this.future = future;
-            this.started = started;
-        }
-    }
-
-    private static final class Call {
-        final String method;
-        final CompletableFuture<JsonValue> future;
-        ReplicaEnvironment.Timer timer;
-        boolean sent;
-
-        Call(String method, CompletableFuture<JsonValue> future) {
-            this.method = method;
-            this.future = future;
-        }
-    }
-
-    /** A call the host forwarded to a client that serves the method. */
-    private record Relay(Peer caller, long callerId, Peer provider, String method) {
-    }
-
-    private static final class Peer {
-        Set<String> rpc = Set.of();
-        final Channel channel;
-        String peerId;
-        long pid;
-        long startTime;
-        boolean writer;
-        int maxWriters = Integer.MAX_VALUE;
-        boolean have;
-        long helloTerm;
-        long helloVersion;
-        long acked;
-        boolean ready;
-        /** Admitted as a writer while every slot was taken (it had lost its grant): its writes fail. */
-        boolean demoted;
-        SnapshotChunks.Assembler snap;
-
-        Peer(Channel channel) {
-            this.channel = channel;
-        }
-    }
 
     private static final class GapException extends RuntimeException {
         GapException(String m) {

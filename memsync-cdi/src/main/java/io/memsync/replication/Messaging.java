@@ -1,0 +1,541 @@
+package io.memsync.replication;
+
+import io.memsync.MemSyncException;
+import io.memsync.document.JsonProviders;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * RPC calls, their relays through the host, results, events and pings, on both sides: a client sends its calls,
+ * events and pings to the host (queued while no host is reachable); the host routes calls to whoever serves the
+ * method, relays results back, delivers events to every process and pings its clients. All state here is guarded
+ * by the owning {@link Replica}'s lock: every method runs holding it.
+ */
+final class Messaging {
+    private static final System.Logger LOG = System.getLogger(Replica.class.getName());
+
+    /** What this part needs of its replica; every method is called holding the replica's lock. */
+    interface Wiring {
+        /** @return this replica's role */
+        ReplicaStatus.Role role();
+
+        /** @return this replica's peer id */
+        String peerId();
+
+        /** @return the channel to the host once welcomed on it, else {@code null} (client) */
+        Channel syncedHost();
+
+        /** @return the host's client connections (host) */
+        Collection<Peer> connections();
+
+        /** Host: sends the entries ordered so far, before a frame that must not overtake them. */
+        void flushFirst();
+
+        /**
+         * Runs a task on the event loop after a delay, holding the lock.
+         *
+         * @param r      the task
+         * @param millis the delay
+         * @return the timer
+         */
+        ReplicaEnvironment.Timer schedule(Runnable r, long millis);
+
+        /**
+         * Runs a task holding the lock, on this thread if the lock is free (or {@code wait}), else on the event loop.
+         *
+         * @param wait whether to wait for the lock
+         * @param r    the task
+         * @return {@code false} when the replica is stopped
+         */
+        boolean enter(boolean wait, Runnable r);
+
+        /** @return the replica's nano clock reading */
+        long nanoTime();
+    }
+
+    /** A ping under way. */
+    private static final class Ping {
+        final CompletableFuture<Duration> future;
+        final long started;
+        ReplicaEnvironment.Timer timer;
+        /** Host: counts the pong of one client. */
+        Consumer<Peer> onPong;
+
+        Ping(CompletableFuture<Duration> future, long started) {
+            this.future = future;
+            this.started = started;
+        }
+    }
+
+    /** A call of this replica waiting for its result. */
+    private static final class Call {
+        final String method;
+        final CompletableFuture<JsonValue> future;
+        ReplicaEnvironment.Timer timer;
+        /** Whether it was sent to a host (else it waits in the out queue). */
+        boolean sent;
+
+        Call(String method, CompletableFuture<JsonValue> future) {
+            this.method = method;
+            this.future = future;
+        }
+    }
+
+    /** A call the host forwarded to a client that serves the method. */
+    private record Relay(Peer caller, long callerId, Peer provider, String method) {
+    }
+
+    private final ReplicaOptions options;
+    private final ReplicaListener listener;
+    private final Wiring replica;
+    private final Map<Long, Ping> pings = new HashMap<>();
+    private long pingSeq;
+    private final Map<Long, Call> calls = new HashMap<>();
+    private long callSeq;
+    /** Client frames (calls, events) waiting for a host. */
+    private final List<String> outQueue = new ArrayList<>();
+    private final Map<Long, Relay> relays = new HashMap<>();
+    private long relaySeq;
+
+    /**
+     * @param options  the replica's options (name, RPC names, timeout)
+     * @param listener serves local RPC methods and receives events
+     * @param replica  the replica's side
+     */
+    Messaging(ReplicaOptions options, ReplicaListener listener, Wiring replica) {
+        this.options = options;
+        this.listener = listener;
+        this.replica = replica;
+    }
+
+    // ---- the API side (called holding the lock) ----
+
+    /**
+     * Emits an event from this replica: the host delivers it at once, a client sends it (or queues it).
+     *
+     * @param event   the event name
+     * @param payload the payload
+     */
+    void emit(String event, JsonValue payload) {
+        JsonObject frame = JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", event).add("p", payload)
+                .add("from", replica.peerId()).build();
+        if (replica.role() == ReplicaStatus.Role.HOST) {
+            hostEvent(frame);
+        } else {
+            sendOrQueue(frame.toString());
+        }
+    }
+
+    /**
+     * Starts a call of an RPC method served by another process; it times out after the replica's timeout.
+     *
+     * @param method the RPC name
+     * @param args   the arguments
+     * @param f      completed with the result
+     */
+    void call(String method, JsonArray args, CompletableFuture<JsonValue> f) {
+        long id = ++callSeq;
+        Call c = new Call(method, f);
+        calls.put(id, c);
+        c.timer = replica.schedule(() -> {
+            if (calls.remove(id) != null) {
+                f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "RPC call '" + method
+                        + "' on '" + options.name() + "' got no answer within " + options.timeout()));
+            }
+        }, options.timeout().toMillis());
+        if (replica.role() == ReplicaStatus.Role.HOST) {
+            hostRoute(null, id, method, args);
+        } else {
+            c.sent = sendOrQueue(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", id)
+                    .add("n", method).add("a", args).build().toString());
+        }
+    }
+
+    /**
+     * Client: measures a round trip to the host (sent now if welcomed, else when welcomed).
+     *
+     * @param f completed with the round trip
+     */
+    void ping(CompletableFuture<Duration> f) {
+        long id = ++pingSeq;
+        Ping p = new Ping(f, replica.nanoTime());
+        pings.put(id, p);
+        p.timer = replica.schedule(() -> {
+            if (pings.remove(id) != null) {
+                f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "ping timed out"));
+            }
+        }, options.timeout().toMillis());
+        Channel host = replica.syncedHost();
+        if (host != null) {
+            host.send(pingFrame(id));
+        }
+    }
+
+    /**
+     * Host: pings every ready client; completes with the slowest round trip (zero when alone).
+     *
+     * @param f completed with the round trip
+     */
+    void hostPing(CompletableFuture<Duration> f) {
+        List<Peer> ready = replica.connections().stream().filter(p -> p.ready).toList();
+        if (ready.isEmpty()) {
+            f.complete(Duration.ZERO);
+            return;
+        }
+        long id = ++pingSeq;
+        long t0 = replica.nanoTime();
+        Set<Peer> waiting = new HashSet<>(ready);
+        long[] slowest = {0};
+        Ping p = new Ping(f, t0);
+        p.onPong = peer -> {
+            if (waiting.remove(peer)) {
+                slowest[0] = Math.max(slowest[0], replica.nanoTime() - t0);
+                if (waiting.isEmpty()) {
+                    pings.remove(id);
+                    if (p.timer != null) {
+                        p.timer.cancel();
+                    }
+                    f.complete(Duration.ofNanos(slowest[0]));
+                }
+            }
+        };
+        pings.put(id, p);
+        p.timer = replica.schedule(() -> {
+            if (pings.remove(id) != null) {
+                f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "ping of " + waiting.size()
+                        + " client(s) of '" + options.name() + "' timed out"));
+            }
+        }, options.timeout().toMillis());
+        String frame = pingFrame(id);
+        ready.forEach(r -> r.channel.send(frame));
+    }
+
+    private static String pingFrame(long id) {
+        return FrameCodec.encode(new Frame.Ping(id));
+    }
+
+    // ---- client side ----
+
+    /** Sends a client frame to the host now, or queues it until a host is found; returns whether it was sent. */
+    private boolean sendOrQueue(String frame) {
+        Channel host = replica.syncedHost();
+        if (host != null) {
+            host.send(frame);
+            return true;
+        }
+        outQueue.add(frame);
+        return false;
+    }
+
+    /**
+     * Client: the host welcomed this replica: the pings under way and the queued frames go to it.
+     *
+     * @param host the channel to the host
+     */
+    void welcomed(Channel host) {
+        for (Map.Entry<Long, Ping> p : pings.entrySet()) {
+            host.send(pingFrame(p.getKey()));
+        }
+        for (String frame : outQueue) {
+            host.send(frame);
+        }
+        outQueue.clear();
+        calls.values().forEach(c -> c.sent = true);
+    }
+
+    /**
+     * Client: the connection to the host is gone: pings fail, and so do calls sent to it (they are not retried).
+     */
+    void hostLost() {
+        for (Ping p : pings.values()) {
+            p.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_TIMEOUT, "host lost during ping"));
+        }
+        pings.clear();
+        failSentCalls("the connection to the host was lost");
+    }
+
+    /**
+     * Fails every call sent to the host with {@code ERR_RPC_PEER_GONE}.
+     *
+     * @param why why, for the message
+     */
+    void failSentCalls(String why) {
+        List<Call> gone = new ArrayList<>();
+        calls.values().removeIf(c -> c.sent && gone.add(c));
+        // completed after the walk over the calls: a caller's callback may call again at once
+        for (Call c : gone) {
+            if (c.timer != null) {
+                c.timer.cancel();
+            }
+            c.future.completeExceptionally(new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
+                    + c.method + "' on '" + options.name() + "': " + why + "; the call is not retried"));
+        }
+    }
+
+    /**
+     * Client: an event from the host.
+     *
+     * @param f the {@code ev} frame
+     */
+    void deliverEvent(JsonObject f) {
+        try {
+            listener.event(f.getString("n"), f.get("p"), f.getString("from", "").equals(replica.peerId()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": event listener failed", e);
+        }
+    }
+
+    /**
+     * Client: the result of one of this replica's calls.
+     *
+     * @param f the {@code res} frame
+     */
+    void clientResult(JsonObject f) {
+        completeCall(f.getJsonNumber("id").longValue(), f.get("r"), f.containsKey("code")
+                ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
+    }
+
+    /**
+     * Client: the host forwards a call of a method this replica serves; the result goes back on the same channel.
+     *
+     * @param via the channel to the host
+     * @param f   the {@code call} frame
+     */
+    void clientCall(Channel via, JsonObject f) {
+        long id = f.getJsonNumber("id").longValue();
+        String method = f.getString("n");
+        if (!options.rpcNames().contains(method)) {
+            via.send(resultFrame(id, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
+                    "RPC method '" + method + "' is not served by " + replica.peerId())).toString());
+            return;
+        }
+        runHandler(method, f.getJsonArray("a"), (v, e) -> {
+            if (via.isOpen()) {
+                via.send(resultFrame(id, v, e == null ? null : rpcFailure(method, e)).toString());
+            }
+        });
+    }
+
+    /**
+     * Client: the host answered a ping.
+     *
+     * @param f the {@code pong} frame
+     */
+    void clientPong(JsonObject f) {
+        Ping p = pings.remove(f.getJsonNumber("id").longValue());
+        if (p != null) {
+            if (p.timer != null) {
+                p.timer.cancel();
+            }
+            p.future.complete(Duration.ofNanos(replica.nanoTime() - p.started));
+        }
+    }
+
+    // ---- host side ----
+
+    /**
+     * Host: a client answered a ping.
+     *
+     * @param p the client
+     * @param f the {@code pong} frame
+     */
+    void hostPong(Peer p, JsonObject f) {
+        Ping ping = pings.get(f.getJsonNumber("id").longValue());
+        if (ping != null && ping.onPong != null) {
+            ping.onPong.accept(p);
+        }
+    }
+
+    /**
+     * Host: a client emitted an event (ignored before its welcome).
+     *
+     * @param p the client
+     * @param f the {@code ev} frame
+     */
+    void hostEventFrom(Peer p, JsonObject f) {
+        if (!p.ready) {
+            return;
+        }
+        hostEvent(JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", f.getString("n"))
+                .add("p", f.get("p") == null ? JsonValue.NULL : f.get("p")).add("from", p.peerId).build());
+    }
+
+    /**
+     * Host: a client calls a method.
+     *
+     * @param p the client
+     * @param f the {@code call} frame
+     */
+    void hostCall(Peer p, JsonObject f) {
+        hostRoute(p, f.getJsonNumber("id").longValue(), f.getString("n"), f.getJsonArray("a"));
+    }
+
+    /**
+     * Host: a client answered a call relayed to it; the result goes to the caller.
+     *
+     * @param p the client
+     * @param f the {@code res} frame
+     */
+    void hostResult(Peer p, JsonObject f) {
+        Relay r = relays.remove(f.getJsonNumber("id").longValue());
+        if (r != null && r.provider == p) {
+            replyTo(r.caller, r.callerId, r.method, f.get("r"), f.containsKey("code")
+                    ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
+        }
+    }
+
+    /**
+     * Host: a client's connection closed: the calls relayed to it fail (they are not retried elsewhere).
+     *
+     * @param p the client
+     */
+    void providerGone(Peer p) {
+        List<Relay> gone = new ArrayList<>();
+        relays.values().removeIf(r -> r.provider == p && gone.add(r));
+        // answered after the walk over the relays: the host's own caller may call again at once
+        for (Relay r : gone) {
+            replyTo(r.caller, r.callerId, r.method, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE,
+                    "the process serving RPC method '" + r.method + "' of '" + options.name()
+                            + "' went away during the call; the call is not retried"));
+        }
+    }
+
+    /** Host: this replica stops hosting: its own relayed calls fail, the others' are forgotten. */
+    void hostingEnded() {
+        for (Relay r : relays.values()) {
+            if (r.caller == null) {
+                completeCall(r.callerId, null, new MemSyncException(MemSyncException.ERR_RPC_PEER_GONE, "RPC call '"
+                        + r.method + "' on '" + options.name() + "': this process stopped hosting; not retried"));
+            }
+        }
+        relays.clear();
+    }
+
+    /**
+     * The replica stopped: every ping and call fails, queued frames are dropped.
+     *
+     * @param stopped the failure to report
+     */
+    void stop(java.util.function.Supplier<MemSyncException> stopped) {
+        for (Ping p : pings.values()) {
+            p.future.completeExceptionally(stopped.get());
+        }
+        pings.clear();
+        for (Call c : calls.values()) {
+            if (c.timer != null) {
+                c.timer.cancel();
+            }
+            c.future.completeExceptionally(stopped.get());
+        }
+        calls.clear();
+        outQueue.clear();
+    }
+
+    /** Host: delivers an event locally and to every ready client (the emitter included). */
+    private void hostEvent(JsonObject frame) {
+        replica.flushFirst();
+        String text = frame.toString();
+        for (Peer p : replica.connections()) {
+            if (p.ready) {
+                p.channel.send(text);
+            }
+        }
+        deliverEvent(frame);
+    }
+
+    /** Host: routes a call from a client ({@code caller}) or from itself ({@code caller == null}). */
+    private void hostRoute(Peer caller, long callerId, String method, JsonArray args) {
+        if (caller != null && options.rpcNames().contains(method)) {
+            runHandler(method, args, (v, e) -> replyTo(caller, callerId, method, v, e));
+            return;
+        }
+        for (Peer q : replica.connections()) {
+            if (q.ready && q != caller && q.rpc.contains(method)) {
+                long rid = ++relaySeq;
+                relays.put(rid, new Relay(caller, callerId, q, method));
+                q.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", rid).add("n", method)
+                        .add("a", args).build().toString());
+                return;
+            }
+        }
+        replyTo(caller, callerId, method, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
+                "no process of '" + options.name() + "' serves RPC method '" + method + "'"));
+    }
+
+    /**
+     * Runs a local handler off the event thread (its own virtual thread); {@code done} runs holding the state lock,
+     * on the thread that completes the handler when the lock is free, else on the event thread (a user's thread
+     * that completes an asynchronous handler never waits for the replica's lock).
+     */
+    private void runHandler(String method, JsonArray args, BiConsumer<JsonValue, Throwable> done) {
+        CompletionStage<JsonValue> stage;
+        try {
+            stage = listener.invoke(method, args);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        // not simply posted to the event thread: its wake-up would be on the path of every RPC result
+        stage.whenComplete((v, e) -> replica.enter(false, () -> done.accept(v, e)));
+    }
+
+    private static MemSyncException rpcFailure(String method, Throwable e) {
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof MemSyncException m) {
+            return m;
+        }
+        return new MemSyncException(MemSyncException.ERR_RPC_FAILED, "RPC method '" + method + "' failed: "
+                + e.getClass().getName() + ": " + e.getMessage(), e);
+    }
+
+    private static JsonObject resultFrame(long id, JsonValue v, MemSyncException e) {
+        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "res").add("id", id);
+        if (e != null) {
+            b.add("code", e.code()).add("m", e.detail());
+        } else {
+            b.add("r", v == null ? JsonValue.NULL : v);
+        }
+        return b.build();
+    }
+
+    /** Host: answers a call of a client, or completes its own call. */
+    private void replyTo(Peer caller, long id, String method, JsonValue v, Throwable e) {
+        MemSyncException failure = e == null ? null : rpcFailure(method, e);
+        if (caller == null) {
+            completeCall(id, v, failure);
+        } else if (caller.channel.isOpen()) {
+            replica.flushFirst();
+            caller.channel.send(resultFrame(id, v, failure).toString());
+        }
+    }
+
+    private void completeCall(long id, JsonValue v, MemSyncException failure) {
+        Call c = calls.remove(id);
+        if (c == null) {
+            return;
+        }
+        if (c.timer != null) {
+            c.timer.cancel();
+        }
+        if (failure != null) {
+            c.future.completeExceptionally(failure);
+        } else {
+            c.future.complete(v == null ? JsonValue.NULL : v);
+        }
+    }
+}

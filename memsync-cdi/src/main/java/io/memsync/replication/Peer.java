@@ -1,0 +1,34 @@
+package io.memsync.replication;
+
+import java.util.Set;
+
+/**
+ * One client connection as the host sees it: who is on the other end (from its hello), what it reported, how far it
+ * acknowledged. Guarded by the owning {@link Replica}'s lock.
+ */
+final class Peer {
+    /** The RPC methods it serves. */
+    Set<String> rpc = Set.of();
+    final Channel channel;
+    String peerId;
+    long pid;
+    long startTime;
+    boolean writer;
+    int maxWriters = Integer.MAX_VALUE;
+    /** Its hello said it holds a document (at {@link #helloTerm}, {@link #helloVersion}). */
+    boolean have;
+    long helloTerm;
+    long helloVersion;
+    /** The highest version it acknowledged. */
+    long acked;
+    /** Welcomed: it receives entries, events and calls. */
+    boolean ready;
+    /** Admitted as a writer while every slot was taken (it had lost its grant): its writes fail. */
+    boolean demoted;
+    /** The snapshot it is sending in recovery (chunks in order), else {@code null}. */
+    SnapshotChunks.Assembler snap;
+
+    Peer(Channel channel) {
+        this.channel = channel;
+    }
+}
