@@ -1,21 +1,15 @@
 package io.memsync.it.cdi;
 
-import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 
 import io.memsync.MemSyncException;
 import io.memsync.PatchResult;
 import io.memsync.SharedObject;
 import io.memsync.Status;
 import io.memsync.cdi.MemSyncExtension;
+import io.memsync.it.CommandLoop;
 
 import io.helidon.microprofile.server.ServerCdiExtension;
 
@@ -37,13 +31,14 @@ import org.jboss.weld.environment.se.Weld;
  * {@code ! event <name> <LOCAL|REMOTE> <payload>}.
  */
 public final class CdiPeer {
-    private static final PrintStream OUT = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    /** The memsync peers' line protocol on standard output (lines of several threads never mix). */
+    private static final CommandLoop LOOP = CommandLoop.onStdout();
 
     private CdiPeer() {
     }
 
-    static synchronized void say(String line) {
-        OUT.println(line);
+    static void say(String line) {
+        LOOP.say(line);
     }
 
     /**
@@ -73,33 +68,16 @@ public final class CdiPeer {
                     .addBeanClasses(beans.toArray(Class<?>[]::new)).initialize();
         }
         CartApp app = container.select(CartApp.class).get();
-        say("! ready " + ProcessHandle.current().pid());
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            String[] parts = line.split(" ", 3);
-            if (parts.length < 2) {
-                continue;
+        SeContainer booted = container;
+        // exit ends the JVM from the loop: the container is closed on the way out
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (booted.isRunning()) {
+                booted.close();
             }
-            String id = parts[0];
-            String cmd = parts[1];
-            String rest = parts.length > 2 ? parts[2] : "";
-            if (cmd.equals("exit")) {
-                container.close();
-                say(id + " ok {}");
-                System.exit(0);
-            }
-            Thread.ofVirtual().start(() -> {
-                try {
-                    say(id + " ok " + execute(container, app, cmd, rest));
-                } catch (Throwable e) {
-                    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    String code = t instanceof MemSyncException m ? m.code() : t.getClass().getSimpleName();
-                    say(id + " err " + code + " " + String.valueOf(t.getMessage()).replace('\n', ' '));
-                }
-            });
-        }
-        container.close();
+        }));
+        LOOP.run((cmd, rest) -> execute(booted, app, cmd, rest),
+                t -> t instanceof MemSyncException m ? m.code() : t.getClass().getSimpleName());
+        booted.close();
     }
 
     @SuppressWarnings("rawtypes")
