@@ -13,7 +13,6 @@ import io.memsync.document.UpdateEvaluator;
 import io.memsync.replication.PendingUpdates.Pending;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -55,8 +54,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Replica {
     private static final System.Logger LOG = System.getLogger(Replica.class.getName());
-    /** Entries kept in the log at least, even below the low-water mark, for stale checks after failover. */
-    static final int MIN_RETAINED = ReplicatedLog.MIN_RETAINED;
     /** How often a connect under way checks whether a newer host appeared. */
     private static final long CONNECT_RECHECK_MS = 20;
 
