@@ -62,7 +62,10 @@ class RpcEventsProcessTest {
             }
         });
         host.call("start " + NAME);
-        caller.call("start " + NAME + " timeout=1500");
+        // the short timeout is for the call below; on a loaded machine a join may need longer than 1.5 s, and a
+        // start that timed out is retried (it leaves nothing behind) until the caller is a member
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).ignoreExceptions()
+                .until(() -> caller.send("start " + NAME + " timeout=1500").get(30, TimeUnit.SECONDS).startsWith("ok "));
         server.call("start " + NAME + " rpc");
 
         assertThat(caller.send("call hang").get(30, TimeUnit.SECONDS)).startsWith("err ERR_TIMEOUT");
