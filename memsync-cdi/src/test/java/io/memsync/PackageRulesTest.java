@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Guards the package rules of DESIGN.md §2 on the compiled classes of this module: {@code io.memsync} holds only
- * the public API of §3 (so an internal class put there fails the build, named), and the engine packages never
- * reach the CDI extension or the CDI/inject APIs.
+ * the public API of §3 (so an internal class put there fails the build, named), the engine packages never reach the
+ * CDI extension or the CDI/inject APIs, and only {@code EngineWiring} assembles the engine (issue 8, item 6).
  */
 class PackageRulesTest {
 
@@ -140,6 +140,33 @@ class PackageRulesTest {
         assertThat(referencedNames(shared)).as("@Shared is a jakarta.inject qualifier").anyMatch(s -> s.contains("jakarta/inject/Qualifier"));
     }
 
+    @Test
+    void onlyEngineWiringAssemblesTheEngine() throws IOException {
+        List<String> parts = List.of("io/memsync/replication/Replica", "io/memsync/transport/WebSocketTransport",
+                "io/memsync/discovery/FileRendezvous", "io/memsync/storage/SnapshotFile",
+                "io/memsync/internal/SharedObjectImpl", "io/memsync/internal/DocumentServer");
+        List<String> violations = new ArrayList<>();
+        for (Path file : classFiles(classesRoot().resolve("io/memsync"))) {
+            String name = className(file);
+            if (name.equals("io.memsync.internal.EngineWiring")) {
+                continue;
+            }
+            for (String called : constructorsCalled(file)) {
+                // an engine package may create its own types; io.memsync.internal leaves that to EngineWiring
+                boolean ownPackage = !called.startsWith("io/memsync/internal/")
+                        && called.substring(0, called.lastIndexOf('/')).replace('/', '.')
+                        .equals(name.substring(0, name.lastIndexOf('.')));
+                if (parts.contains(called) && !ownPackage) {
+                    violations.add(name + " creates " + called.replace('/', '.'));
+                }
+            }
+        }
+        assertThat(violations).as("only io.memsync.internal.EngineWiring assembles the engine (issue 8, item 6)")
+                .isEmpty();
+        assertThat(constructorsCalled(classesRoot().resolve("io/memsync/internal/EngineWiring.class")))
+                .as("the scan sees EngineWiring create the parts").containsAll(parts);
+    }
+
     /** The folder the main classes of this module were compiled to. */
     private static Path classesRoot() {
         try {
@@ -169,6 +196,35 @@ class PackageRulesTest {
      */
     static List<String> referencedNames(Path classFile) throws IOException {
         List<String> utf8 = new ArrayList<>();
+        for (Object entry : constantPool(classFile)) {
+            if (entry instanceof String text) {
+                utf8.add(text);
+            }
+        }
+        return utf8;
+    }
+
+    /** The classes whose constructors a class file calls ({@code Methodref}s named {@code <init>}), internal form. */
+    static List<String> constructorsCalled(Path classFile) throws IOException {
+        Object[] pool = constantPool(classFile);
+        List<String> called = new ArrayList<>();
+        for (Object entry : pool) {
+            if (entry instanceof int[] ref && ref[0] == 10) { // Methodref: class index, name-and-type index
+                int[] cls = (int[]) pool[ref[1]];
+                int[] nameAndType = (int[]) pool[ref[2]];
+                if ("<init>".equals(pool[nameAndType[1]])) {
+                    called.add((String) pool[cls[1]]);
+                }
+            }
+        }
+        return called;
+    }
+
+    /**
+     * A class file's constant pool by index: a {@code String} for a Utf8 entry, {@code int[]{tag, index...}} for
+     * Class, Methodref and NameAndType entries, {@code null} for the rest.
+     */
+    private static Object[] constantPool(Path classFile) throws IOException {
         try (InputStream raw = Files.newInputStream(classFile); DataInputStream in = new DataInputStream(raw)) {
             if (in.readInt() != 0xCAFEBABE) {
                 throw new IOException(classFile + " is not a class file");
@@ -176,21 +232,24 @@ class PackageRulesTest {
             in.readUnsignedShort(); // minor
             in.readUnsignedShort(); // major
             int count = in.readUnsignedShort();
+            Object[] pool = new Object[count];
             for (int i = 1; i < count; i++) {
                 int tag = in.readUnsignedByte();
                 switch (tag) {
-                    case 1 -> utf8.add(in.readUTF()); // Utf8: u2 length + modified UTF-8, as readUTF reads it
-                    case 3, 4, 9, 10, 11, 12, 17, 18 -> in.skipNBytes(4);
+                    case 1 -> pool[i] = in.readUTF(); // Utf8: u2 length + modified UTF-8, as readUTF reads it
+                    case 7 -> pool[i] = new int[] {7, in.readUnsignedShort()};
+                    case 10, 12 -> pool[i] = new int[] {tag, in.readUnsignedShort(), in.readUnsignedShort()};
+                    case 3, 4, 9, 11, 17, 18 -> in.skipNBytes(4);
                     case 5, 6 -> {
                         in.skipNBytes(8);
                         i++; // Long and Double take two entries
                     }
-                    case 7, 8, 16, 19, 20 -> in.skipNBytes(2);
+                    case 8, 16, 19, 20 -> in.skipNBytes(2);
                     case 15 -> in.skipNBytes(3);
                     default -> throw new IOException(classFile + ": unknown constant pool tag " + tag + " at entry " + i);
                 }
             }
+            return pool;
         }
-        return utf8;
     }
 }
