@@ -12,6 +12,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.memsync.internal.EngineWiring;
+import io.memsync.internal.JsonMapping;
+import io.memsync.internal.ReflectiveRpcHandler;
+import io.memsync.internal.SharedObjectOptions;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -370,7 +375,7 @@ public final class MemSync {
          */
         public <T> SharedObject<T> start(Class<T> type) {
             Objects.requireNonNull(type, "type");
-            SharedObjectImpl<T> shared = new SharedObjectImpl<>(options(), type);
+            SharedObject<T> shared = EngineWiring.sharedObject(options(), type);
             shared.start();
             return shared;
         }
@@ -380,22 +385,13 @@ public final class MemSync {
          *
          * @return the options
          */
-        Options options() {
+        SharedObjectOptions options() {
             Set<Role> effectiveRoles = EnumSet.copyOf(roles);
             if (!rpc.isEmpty()) {
                 effectiveRoles.add(Role.RPC);
             }
-            return new Options(name, data, Map.copyOf(rpc), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
+            return new SharedObjectOptions(name, data, Map.copyOf(rpc), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
                     waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes);
-        }
-    }
-
-    /** The builder's settings. */
-    record Options(String name, JsonObject data, Map<String, RpcHandler> rpc, Path file, int serverPort, Set<Role> roles,
-                   int maxWriters, Duration waitForWriterSlot, Duration timeout, boolean logEvents, Path rendezvous,
-                   Duration heartbeat, Duration recoveryWait, int maxFrameBytes) {
-        boolean writer() {
-            return roles.contains(Role.WRITER);
         }
     }
 }

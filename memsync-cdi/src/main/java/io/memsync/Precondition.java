@@ -2,6 +2,8 @@ package io.memsync;
 
 import java.util.Objects;
 
+import io.memsync.internal.JsonMapping;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 

@@ -1,5 +1,7 @@
 package io.memsync;
 
+import io.memsync.internal.ReflectiveRpcHandler;
+
 /**
  * Serves one RPC method registered with {@link MemSync.Builder#rpc(String, RpcHandler)}.
  *

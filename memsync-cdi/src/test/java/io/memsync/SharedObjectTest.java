@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -358,15 +354,6 @@ public class SharedObjectTest {
                 .extracting(e -> ((MemSyncException) e).code()).isEqualTo(MemSyncException.ERR_MAX_WRITERS);
         SharedObject<JsonObject> reader = track(builder("cap").roles(Role.READER).start());
         assertThat(reader.status().role()).isEqualTo(PeerRole.CLIENT);
-    }
-
-    @Test
-    void httpEndpointServesTheDocument() throws Exception {
-        SharedObjectImpl<?> foo = (SharedObjectImpl<?>) track(builder("http").data("{\"foo\":1}").server(0).start());
-        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + foo.serverPort() + "/http")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(res.body()).isEqualTo("{\"foo\":1}");
     }
 
     @Test

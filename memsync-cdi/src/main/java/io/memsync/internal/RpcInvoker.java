@@ -1,7 +1,10 @@
-package io.memsync;
+package io.memsync.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+
+import io.memsync.MemSyncException;
+import io.memsync.RpcHandler;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;

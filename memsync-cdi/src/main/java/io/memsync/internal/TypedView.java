@@ -1,10 +1,19 @@
-package io.memsync;
+package io.memsync.internal;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+
+import io.memsync.EventBus;
+import io.memsync.MemSyncChange;
+import io.memsync.PatchResult;
+import io.memsync.Precondition;
+import io.memsync.SharedObject;
+import io.memsync.Status;
+import io.memsync.Subscription;
+import io.memsync.Update;
 
 import jakarta.json.JsonObject;
 

@@ -1,4 +1,4 @@
-package io.memsync;
+package io.memsync.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,12 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
-import io.memsync.discovery.FileRendezvous;
+import io.memsync.Update;
 import io.memsync.document.JsonProviders;
-import io.memsync.replication.Liveness;
 import io.memsync.replication.Replica;
+import io.memsync.replication.ReplicaListener;
 import io.memsync.replication.ReplicaOptions;
-import io.memsync.transport.WebSocketTransport;
 
 /**
  * Runs the host's code paths once per JVM, in the background, on a private throwaway network (its own name in its
@@ -27,7 +26,8 @@ import io.memsync.transport.WebSocketTransport;
  * the time the new host needs. Call sites are linked per class, not per instance, so warming them on a throwaway
  * replica warms them for the real one. Failures are only logged: this is an optimisation.
  *
- * <p>Disabled with the system property {@code memsync.warmup=false}.
+ * <p>Disabled with the system property {@code memsync.warmup=false}. Its replicas come from
+ * {@link EngineWiring#replica(ReplicaOptions, Path, ReplicaListener)}, wired like those of real shared objects.
  */
 final class HostPathWarmUp {
     private static final System.Logger LOG = System.getLogger(HostPathWarmUp.class.getName());
@@ -63,10 +63,9 @@ final class HostPathWarmUp {
                     .data(JsonProviders.JSON.createObjectBuilder().add("n", 0).build())
                     .timeout(STEP)
                     .build();
-            WebSocketTransport transport = new WebSocketTransport();
-            host = new Replica(options, transport, new FileRendezvous(name, dir), Liveness.ofOperatingSystem(), c -> { });
+            host = EngineWiring.replica(options, dir, c -> { });
             host.start();
-            client = new Replica(options, transport, new FileRendezvous(name, dir), Liveness.ofOperatingSystem(), c -> { });
+            client = EngineWiring.replica(options, dir, c -> { });
             client.start();
             client.submit(Update.inc("n", 1), null).get(STEP.toMillis(), TimeUnit.MILLISECONDS);
             host.submit(Update.inc("n", 1), null).get(STEP.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,22 +1,46 @@
-package io.memsync;
+package io.memsync.internal;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
 
-/** Serves an RPC method by calling an {@link RpcMethod}-annotated method of a bean. */
-final class ReflectiveRpcHandler implements RpcHandler {
+import io.memsync.MemSyncException;
+import io.memsync.RpcArgs;
+import io.memsync.RpcHandler;
+
+/**
+ * Serves an RPC method by calling a public method of a bean (an {@link io.memsync.RpcMethod}-annotated one, or any
+ * given to {@link RpcHandler#ofMethod}), mapping each argument to the method's generic parameter type. Public only
+ * so that {@code io.memsync} can create it; internal to memsync, not API.
+ */
+public final class ReflectiveRpcHandler implements RpcHandler {
     private final java.util.function.Supplier<?> bean;
     private final Method method;
     private final String rpcName;
 
-    ReflectiveRpcHandler(java.util.function.Supplier<?> bean, Method method, String rpcName) {
+    /**
+     * Creates the handler.
+     *
+     * @param bean    supplies the object to call the method on, at each call
+     * @param method  a public method
+     * @param rpcName the RPC name, for messages
+     */
+    public ReflectiveRpcHandler(java.util.function.Supplier<?> bean, Method method, String rpcName) {
         this.bean = bean;
         this.method = method;
         this.rpcName = rpcName;
     }
 
+    /**
+     * Maps the arguments to the method's parameters and calls it.
+     *
+     * @param args the caller's arguments
+     * @return what the method returned
+     * @throws MemSyncException {@link MemSyncException#ERR_RPC_FAILED} when the argument count or a type does
+     *                          not fit, naming the parameter
+     * @throws Exception        what the method threw
+     */
     @Override
     public Object handle(RpcArgs args) throws Exception {
         Parameter[] params = method.getParameters();

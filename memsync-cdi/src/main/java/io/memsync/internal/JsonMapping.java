@@ -1,9 +1,11 @@
-package io.memsync;
+package io.memsync.internal;
 
 import java.io.StringReader;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+
+import io.memsync.MemSyncException;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -19,18 +21,26 @@ import jakarta.json.stream.JsonParsingException;
 
 /**
  * Conversions between Java values and JSON used by the public API (JSON-B for records and POJOs, JSON-P values
- * passed through). Internal to memsync; not part of the API even though it sits in this package.
+ * passed through). Public only so that the value types of {@code io.memsync} ({@code Update}, {@code Precondition},
+ * {@code MemSyncChange}, {@code MemSyncEvent}, the builder) can use it; internal to memsync, not API.
  */
-final class JsonMapping {
+public final class JsonMapping {
     private static final Jsonb JSONB = JsonbBuilder.create();
-    /** Cached: {@code JSON.createValue} looks the provider up on every call. */
-    static final JsonProvider JSON = io.memsync.document.JsonProviders.JSON;
+    /** The JSON-P provider, cached: {@code Json.createValue} looks the provider up on every call. */
+    public static final JsonProvider JSON = io.memsync.document.JsonProviders.JSON;
 
     private JsonMapping() {
     }
 
-    /** Converts any Java value to a JSON value: JSON-P values as they are, scalars directly, the rest via JSON-B. */
-    static JsonValue toJson(Object value) {
+    /**
+     * Converts any Java value to a JSON value: JSON-P values as they are, scalars directly, the rest via JSON-B
+     * (records and POJOs JSON-B cannot reach through {@link RecordMapping}).
+     *
+     * @param value the value, may be {@code null} (JSON null)
+     * @return the JSON value
+     * @throws IllegalArgumentException when the value cannot be mapped, naming its class
+     */
+    public static JsonValue toJson(Object value) {
         if (value == null) {
             return JsonValue.NULL;
         }
@@ -78,8 +88,15 @@ final class JsonMapping {
         }
     }
 
-    /** Converts a JSON value to the given Java type via JSON-B ({@code null} for JSON null). */
-    static <T> T fromJson(JsonValue value, Type type) {
+    /**
+     * Converts a JSON value to the given Java type via JSON-B.
+     *
+     * @param value the JSON value, may be {@code null}
+     * @param type  the target type: JSON-P types, scalars, records, POJOs, generic types
+     * @param <T>   the target type
+     * @return the value, {@code null} for JSON null or {@code null}
+     */
+    public static <T> T fromJson(JsonValue value, Type type) {
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return null;
         }
@@ -134,8 +151,16 @@ final class JsonMapping {
         }
     }
 
-    /** Parses JSON text that must be an object or array, reporting failures with the given code. */
-    static JsonStructure parseStructure(String text, String code, String what) {
+    /**
+     * Parses JSON text that must be an object or array.
+     *
+     * @param text the text
+     * @param code the {@link MemSyncException} code of a failure
+     * @param what what the text is, for the message (e.g. {@code "update"})
+     * @return the parsed object or array
+     * @throws MemSyncException with {@code code} when the text is null, not JSON, or a scalar
+     */
+    public static JsonStructure parseStructure(String text, String code, String what) {
         if (text == null) {
             throw new MemSyncException(code, what + " must not be null");
         }
@@ -151,8 +176,16 @@ final class JsonMapping {
         throw new MemSyncException(code, what + " must be a JSON object or array, got " + v.getValueType());
     }
 
-    /** Parses JSON text that must be an object. */
-    static JsonObject parseObject(String text, String code, String what) {
+    /**
+     * Parses JSON text that must be an object.
+     *
+     * @param text the text
+     * @param code the {@link MemSyncException} code of a failure
+     * @param what what the text is, for the message
+     * @return the parsed object
+     * @throws MemSyncException with {@code code} when the text is null, not JSON, or not an object
+     */
+    public static JsonObject parseObject(String text, String code, String what) {
         JsonStructure s = parseStructure(text, code, what);
         if (s instanceof JsonObject o) {
             return o;

@@ -1,4 +1,4 @@
-package io.memsync;
+package io.memsync.internal;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;

@@ -1,4 +1,4 @@
-package io.memsync;
+package io.memsync.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.memsync;
+package io.memsync.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;

@@ -1,4 +1,4 @@
-package io.memsync;
+package io.memsync.internal;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -14,17 +14,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
+import io.memsync.EventBus;
+import io.memsync.MemSyncChange;
+import io.memsync.MemSyncEvent;
+import io.memsync.MemSyncException;
+import io.memsync.PatchResult;
+import io.memsync.PeerRole;
+import io.memsync.Precondition;
+import io.memsync.RpcHandler;
+import io.memsync.SharedObject;
+import io.memsync.Status;
+import io.memsync.Subscription;
+import io.memsync.Update;
 import io.memsync.document.Paths;
-import io.memsync.document.PersistentJson;
-import io.memsync.replication.Liveness;
 import io.memsync.replication.Replica;
 import io.memsync.replication.ReplicaListener;
-import io.memsync.replication.ReplicaOptions;
 import io.memsync.replication.ReplicaStatus;
 import io.memsync.replication.ViewChange;
-import io.memsync.discovery.FileRendezvous;
 import io.memsync.storage.SnapshotFile;
-import io.memsync.transport.WebSocketTransport;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -32,11 +39,15 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
-/** The engine behind {@link SharedObject}: wires a {@link Replica} to discovery, transport and user listeners. */
+/**
+ * The {@link SharedObject} of the public API: runs a {@link Replica} that {@link EngineWiring} assembles, and
+ * connects it to the user's observers, event listeners and RPC handlers (one observer thread per started object).
+ */
 final class SharedObjectImpl<T> implements SharedObject<T> {
     private static final System.Logger LOG = System.getLogger(SharedObject.class.getName());
 
-    private final MemSync.Options options;
+    private final EngineWiring wiring;
+    private final SharedObjectOptions options;
     private final Class<T> type;
     private final List<Observer> observers = new CopyOnWriteArrayList<>();
     private final Map<String, List<EventListener<?>>> eventListeners = new ConcurrentHashMap<>();
@@ -49,10 +60,11 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     private final SnapshotFile snapshot;
     private final java.util.concurrent.atomic.AtomicBoolean saveScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
-    SharedObjectImpl(MemSync.Options options, Class<T> type) {
-        this.options = options;
+    SharedObjectImpl(EngineWiring wiring, Class<T> type) {
+        this.wiring = wiring;
+        this.options = wiring.options();
         this.type = type;
-        this.snapshot = options.file() == null ? null : new SnapshotFile(options.file());
+        this.snapshot = wiring.snapshot();
     }
 
     private record Observer(String path, Consumer<MemSyncChange> listener) {
@@ -77,27 +89,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             }
             ExecutorService d = Executors.newSingleThreadExecutor(
                     Thread.ofPlatform().daemon().name("memsync-" + options.name() + "-observers").factory());
-            JsonObject initial = options.data();
-            if (snapshot != null) {
-                JsonObject persisted = snapshot.load();
-                if (persisted != null) {
-                    initial = persisted;
-                }
-            }
-            ReplicaOptions ro = ReplicaOptions.builder(options.name())
-                    .data(PersistentJson.object(initial))
-                    .timeout(options.timeout())
-                    .heartbeatInterval(options.heartbeat())
-                    .recoveryWait(options.recoveryWait())
-                    .maxFrameBytes(options.maxFrameBytes())
-                    .writer(options.writer())
-                    .maxWriters(options.maxWriters())
-                    .writerSlotWait(options.waitForWriterSlot())
-                    .rpcNames(options.rpc().keySet())
-                    .build();
-            FileRendezvous election = election();
-            WebSocketTransport transport = new WebSocketTransport(options.maxFrameBytes());
-            Replica r = new Replica(ro, transport, election, Liveness.ofOperatingSystem(), new Listener(d));
+            Replica r = wiring.replica(wiring.initialData(), new Listener(d));
             dispatcher = d;
             try {
                 r.start();
@@ -107,18 +99,15 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                 throw e;
             }
             replica = r;
-            if (r.status().role() == io.memsync.replication.ReplicaStatus.Role.CLIENT) {
-                HostPathWarmUp.once(); // this process may have to take over: make the host's code warm
-            }
+            wiring.started(r);
             if (options.serverPort() >= 0) {
                 try {
-                    server = new DocumentServer(options.name(), options.serverPort(), r::view);
+                    server = wiring.documentServer(r::view);
                 } catch (RuntimeException e) {
                     replica = null;
                     r.stop();
                     d.shutdown();
-                    throw new MemSyncException(MemSyncException.ERR_IO, "cannot serve '" + options.name()
-                            + "' over HTTP on port " + options.serverPort() + ": " + e.getMessage(), e);
+                    throw e;
                 }
             }
         }
@@ -340,17 +329,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
         if (r != null) {
             return r.hasPeers();
         }
-        try {
-            return election().isHeld();
-        } catch (java.io.IOException | MemSyncException e) {
-            return false;
-        }
-    }
-
-    private FileRendezvous election() {
-        return options.rendezvous() == null
-                ? new FileRendezvous(options.name())
-                : new FileRendezvous(options.name(), options.rendezvous());
+        return wiring.hostAlive();
     }
 
     @Override

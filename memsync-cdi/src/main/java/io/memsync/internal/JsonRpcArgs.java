@@ -1,7 +1,10 @@
-package io.memsync;
+package io.memsync.internal;
 
 import java.lang.reflect.Type;
 import java.util.Objects;
+
+import io.memsync.MemSyncException;
+import io.memsync.RpcArgs;
 
 import jakarta.json.JsonArray;
 import jakarta.json.bind.JsonbException;

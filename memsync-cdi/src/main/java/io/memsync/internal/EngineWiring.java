@@ -1,0 +1,142 @@
+package io.memsync.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import io.memsync.MemSyncException;
+import io.memsync.SharedObject;
+import io.memsync.discovery.FileRendezvous;
+import io.memsync.document.PersistentJson;
+import io.memsync.replication.Liveness;
+import io.memsync.replication.Replica;
+import io.memsync.replication.ReplicaListener;
+import io.memsync.replication.ReplicaOptions;
+import io.memsync.replication.ReplicaStatus;
+import io.memsync.storage.SnapshotFile;
+import io.memsync.transport.WebSocketTransport;
+
+import jakarta.json.JsonObject;
+
+/**
+ * The one place that assembles memsync's engine for a shared object: the rendezvous folder of its name
+ * ({@link FileRendezvous}), a {@link WebSocketTransport}, the {@link Replica} over them, the {@link SnapshotFile} of
+ * the {@code file} option, the HTTP endpoint of the {@code server} option and the host-path warm-up. No other class
+ * creates these parts: {@link io.memsync.MemSync.Builder#start(Class)} hands its options to
+ * {@link #sharedObject(SharedObjectOptions, Class)}, the CDI extension starts its shared objects through that
+ * builder, and {@link HostPathWarmUp} takes its throwaway replicas from
+ * {@link #replica(ReplicaOptions, Path, ReplicaListener)}. Internal to memsync.
+ */
+public final class EngineWiring {
+    private final SharedObjectOptions options;
+    private final SnapshotFile snapshot;
+
+    private EngineWiring(SharedObjectOptions options) {
+        this.options = options;
+        this.snapshot = options.file() == null ? null : new SnapshotFile(options.file());
+    }
+
+    /**
+     * Creates a shared object (not started yet) over the engine wired from {@code options}.
+     *
+     * @param options the settings collected by the builder
+     * @param type    the type {@link SharedObject#value()} maps the document to
+     * @param <T>     that type
+     * @return the shared object; call {@link SharedObject#start()} to join or create the network
+     */
+    public static <T> SharedObject<T> sharedObject(SharedObjectOptions options, Class<T> type) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(type, "type");
+        return new SharedObjectImpl<>(new EngineWiring(options), type);
+    }
+
+    /**
+     * Assembles a replica over a fresh WebSocket transport (limited to {@link ReplicaOptions#maxFrameBytes()}) and
+     * the rendezvous folder of {@link ReplicaOptions#name()} inside {@code rendezvousBase}, with the operating
+     * system's liveness checks. Used by the shared objects wired here and by the warm-up's throwaway network.
+     *
+     * @param options        the replica's options
+     * @param rendezvousBase the base folder of rendezvous folders, or {@code null} for the default one
+     * @param listener       receives view changes, events and RPC calls
+     * @return the replica, not started
+     */
+    static Replica replica(ReplicaOptions options, Path rendezvousBase, ReplicaListener listener) {
+        return new Replica(options, new WebSocketTransport(options.maxFrameBytes()),
+                rendezvous(options.name(), rendezvousBase), Liveness.ofOperatingSystem(), listener);
+    }
+
+    private static FileRendezvous rendezvous(String name, Path base) {
+        return base == null ? new FileRendezvous(name) : new FileRendezvous(name, base);
+    }
+
+    /** The settings this engine was wired from. */
+    SharedObjectOptions options() {
+        return options;
+    }
+
+    /** The store of the {@code file} option, or {@code null} when the document is not persisted. */
+    SnapshotFile snapshot() {
+        return snapshot;
+    }
+
+    /** The document a new replica starts from: the persisted one when there is one, else the {@code data} option. */
+    JsonObject initialData() {
+        if (snapshot != null) {
+            JsonObject persisted = snapshot.load();
+            if (persisted != null) {
+                return persisted;
+            }
+        }
+        return options.data();
+    }
+
+    /** A replica for this shared object starting from {@code initial}, not started. */
+    Replica replica(JsonObject initial, ReplicaListener listener) {
+        ReplicaOptions ro = ReplicaOptions.builder(options.name())
+                .data(PersistentJson.object(initial))
+                .timeout(options.timeout())
+                .heartbeatInterval(options.heartbeat())
+                .recoveryWait(options.recoveryWait())
+                .maxFrameBytes(options.maxFrameBytes())
+                .writer(options.writer())
+                .maxWriters(options.maxWriters())
+                .writerSlotWait(options.waitForWriterSlot())
+                .rpcNames(options.rpc().keySet())
+                .build();
+        return replica(ro, options.rendezvous(), listener);
+    }
+
+    /**
+     * Called once a replica of this shared object has started: a process that joined as a client may have to take
+     * over, so the host's code paths are warmed in the background.
+     */
+    void started(Replica replica) {
+        if (replica.status().role() == ReplicaStatus.Role.CLIENT) {
+            HostPathWarmUp.once();
+        }
+    }
+
+    /** Whether some process hosts this name now (read from the rendezvous; {@code false} when it cannot be read). */
+    boolean hostAlive() {
+        try {
+            return rendezvous(options.name(), options.rendezvous()).isHeld();
+        } catch (IOException | MemSyncException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Serves {@code GET /<name>} on the {@code server} option's port.
+     *
+     * @throws MemSyncException {@link MemSyncException#ERR_IO} when the endpoint cannot be opened
+     */
+    DocumentServer documentServer(Supplier<JsonObject> document) {
+        try {
+            return new DocumentServer(options.name(), options.serverPort(), document);
+        } catch (RuntimeException e) {
+            throw new MemSyncException(MemSyncException.ERR_IO, "cannot serve '" + options.name()
+                    + "' over HTTP on port " + options.serverPort() + ": " + e.getMessage(), e);
+        }
+    }
+}
