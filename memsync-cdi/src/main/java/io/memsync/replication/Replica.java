@@ -6,16 +6,11 @@ import io.memsync.MemSyncException;
 import io.memsync.Precondition;
 import io.memsync.Update;
 import io.memsync.document.Filters;
-import io.memsync.document.JsonText;
-import io.memsync.document.JsonWriting;
 import io.memsync.document.PersistentJson;
 import io.memsync.document.UpdateEvaluator;
 import io.memsync.replication.PendingUpdates.Pending;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.time.Duration;
@@ -45,10 +40,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * path). {@link #view()} and {@link #status()} read volatile snapshots and never block. Listener calls are made
  * holding the lock, in order, one at a time.
  *
- * <p><b>Protocol.</b> Compact JSON frames with a type field {@code t}: {@code hello}, {@code patch}, {@code ack} (sent
- * on each heartbeat and when asked by {@code sync}, not per entry), {@code ping}, {@code bye} from clients;
- * {@code welcome}, {@code e} (a batch of entries), {@code snap} (a chunk of a state snapshot), {@code hb},
- * {@code sync}, {@code pong}, {@code pull}, {@code refuse}, {@code err} from the host. A client
+ * <p><b>Protocol.</b> One {@link Frame} record per message, encoded and decoded only by {@link FrameCodec}:
+ * {@code Hello}, {@code Patch}, {@code Ack} (sent on each heartbeat and when asked by {@code Sync}, not per entry),
+ * {@code Tail}, {@code Bye} from clients; {@code Welcome}, {@code Entries}, {@code Heartbeat}, {@code Sync},
+ * {@code Pull}, {@code Handover}, {@code Refuse} from the host; pings, events, calls, results, snapshot chunks and
+ * error reports both ways. A frame that does not decode is a {@link ProtocolException}, met in one place per side. A client
  * learns the outcome of its update from the ordered entry itself. Rejections are ordered entries without an effect
  * (they consume a version), so their outcome replicates with the log and with snapshots.
  */
@@ -756,11 +752,6 @@ public final class Replica {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** Parses a frame (or a reassembled snapshot) straight into persistent values. */
-    private static JsonObject parse(String text) {
-        return JsonText.parseObject(text);
-    }
-
     // =====================================================================================================
     // finding a host
     // =====================================================================================================
@@ -906,10 +897,23 @@ public final class Replica {
             public void onFrame(Channel channel, String frame) {
                 // heard now, even if the event thread is busy and handles the frame later
                 lastHeard = env.nanoTime();
-                JsonObject parsed = tryParse(frame);
+                Frame.ToClient decoded;
+                try {
+                    decoded = FrameCodec.decodeToClient(frame);
+                } catch (ProtocolException e) {
+                    // the one place a client meets a frame it cannot use: logged, never a crash
+                    inline(() -> {
+                        if (channel == hostChannel) {
+                            lastHeard = env.nanoTime();
+                            LOG.log(System.Logger.Level.WARNING, options.name() + ": malformed frame from host ignored: "
+                                    + e.getMessage());
+                        }
+                    });
+                    return;
+                }
                 inline(() -> {
                     if (channel == hostChannel) {
-                        clientFrame(parsed);
+                        clientFrame(decoded);
                     }
                 });
             }
@@ -1011,14 +1015,9 @@ public final class Replica {
     // =====================================================================================================
 
     private void sendHello() {
-        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "hello").add("peer", peerId).add("pid", options.pid())
-                .add("start", options.processStartTime()).add("writer", options.writer())
-                .add("maxWriters", options.maxWriters()).add("have", log.hasDocument()).add("lt", log.lastTerm()).add("lv", log.version())
-                .add("pending", pending.size());
-        JsonArrayBuilder rpc = JsonProviders.JSON.createArrayBuilder();
-        options.rpcNames().forEach(rpc::add);
-        b.add("rpc", rpc);
-        hostChannel.send(b.build().toString());
+        hostChannel.send(FrameCodec.encode(new Frame.Hello(peerId, options.pid(), options.processStartTime(),
+                options.writer(), options.maxWriters(), log.hasDocument(), log.lastTerm(), log.version(), pending.size(),
+                List.copyOf(options.rpcNames()))));
         for (Pending p : pending.all()) {
             sendPatch(p);
         }
@@ -1031,21 +1030,7 @@ public final class Replica {
 
     /** The patch frame of a pending update. */
     private static String patchFrame(Pending p) {
-        // written straight into one buffer: this is the hottest frame a client sends
-        StringBuilder sb = new StringBuilder(128);
-        // no "peer": the host knows whose connection it is; "kind" only when not the usual operators
-        sb.append("{\"t\":\"patch\",\"seq\":").append(p.seq).append(",\"base\":").append(p.base).append(",\"hlc\":")
-                .append(p.hlc);
-        if (p.update.kind() != Update.Kind.OPERATORS) {
-            sb.append(",\"kind\":\"").append(p.update.kind().name()).append('"');
-        }
-        sb.append(",\"u\":");
-        JsonWriting.write(p.update.json(), sb);
-        if (p.pre != null) {
-            sb.append(",\"pre\":");
-            JsonWriting.write(p.pre.json(), sb);
-        }
-        return sb.append('}').toString();
+        return FrameCodec.encode(new Frame.Patch(p.seq, p.base, p.hlc, p.update, p.pre));
     }
 
     /** Whether a frame's UTF-8 form exceeds the frame limit (measured only when it might). */
@@ -1062,118 +1047,49 @@ public final class Replica {
         return bytes > max;
     }
 
-    /** Parses a frame on the receiving (transport) thread, so the event thread does not; {@code null} if malformed. */
-    private static JsonObject tryParse(String text) {
-        try {
-            return parse(text);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private void clientFrame(JsonObject f) {
+    private void clientFrame(Frame.ToClient frame) {
         lastHeard = env.nanoTime();
-        if (f == null) {
-            LOG.log(System.Logger.Level.WARNING, options.name() + ": malformed frame from host ignored");
-            return;
-        }
         try {
-            switch (f.getString("t", "")) {
-                case "hb" -> {
-                    log.observeTerm(f.getJsonNumber("term").longValue());
-                    peers = strings(f.getJsonArray("peers"));
-                    log.compact(f.getJsonNumber("lw").longValue());
+            switch (frame) {
+                case Frame.Heartbeat hb -> {
+                    log.observeTerm(hb.term());
+                    peers = hb.peers();
+                    log.compact(hb.lowWater());
                     sendAck(); // acknowledgements ride on the heartbeat (the host needs them only to compact)
                 }
-                case "sync" -> sendAck(); // the host is handing over and waits for everyone to have everything
-                case "snap" -> {
+                case Frame.Sync s -> sendAck(); // the host is handing over and waits for everyone to have everything
+                case Frame.SnapChunk c -> {
                     try {
-                        snapIn.accept(chunk(f)).ifPresent(this::installState);
+                        snapIn.accept(c).ifPresent(this::installState);
                     } catch (ProtocolException e) {
                         snapFailure = e;
                         LOG.log(System.Logger.Level.WARNING, options.name() + ": snapshot from the host refused: "
                                 + e.getMessage());
                     }
                 }
-                case "welcome" -> {
-                    LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": welcomed by the host of term " + f.get("term"));
-                    if (!log.hasDocument()) {
-                        // the document did not arrive (a snapshot that failed): never join with an empty one
-                        MemSyncException e = new MemSyncException(MemSyncException.ERR_PROTOCOL, "'" + options.name()
-                                + "': the host's welcome came without a usable document"
-                                + (snapFailure == null ? "" : " (" + snapFailure.getMessage() + ")"), null, log.term(), log.version());
-                        if (!started.isDone()) {
-                            started.completeExceptionally(e);
-                            Channel ch = hostChannel;
-                            hostChannel = null;
-                            ch.close();
-                            finishStop();
-                        } else {
-                            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; reconnecting");
-                            lostHost();
-                        }
-                        return;
-                    }
-                    log.observeTerm(f.getJsonNumber("term").longValue());
-                    peers = strings(f.getJsonArray("peers"));
-                    applyEntries(f.getJsonArray("entries"));
-                    synced = true;
-                    setRole(ReplicaStatus.Role.CLIENT);
-                    started.complete(null);
-                    sendAck();
-                    messaging.welcomed(hostChannel);
-                }
-                case "ev" -> messaging.deliverEvent(f);
-                case "handover" -> {
-                    LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": the host handed over at " + f.get("v"));
+                case Frame.Welcome w -> welcomed(w);
+                case Frame.Event e -> messaging.deliverEvent(e);
+                case Frame.Handover h -> {
+                    LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": the host handed over at " + h.version());
                     lostHost();
                 }
-                case "ping" -> hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong")
-                        .add("id", f.getJsonNumber("id")).build().toString());
-                case "res" -> messaging.clientResult(f);
-                case "call" -> messaging.clientCall(hostChannel, f);
-                case "e" -> applyEntries(f.getJsonArray("entries"));
-                case "pong" -> messaging.clientPong(f);
-                case "pull" -> {
+                case Frame.Ping p -> hostChannel.send(FrameCodec.encode(new Frame.Pong(p.id())));
+                case Frame.Result r -> messaging.clientResult(r);
+                case Frame.Call c -> messaging.clientCall(hostChannel, c);
+                case Frame.Entries e -> applyEntries(e.entries());
+                case Frame.Pong p -> messaging.clientPong(p);
+                case Frame.Pull p -> {
                     // only the entries the new host lacks when our logs agree at its position, else everything
-                    long lv = f.getJsonNumber("lv") == null ? -1 : f.getJsonNumber("lv").longValue();
-                    long lt = f.getJsonNumber("lt") == null ? -1 : f.getJsonNumber("lt").longValue();
-                    if (f.getBoolean("have", false) && lv >= log.base() && lv <= log.version() && log.termAt(lv) == lt) {
-                        JsonArrayBuilder tail = JsonProviders.JSON.createArrayBuilder();
-                        for (Entry e : log.entriesAfter(lv)) {
-                            tail.add(e.toJson());
-                        }
-                        hostChannel.send(JsonProviders.JSON.createObjectBuilder().add("t", "tail").add("entries", tail)
-                                .build().toString());
+                    long lv = p.lastVersion();
+                    if (p.hasDocument() && lv >= log.base() && lv <= log.version() && log.termAt(lv) == p.lastTerm()) {
+                        hostChannel.send(FrameCodec.encode(new Frame.Tail(log.entriesAfter(lv))));
                     } else {
                         sendState(hostChannel);
                     }
                 }
-                case "refuse" -> {
-                    if (MemSyncException.ERR_MAX_WRITERS.equals(f.getString("code")) && !started.isDone()
-                            && env.nanoTime() < slotDeadline) {
-                        if (lastRefusedAt == 0) {
-                            LOG.log(System.Logger.Level.INFO, options.name() + ": every writer slot is taken; waiting up to "
-                                    + Duration.ofNanos(slotDeadline - env.nanoTime()).toMillis() + " ms for one");
-                        }
-                        lastRefusedAt = env.nanoTime();
-                        Channel ch = hostChannel;
-                        hostChannel = null;
-                        ch.close();
-                        schedule(this::seek, 25);
-                        return;
-                    }
-                    MemSyncException e = new MemSyncException(f.getString("code"), f.getString("m", "refused"), null,
-                            log.term(), log.version());
-                    started.completeExceptionally(e);
-                    Channel ch = hostChannel;
-                    hostChannel = null;
-                    ch.close();
-                    finishStop();
-                }
-                case "err" -> LOG.log(System.Logger.Level.WARNING,
-                        options.name() + ": host reported " + f.getString("code", "?") + ": " + f.getString("m", ""));
-                default -> LOG.log(System.Logger.Level.WARNING, options.name() + ": unknown frame type from host");
+                case Frame.Refuse r -> refused(r);
+                case Frame.ErrorReport e -> LOG.log(System.Logger.Level.WARNING,
+                        options.name() + ": host reported " + e.code() + ": " + e.message());
             }
         } catch (GapException e) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": " + e.getMessage() + "; reconnecting");
@@ -1183,19 +1099,70 @@ public final class Replica {
         }
     }
 
+    /** The host admitted this replica: it joins, unless the document did not arrive. */
+    private void welcomed(Frame.Welcome w) {
+        LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": welcomed by the host of term " + w.term());
+        if (!log.hasDocument()) {
+            // the document did not arrive (a snapshot that failed): never join with an empty one
+            MemSyncException e = new MemSyncException(MemSyncException.ERR_PROTOCOL, "'" + options.name()
+                    + "': the host's welcome came without a usable document"
+                    + (snapFailure == null ? "" : " (" + snapFailure.getMessage() + ")"), null, log.term(), log.version());
+            if (!started.isDone()) {
+                started.completeExceptionally(e);
+                Channel ch = hostChannel;
+                hostChannel = null;
+                ch.close();
+                finishStop();
+            } else {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; reconnecting");
+                lostHost();
+            }
+            return;
+        }
+        log.observeTerm(w.term());
+        peers = w.peers();
+        applyEntries(w.entries());
+        synced = true;
+        setRole(ReplicaStatus.Role.CLIENT);
+        started.complete(null);
+        sendAck();
+        messaging.welcomed(hostChannel);
+    }
+
+    /**
+     * The host refused this replica: a writer waiting for a slot tries again while its wait lasts; any other refusal
+     * (a protocol version the host does not speak, say) fails the start with the host's code.
+     */
+    private void refused(Frame.Refuse r) {
+        if (MemSyncException.ERR_MAX_WRITERS.equals(r.code()) && !started.isDone() && env.nanoTime() < slotDeadline) {
+            if (lastRefusedAt == 0) {
+                LOG.log(System.Logger.Level.INFO, options.name() + ": every writer slot is taken; waiting up to "
+                        + Duration.ofNanos(slotDeadline - env.nanoTime()).toMillis() + " ms for one");
+            }
+            lastRefusedAt = env.nanoTime();
+            Channel ch = hostChannel;
+            hostChannel = null;
+            ch.close();
+            schedule(this::seek, 25);
+            return;
+        }
+        MemSyncException e = new MemSyncException(r.code(), r.message().isEmpty() ? "refused" : r.message(), null,
+                log.term(), log.version());
+        started.completeExceptionally(e);
+        Channel ch = hostChannel;
+        hostChannel = null;
+        ch.close();
+        finishStop();
+    }
+
     private void sendAck() {
         if (hostChannel != null) {
             hostChannel.send(FrameCodec.encode(new Frame.Ack(log.version())));
         }
     }
 
-    private static List<String> strings(JsonArray a) {
-        return a == null ? List.of() : a.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
-    }
-
-    private void applyEntries(JsonArray entries) {
-        for (JsonValue v : entries) {
-            Entry e = Entry.fromJson(v.asJsonObject());
+    private void applyEntries(List<Entry> entries) {
+        for (Entry e : entries) {
             if (e.version() <= log.version()) {
                 continue;
             }
@@ -1267,15 +1234,6 @@ public final class Replica {
         for (Frame.SnapChunk c : SnapshotChunks.split(log.snapshot(), SnapshotChunks.CHUNK_CHARS)) {
             ch.send(FrameCodec.encode(c));
         }
-    }
-
-    private static Frame.SnapChunk chunk(JsonObject f) {
-        int i = f.getInt("i");
-        int n = f.getInt("n");
-        if (i < 0 || n <= 0 || i >= n) {
-            throw new ProtocolException("snap", "i", "chunk " + i + " of " + n);
-        }
-        return new Frame.SnapChunk(i, n, f.getString("d"));
     }
 
     /** A snapshot may be larger than a frame, but not without bound. */
@@ -1485,12 +1443,18 @@ public final class Replica {
         return new ChannelHandler() {
             @Override
             public void onFrame(Channel channel, String frame) {
-                JsonObject parsed = tryParse(frame);
+                Frame.ToHost decoded;
+                try {
+                    decoded = FrameCodec.decodeToHost(frame);
+                } catch (ProtocolException e) {
+                    inline(() -> undecodable(channel, e));
+                    return;
+                }
                 inline(() -> {
                     boolean outer = flushAtBatchEnd;
                     flushAtBatchEnd = channel.endsBatches();
                     try {
-                        hostFrame(channel, parsed);
+                        hostFrame(channel, decoded);
                     } finally {
                         flushAtBatchEnd = outer;
                     }
@@ -1518,94 +1482,57 @@ public final class Replica {
 
     private void protocolError(Channel ch, String message) {
         LOG.log(System.Logger.Level.WARNING, options.name() + ": protocol error from " + ch.remote() + ": " + message);
-        ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "err").add("code", MemSyncException.ERR_PROTOCOL)
-                .add("m", message).build().toString());
+        ch.send(FrameCodec.encode(new Frame.ErrorReport(MemSyncException.ERR_PROTOCOL, message)));
     }
 
-    private void hostFrame(Channel ch, JsonObject f) {
+    /**
+     * The one place the host meets a frame it cannot decode: a hello of another protocol version is refused (that
+     * process cannot take part, and its start fails with the code), anything else is answered with an error report.
+     */
+    private void undecodable(Channel ch, ProtocolException e) {
         if (role != ReplicaStatus.Role.HOST || !ch.isOpen()) {
             return;
         }
-        if (f == null) {
-            protocolError(ch, "frame does not parse");
+        if (e.versionMismatch()) {
+            LOG.log(System.Logger.Level.WARNING, options.name() + ": refused " + ch.remote() + ": " + e.getMessage());
+            ch.send(FrameCodec.encode(new Frame.Refuse(MemSyncException.ERR_PROTOCOL, "'" + options.name() + "': "
+                    + e.getMessage())));
+            ch.close();
+            return;
+        }
+        protocolError(ch, e.getMessage());
+    }
+
+    private void hostFrame(Channel ch, Frame.ToHost frame) {
+        if (role != ReplicaStatus.Role.HOST || !ch.isOpen()) {
             return;
         }
         try {
-            String t = f.getString("t", "");
             Peer p = conns.get(ch);
-            if (p == null && !t.equals("hello")) {
+            if (p == null && !(frame instanceof Frame.Hello)) {
                 if (heldHellos.contains(ch)) {
-                    held.add(() -> hostFrame(ch, f)); // after its hello, in arrival order
+                    held.add(() -> hostFrame(ch, frame)); // after its hello, in arrival order
                     return;
                 }
-                protocolError(ch, "'" + t + "' before hello");
+                protocolError(ch, "'" + FrameCodec.typeName(frame) + "' before hello");
                 return;
             }
-            switch (t) {
-                case "hello" -> onHello(ch, f);
-                case "patch" -> {
-                    String peer = p.peerId;
-                    if (f.containsKey("peer") && !peer.equals(f.getString("peer"))) {
-                        protocolError(ch, "patch for another peer");
-                        return;
-                    }
-                    long seq = f.getJsonNumber("seq").longValue();
-                    long base = f.getJsonNumber("base").longValue();
-                    long h = f.getJsonNumber("hlc").longValue();
-                    Update.Kind kind = f.containsKey("kind") ? Update.Kind.valueOf(f.getString("kind")) : Update.Kind.OPERATORS;
-                    JsonValue u = f.get("u");
-                    Update update = switch (kind) {
-                        case OPERATORS -> Update.of(u.asJsonObject());
-                        case JSON_PATCH -> Update.jsonPatch(u.asJsonArray());
-                        case MERGE_PATCH -> Update.mergePatch(u.asJsonObject());
-                    };
-                    Precondition pre = f.containsKey("pre") ? Precondition.fromJson(f.getJsonObject("pre")) : null;
-                    boolean writer = p.writer;
-                    Runnable work = () -> {
-                        if (writer) {
-                            order(peer, seq, base, h, update, pre);
-                        } else {
-                            reject(peer, seq, h, MemSyncException.ERR_READ_ONLY, "peer is not a writer");
-                        }
-                        scheduleFlush();
-                    };
-                    if (recovering || stopping || !p.ready) {
-                        if (!stopping) {
-                            held.add(work);
-                        }
-                    } else {
-                        work.run();
-                    }
-                }
-                case "ack" -> p.acked = Math.max(p.acked, f.getJsonNumber("v").longValue());
-                case "pong" -> messaging.hostPong(p, f);
-                case "ev" -> messaging.hostEventFrom(p, f);
-                case "call" -> messaging.hostCall(p, f);
-                case "res" -> messaging.hostResult(p, f);
-                case "ping" -> ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "pong").add("id", f.getJsonNumber("id"))
-                        .build().toString());
-                case "bye" -> {
-                    conns.remove(ch);
-                    ch.close();
-                    if (!recovering) {
-                        admission.revoke(p.peerId, "it stopped");
-                    }
-                    if (recovering) {
-                        // a member of the old term that leaves is no longer waited for, by this host or the next
-                        oldMembers = oldMembers.stream().filter(m -> !m.peerId().equals(p.peerId)).toList();
-                        if (awaiting.remove(p.peerId) && awaiting.isEmpty()) {
-                            finishRecovery();
-                        }
-                    }
-                    publish(-1);
-                }
-                case "tail" -> {
+            switch (frame) {
+                case Frame.Hello h -> onHello(ch, h);
+                case Frame.Patch patch -> onPatch(p, patch);
+                case Frame.Ack a -> p.acked = Math.max(p.acked, a.version());
+                case Frame.Pong pong -> messaging.hostPong(p, pong);
+                case Frame.Event e -> messaging.hostEventFrom(p, e);
+                case Frame.Call c -> messaging.hostCall(p, c);
+                case Frame.Result r -> messaging.hostResult(p, r);
+                case Frame.Ping ping -> ch.send(FrameCodec.encode(new Frame.Pong(ping.id())));
+                case Frame.Bye b -> onBye(ch, p);
+                case Frame.Tail t -> {
                     if (pulling != p) {
                         protocolError(ch, "unexpected log tail");
                         return;
                     }
-                    for (JsonValue v : f.getJsonArray("entries")) {
-                        Entry e = Entry.fromJson(v.asJsonObject());
+                    for (Entry e : t.entries()) {
                         if (e.version() == log.version() + 1) {
                             applyEntry(e);
                         }
@@ -1613,7 +1540,7 @@ public final class Replica {
                     pulling = null;
                     open();
                 }
-                case "snap" -> {
+                case Frame.SnapChunk c -> {
                     if (pulling != p) {
                         protocolError(ch, "unexpected snapshot");
                         return;
@@ -1622,7 +1549,7 @@ public final class Replica {
                         p.snap = newAssembler();
                     }
                     try {
-                        Snapshot state = p.snap.accept(chunk(f)).orElse(null);
+                        Snapshot state = p.snap.accept(c).orElse(null);
                         if (state != null) {
                             installState(state);
                             pulling = null;
@@ -1634,16 +1561,53 @@ public final class Replica {
                         ch.close();
                     }
                 }
-                case "err" -> LOG.log(System.Logger.Level.WARNING, options.name() + ": client reported "
-                        + f.getString("code", "?") + ": " + f.getString("m", ""));
-                default -> protocolError(ch, "unknown frame type '" + t + "'");
+                case Frame.ErrorReport e -> LOG.log(System.Logger.Level.WARNING, options.name() + ": client reported "
+                        + e.code() + ": " + e.message());
             }
         } catch (RuntimeException e) {
             protocolError(ch, "bad frame: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
-    private void onHello(Channel ch, JsonObject f) {
+    /** A client's update: ordered now, or held while the host recovers or the client is not welcomed yet. */
+    private void onPatch(Peer p, Frame.Patch patch) {
+        String peer = p.peerId;
+        boolean writer = p.writer;
+        Runnable work = () -> {
+            if (writer) {
+                order(peer, patch.seq(), patch.baseVersion(), patch.hlc(), patch.update(), patch.precondition());
+            } else {
+                reject(peer, patch.seq(), patch.hlc(), MemSyncException.ERR_READ_ONLY, "peer is not a writer");
+            }
+            scheduleFlush();
+        };
+        if (recovering || stopping || !p.ready) {
+            if (!stopping) {
+                held.add(work);
+            }
+        } else {
+            work.run();
+        }
+    }
+
+    /** A client leaves for good: it is forgotten at once (and no longer waited for in recovery). */
+    private void onBye(Channel ch, Peer p) {
+        conns.remove(ch);
+        ch.close();
+        if (!recovering) {
+            admission.revoke(p.peerId, "it stopped");
+        }
+        if (recovering) {
+            // a member of the old term that leaves is no longer waited for, by this host or the next
+            oldMembers = oldMembers.stream().filter(m -> !m.peerId().equals(p.peerId)).toList();
+            if (awaiting.remove(p.peerId) && awaiting.isEmpty()) {
+                finishRecovery();
+            }
+        }
+        publish(-1);
+    }
+
+    private void onHello(Channel ch, Frame.Hello h) {
         if (!ch.isOpen()) {
             return;
         }
@@ -1652,23 +1616,23 @@ public final class Replica {
             return;
         }
         Peer p = new Peer(ch);
-        p.peerId = f.getString("peer");
-        p.pid = f.getJsonNumber("pid").longValue();
-        p.startTime = f.getJsonNumber("start").longValue();
-        p.writer = f.getBoolean("writer");
-        p.maxWriters = f.getInt("maxWriters");
-        p.have = f.getBoolean("have");
-        p.helloTerm = f.getJsonNumber("lt").longValue();
-        p.helloVersion = f.getJsonNumber("lv").longValue();
+        p.peerId = h.peerId();
+        p.pid = h.pid();
+        p.startTime = h.processStartTime();
+        p.writer = h.writer();
+        p.maxWriters = h.maxWriters();
+        p.have = h.hasDocument();
+        p.helloTerm = h.lastTerm();
+        p.helloVersion = h.lastVersion();
         p.acked = p.have ? p.helloVersion : 0;
-        p.rpc = new HashSet<>(strings(f.getJsonArray("rpc")));
+        p.rpc = new HashSet<>(h.rpcMethods());
         boolean known = oldMembers.stream().anyMatch(m -> m.peerId().equals(p.peerId));
         if (!known && recovering) {
             // writers are counted once every member of the old term is back: never admit one too many
             heldHellos.add(ch);
             held.add(() -> {
                 heldHellos.remove(ch);
-                onHello(ch, f);
+                onHello(ch, h);
             });
             return;
         }
@@ -1680,9 +1644,8 @@ public final class Replica {
             Set<String> writers = admission.writers();
             boolean adds = p.writer && !writers.contains(p.peerId);
             if (writers.size() + (adds ? 1 : 0) > cap) {
-                ch.send(JsonProviders.JSON.createObjectBuilder().add("t", "refuse").add("code", MemSyncException.ERR_MAX_WRITERS)
-                        .add("m", "writer cap " + cap + " of '" + options.name() + "' reached (" + writers.size() + " writers)")
-                        .build().toString());
+                ch.send(FrameCodec.encode(new Frame.Refuse(MemSyncException.ERR_MAX_WRITERS, "writer cap " + cap + " of '"
+                        + options.name() + "' reached (" + writers.size() + " writers)")));
                 ch.close();
                 return;
             }
@@ -1747,12 +1710,11 @@ public final class Replica {
     }
 
     private void welcome(Peer p) {
-        JsonArrayBuilder entries = JsonProviders.JSON.createArrayBuilder();
+        List<Entry> entries;
         if (p.have && p.helloVersion <= log.version() && log.termAt(p.helloVersion) == p.helloTerm && p.helloTerm >= 0) {
-            for (Entry e : log.entriesAfter(p.helloVersion)) {
-                entries.add(e.toJson());
-            }
+            entries = log.entriesAfter(p.helloVersion);
         } else {
+            entries = List.of();
             sendState(p.channel);
         }
         p.ready = true;
@@ -1760,10 +1722,7 @@ public final class Replica {
         List<String> ps = new ArrayList<>();
         ps.add(peerId);
         conns.values().forEach(c -> ps.add(c.peerId));
-        JsonArrayBuilder pa = JsonProviders.JSON.createArrayBuilder();
-        ps.forEach(pa::add);
-        p.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "welcome").add("term", log.term()).add("entries", entries)
-                .add("peers", pa).build().toString());
+        p.channel.send(FrameCodec.encode(new Frame.Welcome(log.term(), entries, ps)));
     }
 
     /**
@@ -1979,21 +1938,14 @@ public final class Replica {
         if (outbox.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder(32 + 160 * outbox.size());
-        sb.append("{\"t\":\"e\",\"entries\":[");
         String origin = outbox.get(0).peer();
-        for (int i = 0; i < outbox.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            Entry e = outbox.get(i);
-            e.writeJson(sb);
+        for (Entry e : outbox) {
             if (origin != null && !origin.equals(e.peer())) {
                 origin = null;
             }
         }
+        String frame = FrameCodec.encode(new Frame.Entries(outbox));
         outbox.clear();
-        String frame = sb.append("]}").toString();
         // when every entry comes from one peer, that peer (which already shows them) is served last
         Peer originPeer = null;
         for (Peer p : conns.values()) {
@@ -2033,10 +1985,7 @@ public final class Replica {
             }
         }
         log.compact(lw);
-        JsonArrayBuilder pa = JsonProviders.JSON.createArrayBuilder();
-        peers.forEach(pa::add);
-        String hb = JsonProviders.JSON.createObjectBuilder().add("t", "hb").add("term", log.term()).add("v", log.version()).add("lw", lw)
-                .add("peers", pa).build().toString();
+        String hb = FrameCodec.encode(new Frame.Heartbeat(log.term(), log.version(), lw, peers));
         for (Peer p : conns.values()) {
             p.channel.send(hb);
         }
