@@ -4,7 +4,6 @@ import io.memsync.MemSyncException;
 import io.memsync.replication.PendingUpdates.Pending;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The host's side of the protocol: taking over a term (lease, listener, host record), each client connection from
@@ -31,13 +27,11 @@ final class HostSession {
     private final ReplicaEnvironment env;
     private final Election election;
     private final Liveness liveness;
-    private final Transport transport;
     private final ReplicaState state;
     private final ReplicatedLog log;
     private Election.Lease lease;
-    private Transport.Listener listenerHandle;
-    private volatile CompletableFuture<Transport.Listener> prestarted;
-    private String secretB64;
+    /** Where clients connect: pre-started while a client, given a new secret per term. */
+    private final HostListener listener;
     private final Map<Channel, Peer> conns = new LinkedHashMap<>();
     /**
      * Processes whose connection dropped without a goodbye, by peer id. They stay members of the term in the
@@ -53,9 +47,9 @@ final class HostSession {
         this.env = env;
         this.election = election;
         this.liveness = liveness;
-        this.transport = transport;
         this.state = state;
         this.log = state.log;
+        this.listener = new HostListener(replica, options, env, transport, this::acceptHandler);
     }
 
     /** @return the client connections */
@@ -63,66 +57,15 @@ final class HostSession {
         return conns.values();
     }
 
+    /** Starts the listener in the background (a client that takes over later need not wait for it). */
+    void prestartListener() {
+        listener.prestart();
+    }
+
     /** Forgets the connections (a new start). */
     void reset() {
         conns.clear();
         lingering.clear();
-    }
-
-    /**
-     * Starts this process's listener in the background while it is a client, with a secret nobody knows, so that
-     * taking over as host after a failover does not pay for starting a server (the first WebServer of a JVM takes
-     * a second or more).
-     */
-    void prestartListener() {
-        if (listenerHandle != null) {
-            return;
-        }
-        CompletableFuture<Transport.Listener> future = new CompletableFuture<>();
-        prestarted = future;
-        env.spawn("memsync-prestart-" + options.name(), () -> {
-            Transport.Listener l;
-            byte[] secret = randomSecret();
-            try {
-                l = transport.listen(options.name(), secret, this::acceptHandler);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": no pre-started listener: " + e);
-                future.complete(null);
-                return;
-            }
-            // one authenticated connection to ourselves loads and warms the accepting side's code now, not during
-            // a failover (the first accepted connection of a JVM costs tens of milliseconds); the listener is handed
-            // over only after it, since a host that adopts it changes its secret and would refuse this connection
-            try {
-                transport.connect(l.endpoint(), options.name(), secret, new ChannelHandler() {
-                    @Override
-                    public void onFrame(Channel channel, String frame) {
-                    }
-
-                    @Override
-                    public void onClose(Channel channel) {
-                    }
-                }, HostSearch.connectTimeout(options)).close();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": listener warm-up failed: " + e);
-            }
-            future.complete(l);
-            if (!replica.loop.post(() -> {
-                if (listenerHandle == null && replica.role() != ReplicaStatus.Role.STOPPED) {
-                    listenerHandle = l;
-                } else if (listenerHandle != l) {
-                    env.spawn("memsync-listener-close", l::close); // off the lock
-                }
-            })) {
-                l.close();
-            }
-        });
-    }
-
-    private byte[] randomSecret() {
-        byte[] secret = new byte[32];
-        env.random().nextBytes(secret);
-        return secret;
     }
 
     /**
@@ -143,29 +86,13 @@ final class HostSession {
         replica.client.drop();
         lease = l;
         log.beginTerm(Math.max(rec == null ? 0 : rec.term(), Math.max(log.term(), log.lastTerm())) + 1);
-        byte[] secret = randomSecret();
-        if (listenerHandle == null && prestarted != null) {
-            // the listener being pre-started is as fast to wait for as a new one is to start
-            try {
-                listenerHandle = prestarted.get(HostSearch.connectTimeout(options).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": pre-started listener not ready: " + e);
-            }
+        try {
+            listener.listen();
+        } catch (IOException e) {
+            lease = null;
+            l.close();
+            throw e;
         }
-        if (listenerHandle != null) {
-            listenerHandle.secret(secret);
-        } else {
-            try {
-                listenerHandle = transport.listen(options.name(), secret, this::acceptHandler);
-            } catch (IOException e) {
-                lease = null;
-                l.close();
-                throw e;
-            }
-        }
-        secretB64 = Base64.getEncoder().encodeToString(secret);
         boolean recovering = replica.recovery.begin(rec);
         replica.stopping(false);
         replica.setRole(ReplicaStatus.Role.HOST);
@@ -229,7 +156,8 @@ final class HostSession {
             recorded.addAll(lingering.values());
         }
         try {
-            lease.publish(new HostRecord(listenerHandle.endpoint(), log.term(), log.version(), secretB64, recorded, handover));
+            lease.publish(new HostRecord(listener.endpoint(), log.term(), log.version(), listener.secret(), recorded,
+                    handover));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": cannot publish host record", e);
         }
@@ -513,10 +441,7 @@ final class HostSession {
 
     /** Stops hosting: connections closed, nothing waits, the lease released (the listener is kept for later). */
     void close() {
-        if (listenerHandle != null) {
-            // kept for a later term, but nobody may authenticate with the old secret any more
-            listenerHandle.secret(randomSecret());
-        }
+        listener.revokeSecret();
         for (Peer p : conns.values()) {
             p.channel.close();
         }
@@ -567,24 +492,9 @@ final class HostSession {
         }
     }
 
-    /** Stop: closes this session's listeners, off the lock (stopping a server waits for its connection threads). */
+    /** Stop: closes this session's listeners (off the lock). */
     void closeListeners() {
-        if (listenerHandle != null) {
-            // closed off the lock: stopping the server waits for its connection threads, which may be waiting for
-            // the lock to deliver a last frame (they find the replica stopped and return)
-            Transport.Listener l = listenerHandle;
-            listenerHandle = null;
-            env.spawn("memsync-listener-close", l::close);
-        }
-        if (prestarted != null) {
-            // this session's listener, whether adopted or not (close is idempotent); off the lock, as above
-            prestarted.thenAccept(l -> {
-                if (l != null) {
-                    env.spawn("memsync-listener-close", l::close);
-                }
-            });
-            prestarted = null;
-        }
+        listener.close();
     }
 
     /** What {@link WriterAdmission} sees of this replica (called holding the lock). */

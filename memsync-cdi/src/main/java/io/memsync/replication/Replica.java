@@ -1,11 +1,8 @@
 package io.memsync.replication;
 
-import io.memsync.MemSyncChange;
 import io.memsync.MemSyncException;
 import io.memsync.Precondition;
 import io.memsync.Update;
-import io.memsync.document.UpdateEvaluator;
-import io.memsync.replication.PendingUpdates.Pending;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -63,6 +60,8 @@ public final class Replica {
     final HostSession host;
     final HostOrdering ordering;
     final HostRecovery recovery;
+    /** This replica's own updates, from submit until sent or ordered. */
+    private final LocalUpdates localUpdates;
     private volatile ReplicaStatus status;
 
     // ---- guarded by the lock ----
@@ -116,6 +115,7 @@ public final class Replica {
         this.host = new HostSession(this, options, env, election, liveness, transport, state);
         this.ordering = new HostOrdering(this, options, state);
         this.recovery = new HostRecovery(this, options, state);
+        this.localUpdates = new LocalUpdates(this, options, env, state);
         this.messaging = new Messaging(options, listener, new MessagingWiring());
         this.admission = new WriterAdmission(options, state.log, host.admissionWiring());
         this.status = new ReplicaStatus(ReplicaStatus.Role.STOPPED, 0, 0, "", List.of(), 0);
@@ -170,7 +170,7 @@ public final class Replica {
             started = s;
             stopped = new CompletableFuture<>();
             // pending updates time out with a precision of a tenth of the timeout (at most 100 ms)
-            loop.every(Math.clamp(options.timeout().toMillis() / 10, 1, 100), this::sweepTimeouts);
+            loop.every(Math.clamp(options.timeout().toMillis() / 10, 1, 100), localUpdates::sweepTimeouts);
             loop.post(() -> {
                 resetState();
                 peerId = newPeerId();
@@ -312,7 +312,7 @@ public final class Replica {
             return f;
         }
         if (l.inLoop()) {
-            localSubmit(update, precondition, f);
+            localUpdates.submit(update, precondition, f);
             touch();
             return f;
         }
@@ -320,7 +320,7 @@ public final class Replica {
             if (loop.current() == null) {
                 f.completeExceptionally(stoppedException());
             } else {
-                localSubmit(update, precondition, f);
+                localUpdates.submit(update, precondition, f);
             }
         });
         return f;
@@ -547,15 +547,6 @@ public final class Replica {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /**
-     * Fails the futures of pending updates whose {@code timeout} passed (they stay pending: the outcome is unknown
-     * and may still arrive). One periodic sweep instead of a timer per update: deadlines grow with the sequence, so
-     * it stops at the first update still in time.
-     */
-    private void sweepTimeouts() {
-        state.pending.sweepTimeouts(env.nanoTime(), options.timeout(), state.log.term(), state.log.version());
-    }
-
     /** (Re)starts the heartbeat timer. */
     void startTicker() {
         if (ticker != null) {
@@ -573,64 +564,6 @@ public final class Replica {
         } else {
             client.tick();
         }
-    }
-
-    private void localSubmit(Update update, Precondition pre, CompletableFuture<Outcome> f) {
-        ReplicatedLog log = state.log;
-        if (role == ReplicaStatus.Role.STOPPED || (stopping && role != ReplicaStatus.Role.HOST)) {
-            f.completeExceptionally(stoppedException());
-            return;
-        }
-        if (!options.writer()) {
-            f.completeExceptionally(new MemSyncException(MemSyncException.ERR_READ_ONLY,
-                    "'" + options.name() + "' was started as a reader", null, log.term(), log.version()));
-            return;
-        }
-        UpdateEvaluator.Evaluation ev;
-        try {
-            ev = UpdateEvaluator.evaluate(state.view(), update);
-        } catch (MemSyncException e) {
-            f.completeExceptionally(new MemSyncException(e.code(), e.detail(), e, log.term(), log.version()));
-            return;
-        }
-        Pending p = state.pending.create(update, pre, log.version(), state.nextHlc(), f);
-        boolean ordersHere = role == ReplicaStatus.Role.HOST && !recovery.active() && !stopping;
-        if (!ordersHere) {
-            // it will travel to a host: one that cannot travel is refused now, not dropped by the transport later
-            p.frame = ClientSession.patchFrame(p);
-            if (overFrameLimit(p.frame)) {
-                f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TOO_LARGE, "update of '"
-                        + options.name() + "' is larger on the wire than the frame limit of " + options.maxFrameBytes()
-                        + " bytes (maxFrameSize); nothing was applied", null, log.term(), log.version()));
-                return;
-            }
-        }
-        state.pending.add(p);
-        if (ordersHere) {
-            ordering.order(peerId, p.seq, p.base, p.hlc, update, pre);
-            ordering.scheduleFlush();
-            return;
-        }
-        p.deadline = env.nanoTime() + options.timeout().toNanos();
-        JsonObject before = state.view();
-        state.view(ev.document());
-        state.fire(new ViewChange(before, ev.document(), ev.effect(), log.version(), log.lastTerm(), true,
-                MemSyncChange.State.PENDING));
-        client.sendPatch(p);
-    }
-
-    /** Whether a frame's UTF-8 form exceeds the frame limit (measured only when it might). */
-    private boolean overFrameLimit(String frame) {
-        long max = options.maxFrameBytes();
-        if (frame.length() * 3L <= max) {
-            return false;
-        }
-        long bytes = 0;
-        for (int i = 0; i < frame.length(); i++) {
-            char c = frame.charAt(i);
-            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 2 : 3;
-        }
-        return bytes > max;
     }
 
     // =====================================================================================================
