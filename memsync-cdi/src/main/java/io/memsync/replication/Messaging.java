@@ -1,10 +1,7 @@
 package io.memsync.replication;
 
 import io.memsync.MemSyncException;
-import io.memsync.document.JsonProviders;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,12 +128,11 @@ final class Messaging {
      * @param payload the payload
      */
     void emit(String event, JsonValue payload) {
-        JsonObject frame = JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", event).add("p", payload)
-                .add("from", replica.peerId()).build();
+        Frame.Event frame = new Frame.Event(event, payload, replica.peerId());
         if (replica.role() == ReplicaStatus.Role.HOST) {
             hostEvent(frame);
         } else {
-            sendOrQueue(frame.toString());
+            sendOrQueue(FrameCodec.encode(frame));
         }
     }
 
@@ -160,8 +156,7 @@ final class Messaging {
         if (replica.role() == ReplicaStatus.Role.HOST) {
             hostRoute(null, id, method, args);
         } else {
-            c.sent = sendOrQueue(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", id)
-                    .add("n", method).add("a", args).build().toString());
+            c.sent = sendOrQueue(FrameCodec.encode(new Frame.Call(id, method, args)));
         }
     }
 
@@ -289,11 +284,11 @@ final class Messaging {
     /**
      * Client: an event from the host.
      *
-     * @param f the {@code ev} frame
+     * @param f the event
      */
-    void deliverEvent(JsonObject f) {
+    void deliverEvent(Frame.Event f) {
         try {
-            listener.event(f.getString("n"), f.get("p"), f.getString("from", "").equals(replica.peerId()));
+            listener.event(f.name(), f.payload(), f.from().equals(replica.peerId()));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": event listener failed", e);
         }
@@ -302,30 +297,29 @@ final class Messaging {
     /**
      * Client: the result of one of this replica's calls.
      *
-     * @param f the {@code res} frame
+     * @param f the result
      */
-    void clientResult(JsonObject f) {
-        completeCall(f.getJsonNumber("id").longValue(), f.get("r"), f.containsKey("code")
-                ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
+    void clientResult(Frame.Result f) {
+        completeCall(f.id(), f.value(), f.failed() ? new MemSyncException(f.code(), f.message()) : null);
     }
 
     /**
      * Client: the host forwards a call of a method this replica serves; the result goes back on the same channel.
      *
      * @param via the channel to the host
-     * @param f   the {@code call} frame
+     * @param f   the call
      */
-    void clientCall(Channel via, JsonObject f) {
-        long id = f.getJsonNumber("id").longValue();
-        String method = f.getString("n");
+    void clientCall(Channel via, Frame.Call f) {
+        long id = f.id();
+        String method = f.method();
         if (!options.rpcNames().contains(method)) {
             via.send(resultFrame(id, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
-                    "RPC method '" + method + "' is not served by " + replica.peerId())).toString());
+                    "RPC method '" + method + "' is not served by " + replica.peerId())));
             return;
         }
-        runHandler(method, f.getJsonArray("a"), (v, e) -> {
+        runHandler(method, f.args(), (v, e) -> {
             if (via.isOpen()) {
-                via.send(resultFrame(id, v, e == null ? null : rpcFailure(method, e)).toString());
+                via.send(resultFrame(id, v, e == null ? null : rpcFailure(method, e)));
             }
         });
     }
@@ -333,10 +327,10 @@ final class Messaging {
     /**
      * Client: the host answered a ping.
      *
-     * @param f the {@code pong} frame
+     * @param f the pong
      */
-    void clientPong(JsonObject f) {
-        Ping p = pings.remove(f.getJsonNumber("id").longValue());
+    void clientPong(Frame.Pong f) {
+        Ping p = pings.remove(f.id());
         if (p != null) {
             if (p.timer != null) {
                 p.timer.cancel();
@@ -351,10 +345,10 @@ final class Messaging {
      * Host: a client answered a ping.
      *
      * @param p the client
-     * @param f the {@code pong} frame
+     * @param f the pong
      */
-    void hostPong(Peer p, JsonObject f) {
-        Ping ping = pings.get(f.getJsonNumber("id").longValue());
+    void hostPong(Peer p, Frame.Pong f) {
+        Ping ping = pings.get(f.id());
         if (ping != null && ping.onPong != null) {
             ping.onPong.accept(p);
         }
@@ -364,37 +358,36 @@ final class Messaging {
      * Host: a client emitted an event (ignored before its welcome).
      *
      * @param p the client
-     * @param f the {@code ev} frame
+     * @param f the event
      */
-    void hostEventFrom(Peer p, JsonObject f) {
+    void hostEventFrom(Peer p, Frame.Event f) {
         if (!p.ready) {
             return;
         }
-        hostEvent(JsonProviders.JSON.createObjectBuilder().add("t", "ev").add("n", f.getString("n"))
-                .add("p", f.get("p") == null ? JsonValue.NULL : f.get("p")).add("from", p.peerId).build());
+        hostEvent(new Frame.Event(f.name(), f.payload(), p.peerId));
     }
 
     /**
      * Host: a client calls a method.
      *
      * @param p the client
-     * @param f the {@code call} frame
+     * @param f the call
      */
-    void hostCall(Peer p, JsonObject f) {
-        hostRoute(p, f.getJsonNumber("id").longValue(), f.getString("n"), f.getJsonArray("a"));
+    void hostCall(Peer p, Frame.Call f) {
+        hostRoute(p, f.id(), f.method(), f.args());
     }
 
     /**
      * Host: a client answered a call relayed to it; the result goes to the caller.
      *
      * @param p the client
-     * @param f the {@code res} frame
+     * @param f the result
      */
-    void hostResult(Peer p, JsonObject f) {
-        Relay r = relays.remove(f.getJsonNumber("id").longValue());
+    void hostResult(Peer p, Frame.Result f) {
+        Relay r = relays.remove(f.id());
         if (r != null && r.provider == p) {
-            replyTo(r.caller, r.callerId, r.method, f.get("r"), f.containsKey("code")
-                    ? new MemSyncException(f.getString("code"), f.getString("m", "")) : null);
+            replyTo(r.caller, r.callerId, r.method, f.value(), f.failed() ? new MemSyncException(f.code(), f.message())
+                    : null);
         }
     }
 
@@ -446,9 +439,9 @@ final class Messaging {
     }
 
     /** Host: delivers an event locally and to every ready client (the emitter included). */
-    private void hostEvent(JsonObject frame) {
+    private void hostEvent(Frame.Event frame) {
         replica.flushFirst();
-        String text = frame.toString();
+        String text = FrameCodec.encode(frame);
         for (Peer p : replica.connections()) {
             if (p.ready) {
                 p.channel.send(text);
@@ -467,8 +460,7 @@ final class Messaging {
             if (q.ready && q != caller && q.rpc.contains(method)) {
                 long rid = ++relaySeq;
                 relays.put(rid, new Relay(caller, callerId, q, method));
-                q.channel.send(JsonProviders.JSON.createObjectBuilder().add("t", "call").add("id", rid).add("n", method)
-                        .add("a", args).build().toString());
+                q.channel.send(FrameCodec.encode(new Frame.Call(rid, method, args)));
                 return;
             }
         }
@@ -503,14 +495,8 @@ final class Messaging {
                 + e.getClass().getName() + ": " + e.getMessage(), e);
     }
 
-    private static JsonObject resultFrame(long id, JsonValue v, MemSyncException e) {
-        JsonObjectBuilder b = JsonProviders.JSON.createObjectBuilder().add("t", "res").add("id", id);
-        if (e != null) {
-            b.add("code", e.code()).add("m", e.detail());
-        } else {
-            b.add("r", v == null ? JsonValue.NULL : v);
-        }
-        return b.build();
+    private static String resultFrame(long id, JsonValue v, MemSyncException e) {
+        return FrameCodec.encode(e != null ? Frame.Result.failure(id, e.code(), e.detail()) : Frame.Result.success(id, v));
     }
 
     /** Host: answers a call of a client, or completes its own call. */
@@ -520,7 +506,7 @@ final class Messaging {
             completeCall(id, v, failure);
         } else if (caller.channel.isOpen()) {
             replica.flushFirst();
-            caller.channel.send(resultFrame(id, v, failure).toString());
+            caller.channel.send(resultFrame(id, v, failure));
         }
     }
 

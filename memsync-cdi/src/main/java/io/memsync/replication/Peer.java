@@ -31,4 +31,26 @@ final class Peer {
     Peer(Channel channel) {
         this.channel = channel;
     }
+
+    /**
+     * The peer a hello announces.
+     *
+     * @param channel its connection
+     * @param h       its hello
+     * @return the peer, not welcomed yet
+     */
+    static Peer of(Channel channel, Frame.Hello h) {
+        Peer p = new Peer(channel);
+        p.peerId = h.peerId();
+        p.pid = h.pid();
+        p.startTime = h.processStartTime();
+        p.writer = h.writer();
+        p.maxWriters = h.maxWriters();
+        p.have = h.hasDocument();
+        p.helloTerm = h.lastTerm();
+        p.helloVersion = h.lastVersion();
+        p.acked = p.have ? p.helloVersion : 0;
+        p.rpc = new java.util.HashSet<>(h.rpcMethods());
+        return p;
+    }
 }
