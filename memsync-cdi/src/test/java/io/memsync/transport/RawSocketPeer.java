@@ -66,6 +66,7 @@ public final class RawSocketPeer implements Closeable {
     public static RawSocketPeer tcp(String endpoint) throws IOException {
         URI uri = URI.create(endpoint);
         Socket s = new Socket();
+        s.setTcpNoDelay(true); // a frame's header and payload are separate writes
         s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
         return new RawSocketPeer(s);
     }
