@@ -275,6 +275,8 @@ class PreHandshakeAbuseProcessTest {
             assertThat(timeout.getString("message")).contains("no authentication within");
             assertThat(idle.awaitClosedByHost(Duration.ofSeconds(10))).as("idle connection to the client's listener closed").isTrue();
         }
+        System.out.printf("client's listening ports %s: %d WebSocket listener(s) refused a bad hello and closed an idle"
+                + " connection at the deadline%n", ports, protectedListeners);
         assertThat(protectedListeners).as("pre-started listeners found in the client").isPositive();
 
         // the host is still the host, its memory is back, and everyone converged
