@@ -45,10 +45,18 @@ import jakarta.json.JsonValue;
  * host record in {@code host.json}.
  *
  * <p><b>Folder.</b> {@code <base>/<name>}; the base is the constructor argument, else system property
- * {@value #DIR_PROPERTY}, else environment variable {@value #DIR_ENV}, else
- * {@code ${java.io.tmpdir}/memsync-<user>}. Missing folders are created with mode 0700. A folder that is a
- * symbolic link, not a directory, not owned by the current user, readable/writable by group or others, or on a
- * network or FUSE file system (where locks are unreliable) is refused with {@code ERR_CONFIG} naming it.
+ * {@value #DIR_PROPERTY}, else environment variable {@value #DIR_ENV}, else {@code $XDG_RUNTIME_DIR/memsync}
+ * when {@code XDG_RUNTIME_DIR} names a directory of the current user that nobody else may write to (the per-user
+ * runtime folder of a login session: no other user can create anything in it), else
+ * {@code ${java.io.tmpdir}/memsync-<user>}. Every process of one network must resolve the same base: processes
+ * started with and without {@code XDG_RUNTIME_DIR} (a login shell and a system service, say) do not meet unless
+ * the base is set explicitly.
+ *
+ * <p>Missing folders are created with mode 0700. An existing folder that is a symbolic link, not a directory, not
+ * owned by the current user, open to group or others, or on a network or FUSE file system (where locks are
+ * unreliable) is refused with {@code ERR_CONFIG} naming it, its owner and mode, and the fix. Under the shared temp
+ * folder another user can create {@code memsync-<user>} first; that is then refused (never used), and the message
+ * says to remove it or to choose another base.
  *
  * <p><b>Lock.</b> {@code host.lock} is never deleted. The host holds an exclusive {@link FileChannel#tryLock()}
  * on it. A JDK file lock is released when <em>any</em> channel on the file in the JVM is closed, so within a JVM
@@ -121,21 +129,69 @@ public final class FileRendezvous implements Election {
         this.recordFile = dir.resolve(RECORD_FILE);
     }
 
+    /** The folder under {@code $XDG_RUNTIME_DIR} that holds the rendezvous folders. */
+    static final String XDG_SUBDIR = "memsync";
+
     /**
      * The default base folder.
      *
      * @return the base folder (not yet checked)
      */
     public static Path defaultBase() {
-        String p = System.getProperty(DIR_PROPERTY);
-        if (p == null || p.isBlank()) {
-            p = System.getenv(DIR_ENV);
+        return defaultBase(System.getProperty(DIR_PROPERTY), System.getenv(DIR_ENV), System.getenv("XDG_RUNTIME_DIR"),
+                System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * The default base folder from given settings (see the class comment for the order).
+     *
+     * @param property   the system property {@value #DIR_PROPERTY}, or {@code null}
+     * @param env        the environment variable {@value #DIR_ENV}, or {@code null}
+     * @param xdgRuntime the environment variable {@code XDG_RUNTIME_DIR}, or {@code null}
+     * @param tmp        the temp folder
+     * @return the base folder (not yet checked)
+     */
+    static Path defaultBase(String property, String env, String xdgRuntime, String tmp) {
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
         }
-        if (p != null && !p.isBlank()) {
-            return Path.of(p);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        if (xdgRuntime != null && !xdgRuntime.isBlank()) {
+            Path xdg = Path.of(xdgRuntime);
+            String problem = xdgProblem(xdg);
+            if (problem == null) {
+                return xdg.resolve(XDG_SUBDIR);
+            }
+            LOG.log(Level.DEBUG, () -> "XDG_RUNTIME_DIR " + xdg + " " + problem + "; using the temp folder for rendezvous");
         }
         String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return Path.of(System.getProperty("java.io.tmpdir"), "memsync-" + user);
+        return Path.of(tmp, "memsync-" + user);
+    }
+
+    /** Why {@code $XDG_RUNTIME_DIR} cannot hold the base, or {@code null} when it can. */
+    private static String xdgProblem(Path xdg) {
+        if (!xdg.isAbsolute()) {
+            return "is not an absolute path";
+        }
+        try {
+            PosixFileAttributes a = Files.getFileAttributeView(xdg, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+            if (!a.isDirectory()) {
+                return "is not a directory";
+            }
+            String me = System.getProperty("user.name");
+            if (me != null && !a.owner().getName().equals(me)) {
+                return "is owned by " + a.owner().getName() + ", not by " + me;
+            }
+            if (a.permissions().contains(PosixFilePermission.GROUP_WRITE) || a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+                return "is writable by group or others";
+            }
+            return null;
+        } catch (IOException | UnsupportedOperationException e) {
+            return "cannot be read (" + e + ")";
+        }
     }
 
     /**
@@ -173,34 +229,58 @@ public final class FileRendezvous implements Election {
 
     private static void check(Path d) throws IOException {
         if (Files.isSymbolicLink(d)) {
-            throw refuse(d, "is a symbolic link");
+            String target;
+            try {
+                target = Files.readSymbolicLink(d).toString();
+            } catch (IOException e) {
+                target = "?";
+            }
+            throw refuse(d, "is a symbolic link (to " + target + ", owned by " + ownerOf(d) + ")");
         }
         PosixFileAttributes a = Files.getFileAttributeView(d, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .readAttributes();
         if (!a.isDirectory()) {
-            throw refuse(d, "is not a directory");
+            throw refuse(d, "is not a directory (owned by " + a.owner().getName() + ")");
         }
         String me = System.getProperty("user.name");
         String owner = a.owner().getName();
         if (me != null && !owner.equals(me)) {
-            throw refuse(d, "is owned by " + owner + ", not by the current user " + me);
+            throw refuse(d, "is owned by " + owner + ", not by the current user " + me
+                    + " (another user may have created it before memsync did)");
         }
         Set<PosixFilePermission> extra = EnumSet.copyOf(a.permissions());
         extra.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
         if (!extra.isEmpty()) {
-            throw refuse(d, "has mode " + PosixFilePermissions.toString(a.permissions()) + "; it must be rwx------ (0700)");
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, "rendezvous folder " + d + " (owned by " + owner
+                    + ") has mode " + PosixFilePermissions.toString(a.permissions()) + "; it must be rwx------ (0700): "
+                    + "run 'chmod 700 " + d + "' if it is meant for memsync, or remove it, or " + CHOOSE_ANOTHER);
         }
         FileStore store = Files.getFileStore(d);
         String type = store.type().toLowerCase(Locale.ROOT);
         for (String bad : REFUSED_FS) {
             if (type.startsWith(bad) || type.contains("fuse")) {
-                throw refuse(d, "is on a " + store.type() + " file system, where file locks are not reliable");
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "rendezvous folder " + d + " is on a " + store.type()
+                        + " file system, where file locks are not reliable: " + CHOOSE_ANOTHER + " on a local file system");
             }
         }
     }
 
+    /** The fix every refusal of a folder offers. */
+    private static final String CHOOSE_ANOTHER = "choose another base folder with the rendezvous option (builder "
+            + "rendezvous(Path), MicroProfile Config memsync.rendezvous.dir, system property " + DIR_PROPERTY
+            + " or environment variable " + DIR_ENV + ")";
+
+    private static String ownerOf(Path p) {
+        try {
+            return Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "?";
+        }
+    }
+
     private static MemSyncException refuse(Path d, String problem) {
-        return new MemSyncException(MemSyncException.ERR_CONFIG, "rendezvous folder " + d + " " + problem);
+        return new MemSyncException(MemSyncException.ERR_CONFIG, "rendezvous folder " + d + " " + problem
+                + ": memsync will not use it; remove it (as its owner or root), or " + CHOOSE_ANOTHER);
     }
 
     private Path realLock() throws IOException {

@@ -32,6 +32,11 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     private static final long BURST_GAP_NANOS = 50_000;
     /** When the last drain started (only its owner writes it). */
     private volatile long lastSend;
+    /** Most characters in one WebSocket frame sent to the host (at most 3 bytes each in UTF-8: 48 KiB). */
+    static final int FRAGMENT_CHARS = 16 * 1024;
+    /** The message being sent in fragments, and where its next fragment starts (only the sender touches them). */
+    private String current;
+    private int offset;
     private String serverNonce;
     private final StringBuilder handshakeText = new StringBuilder();
 
@@ -58,7 +63,7 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
                 }
             } else {
                 handshakeText.append(data);
-                if (handshakeText.length() > Handshake.MAX_HANDSHAKE_CHARS) {
+                if (handshakeText.length() > Handshake.MAX_HANDSHAKE_BYTES) {
                     fail(MemSyncException.ERR_PROTOCOL, "handshake frame from the host is too large");
                 } else if (last) {
                     String text = handshakeText.toString();
@@ -158,7 +163,10 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     }
 
     /**
-     * Sends queued messages while their sends complete at once.
+     * Sends queued messages while their sends complete at once. A message longer than {@value #FRAGMENT_CHARS}
+     * characters goes out as fragments of at most that many (never splitting a surrogate pair), since the host
+     * accepts no single WebSocket frame above {@value HostListener#MAX_WIRE_FRAME_BYTES} bytes; the fields
+     * {@link #current} and {@link #offset} keep the place between fragments.
      *
      * @return {@code true} when a send is still in flight (its completion calls this again), {@code false} when
      *         the outbox is empty or the channel is done
@@ -166,18 +174,35 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     private boolean pump() {
         WebSocket w = ws;
         while (true) {
-            String message = pollMessage(BATCH_CHARS);
-            if (message == null) {
-                return false;
+            if (current == null) {
+                String message = pollMessage(BATCH_CHARS);
+                if (message == null) {
+                    return false;
+                }
+                if (isClose(message)) {
+                    closeConnection();
+                    closedLater();
+                    return true; // never reset: nothing is sent after the close
+                }
+                current = message;
+                offset = 0;
             }
-            if (isClose(message)) {
-                closeConnection();
-                closedLater();
-                return true; // never reset: nothing is sent after the close
+            String message = current;
+            int len = message.length();
+            int to = Math.min(len, offset + FRAGMENT_CHARS);
+            if (to < len && Character.isHighSurrogate(message.charAt(to - 1))) {
+                to--;
+            }
+            boolean last = to == len;
+            CharSequence part = offset == 0 && last ? message : message.substring(offset, to);
+            if (last) {
+                current = null;
+            } else {
+                offset = to;
             }
             CompletableFuture<WebSocket> f;
             try {
-                f = w.sendText(message, true);
+                f = w.sendText(part, last);
             } catch (RuntimeException e) {
                 writeFailed(e);
                 return true;

@@ -31,8 +31,18 @@ final class Handshake {
     static final String T_HELLO = "hello";
     static final String T_WELCOME = "welcome";
     static final String T_ERROR = "error";
-    /** Handshake frames are small; anything bigger before authentication is refused. */
-    static final int MAX_HANDSHAKE_CHARS = 4096;
+    /**
+     * Largest handshake frame, in UTF-8 bytes: a hello is about 200 bytes. Before authentication the host refuses
+     * anything bigger ({@code ERR_TOO_LARGE}) and closes the connection; the client refuses a bigger challenge or
+     * welcome the same way.
+     */
+    static final int MAX_HANDSHAKE_BYTES = 4096;
+    /**
+     * The one answer to a hello with a wrong name or a wrong proof: the two are not told apart (nor timed apart: the
+     * host computes the proof either way), so a peer without the secret cannot learn which names a host serves.
+     */
+    static final String AUTH_FAILED = "authentication failed: wrong name, wrong secret or a stale term"
+            + " (a client re-reads host.json and tries again)";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String LABEL = "memsync-ws-auth-v1";
@@ -93,7 +103,7 @@ final class Handshake {
      * @return the object, or {@code null} if the text is not a JSON object with a string {@code t}
      */
     static JsonObject parse(String text) {
-        if (text == null || text.length() > MAX_HANDSHAKE_CHARS) {
+        if (text == null || text.length() > MAX_HANDSHAKE_BYTES) {
             return null;
         }
         try {

@@ -1,11 +1,14 @@
 package io.memsync.transport;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.helidon.webserver.WebServer;
@@ -18,9 +21,46 @@ import io.memsync.replication.Transport;
 /**
  * The host side of {@link WebSocketTransport}: one Helidon WebServer on {@code 127.0.0.1}, ephemeral port, with one
  * WebSocket route.
+ *
+ * <p><b>Limits before authentication.</b> A connection costs the host a socket, a virtual thread and buffers before
+ * it has proven anything, and every process runs such a listener (clients pre-start theirs for a failover), so:
+ * <ul>
+ *   <li>every WebSocket frame a peer sends is at most {@value #MAX_WIRE_FRAME_BYTES} bytes: Helidon checks the
+ *       length in the frame header and closes the connection (status 1009) before reading a byte of a bigger
+ *       payload. Messages stay limited by {@code maxFrameBytes} only: {@link ClientChannel} sends big ones as
+ *       fragments of at most {@value ClientChannel#FRAGMENT_CHARS} characters, which {@link WsChannel} reassembles;</li>
+ *   <li>before authentication a frame of more than {@value Handshake#MAX_HANDSHAKE_BYTES} bytes, a fragmented or a
+ *       binary message is refused;</li>
+ *   <li>a connection that has not authenticated within {@value #HANDSHAKE_TIMEOUT_MS} ms is refused;</li>
+ *   <li>at most {@value #MAX_UNAUTHENTICATED} connections may await authentication at a time; a further one makes
+ *       the oldest of them be refused;</li>
+ *   <li>a refusal sends an error frame and a close frame, and the socket is closed
+ *       {@value #REFUSED_CLOSE_GRACE_MS} ms later if the peer has not closed it by then;</li>
+ *   <li>a TCP connection that never sends its HTTP upgrade request (or any connection, authenticated or not, that
+ *       sends nothing for {@value #IDLE_TIMEOUT_SECONDS} s; an authenticated client acknowledges every heartbeat) is
+ *       closed by Helidon's idle-connection check, which runs every second;</li>
+ *   <li>at most {@value #MAX_TCP_CONNECTIONS} TCP connections are open at a time, authenticated or not; further
+ *       ones wait in the kernel's accept backlog until one closes;</li>
+ *   <li>each refusal is logged through a {@link RefusalLog}: one {@code WARNING} line per cause and window, with the
+ *       count of those suppressed.</li>
+ * </ul>
+ * These are constants of the transport, not options: they are far from what a legitimate peer needs.
  */
 final class HostListener implements Transport.Listener {
+    /** How long a connection may take to authenticate. */
     static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** Most connections awaiting authentication at a time. */
+    static final int MAX_UNAUTHENTICATED = 64;
+    /** Largest single WebSocket frame (not message) a peer may send; see the class comment. */
+    static final int MAX_WIRE_FRAME_BYTES = 64 * 1024;
+    /** How long a refused peer has to read the error and close before the host closes the socket. */
+    static final long REFUSED_CLOSE_GRACE_MS = 1_000;
+    /** How long an authenticated peer has to answer the host's close frame before the host closes the socket. */
+    static final long CLOSE_GRACE_MS = 5_000;
+    /** Silence after which Helidon closes a connection (Helidon's timestamps have a one-second granularity). */
+    static final long IDLE_TIMEOUT_SECONDS = 15;
+    /** Most TCP connections open at a time. */
+    static final int MAX_TCP_CONNECTIONS = 512;
 
     private final String name;
     private final Function<Channel, ChannelHandler> onAccept;
@@ -29,6 +69,10 @@ final class HostListener implements Transport.Listener {
     private final WebServer server;
     private final String endpoint;
     private final long startNanos;
+    /** Connections awaiting authentication, oldest first, and their count. */
+    private final ConcurrentLinkedQueue<ServerChannel> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger unauthenticated = new AtomicInteger();
+    private final RefusalLog refusals;
     private volatile byte[] secret;
     private volatile boolean closed;
     /** How long {@link #close()} waits for the close frames to be written. */
@@ -39,12 +83,11 @@ final class HostListener implements Transport.Listener {
         this.secret = secret.clone();
         this.onAccept = onAccept;
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("memsync-ws-timer").factory());
+        this.refusals = new RefusalLog(name, (task, nanos) -> schedule(task, nanos, TimeUnit.NANOSECONDS), System::nanoTime);
         long t0 = System.nanoTime();
-        // Helidon checks each WebSocket frame it reads against maxFrameLength (default 1 MiB) and closes the
-        // connection (1009) above it. Our limit is on the whole (possibly fragmented) message and is answered with
-        // ERR_TOO_LARGE on an open connection, so Helidon's per-frame check is set to twice our limit: a single
-        // frame up to 2x the limit still gets ERR_TOO_LARGE, only a bigger one is cut by Helidon.
-        int heliFrame = (int) Math.min(Integer.MAX_VALUE - 1024L, 2L * maxFrameBytes);
+        // Helidon checks each WebSocket frame it reads against maxFrameLength (from the frame header, before reading
+        // the payload) and closes the connection (1009) above it; the setting is one for all connections, so it is
+        // small (see the class comment): our own limit is on whole, reassembled messages.
         this.server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -56,7 +99,10 @@ final class HostListener implements Transport.Listener {
                 .useNio(false)
                 // small frames (acknowledgements, entries) must not wait for Nagle's algorithm
                 .connectionOptions(o -> o.tcpNoDelay(true))
-                .addProtocol(WsConfig.builder().maxFrameLength(heliFrame).build())
+                .maxTcpConnections(MAX_TCP_CONNECTIONS)
+                .idleConnectionTimeout(Duration.ofSeconds(IDLE_TIMEOUT_SECONDS))
+                .idleConnectionPeriod(Duration.ofSeconds(1))
+                .addProtocol(WsConfig.builder().maxFrameLength(MAX_WIRE_FRAME_BYTES).build())
                 .addRouting(WsRouting.builder().endpoint(WebSocketTransport.PATH, () -> new ServerChannel(this, maxFrameBytes)))
                 .build()
                 .start();
@@ -88,6 +134,48 @@ final class HostListener implements Transport.Listener {
 
     void unregister(ServerChannel c) {
         channels.remove(c);
+    }
+
+    /**
+     * Counts a connection that starts its handshake. When {@value #MAX_UNAUTHENTICATED} already wait, the oldest of
+     * them is refused to make room (on a virtual thread): a legitimate peer authenticates within milliseconds, so
+     * it gets through unless connections that never authenticate arrive faster than that.
+     *
+     * @param c the new connection
+     */
+    void admitUnauthenticated(ServerChannel c) {
+        pending.add(c);
+        if (unauthenticated.incrementAndGet() > MAX_UNAUTHENTICATED) {
+            ServerChannel oldest = pending.poll();
+            if (oldest != null) {
+                unauthenticated.decrementAndGet();
+                Thread.ofVirtual().name("memsync-ws-evict").start(oldest::evict);
+            }
+        }
+    }
+
+    /**
+     * A connection counted by {@link #admitUnauthenticated} authenticated, was refused or ended; idempotent.
+     *
+     * @param c the connection
+     */
+    void unauthenticatedDone(ServerChannel c) {
+        if (pending.remove(c)) {
+            unauthenticated.decrementAndGet();
+        }
+    }
+
+    /**
+     * Connections awaiting authentication now.
+     *
+     * @return the count
+     */
+    int unauthenticated() {
+        return unauthenticated.get();
+    }
+
+    RefusalLog refusals() {
+        return refusals;
     }
 
     ChannelHandler accept(ServerChannel c) {

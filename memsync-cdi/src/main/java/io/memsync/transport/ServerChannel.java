@@ -1,11 +1,16 @@
 package io.memsync.transport;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -17,6 +22,10 @@ import jakarta.json.JsonObject;
  * The host's end of one connection: a Helidon {@link WsListener} (one instance per connection) that runs the
  * server half of the {@link Handshake} and then passes frames to the handler {@code onAccept} returned.
  *
+ * <p>Until it authenticates, a connection is held to the limits listed on {@link HostListener}: anything wrong
+ * refuses it once ({@link #refuse}: a rate-limited log line, an error frame, a close frame, and the socket closed
+ * soon after even if the peer does not cooperate); later frames are ignored.
+ *
  * <p>Helidon 4.4 does not call {@link WsListener#onClose} when the socket just ends (peer process killed) or the
  * server stops; it only leaves its per-connection virtual thread. So the close is detected by joining that
  * thread, which {@link #onOpen} captures.
@@ -25,9 +34,15 @@ final class ServerChannel extends WsChannel implements WsListener {
     static final int FRAGMENT_CHARS = 64 * 1024;
     private final HostListener host;
     private final String serverNonce = Handshake.nonce();
+    private static final int PENDING = 0;
+    private static final int AUTHENTICATED = 1;
+    private static final int REFUSED = 2;
     private volatile WsSession session;
-    private volatile boolean authenticated;
-    private ScheduledFuture<?> handshakeTimer;
+    /** {@link #PENDING} until the handshake succeeds ({@link #AUTHENTICATED}) or fails ({@link #REFUSED}), once. */
+    private final AtomicInteger state = new AtomicInteger(PENDING);
+    /** Set when Helidon's connection thread ended: the socket is closed. */
+    private volatile boolean ended;
+    private volatile ScheduledFuture<?> handshakeTimer;
 
     /** Whoever holds this writes to the socket: a sending thread inline, or a drain on a virtual thread. */
     private final AtomicBoolean sending = new AtomicBoolean();
@@ -126,7 +141,7 @@ final class ServerChannel extends WsChannel implements WsListener {
         try {
             write(message);
             written += bytes;
-            if (written - pinged >= PING_EVERY_BYTES && authenticated) {
+            if (written - pinged >= PING_EVERY_BYTES && state.get() == AUTHENTICATED) {
                 pinged = written;
                 session.ping(io.helidon.common.buffers.BufferData.create(Long.toString(written)));
             }
@@ -170,19 +185,25 @@ final class ServerChannel extends WsChannel implements WsListener {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                ended = true;
                 connectionClosed();
             });
         } else {
             LOG.log(Level.WARNING, "Helidon connection thread is not virtual; a killed peer is noticed on the next write only");
         }
         if (!host.register(this)) {
+            state.set(REFUSED);
             sendInternal(Handshake.error(MemSyncException.ERR_IO, "listener is closed"));
             close();
             return;
         }
+        host.admitUnauthenticated(this);
         handshakeTimer = host.schedule(() -> {
-            if (!authenticated) {
-                fail(MemSyncException.ERR_PROTOCOL, "no authentication within " + HostListener.HANDSHAKE_TIMEOUT_MS + " ms");
+            if (state.get() == PENDING) {
+                // off the timer thread: the refusal writes to the socket, and a peer that does not read must not
+                // hold up every other connection's deadline
+                Thread.ofVirtual().name("memsync-ws-deadline").start(() -> refuse(RefusalLog.Cause.TIMEOUT,
+                        MemSyncException.ERR_PROTOCOL, "no authentication within " + HostListener.HANDSHAKE_TIMEOUT_MS + " ms", null));
             }
         }, HostListener.HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         sendInternal(Handshake.challenge(serverNonce));
@@ -190,33 +211,51 @@ final class ServerChannel extends WsChannel implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        if (authenticated) {
+        int s = state.get();
+        if (s == AUTHENTICATED) {
             String whole = reassemble(text, last);
             if (whole != null) {
                 deliver(whole);
             }
             return;
         }
-        if (!last) {
-            fail(MemSyncException.ERR_PROTOCOL, "fragmented handshake frame");
-            return;
+        if (s == REFUSED) {
+            return; // refused: whatever else the peer sends until the socket closes is ignored, and not logged
         }
-        handshake(text);
+        try {
+            if (!last) {
+                refuse(RefusalLog.Cause.FRAGMENTED, MemSyncException.ERR_PROTOCOL, "fragmented handshake frame", null);
+                return;
+            }
+            long bytes = Handshake.utf8Length(text);
+            if (bytes > Handshake.MAX_HANDSHAKE_BYTES) {
+                refuse(RefusalLog.Cause.TOO_LARGE, MemSyncException.ERR_TOO_LARGE, "handshake frame of " + bytes
+                        + " bytes exceeds the limit of " + Handshake.MAX_HANDSHAKE_BYTES + " bytes before authentication", null);
+                return;
+            }
+            handshake(text);
+        } catch (RuntimeException e) {
+            refuse(RefusalLog.Cause.INTERNAL, MemSyncException.ERR_PROTOCOL, "the handshake failed", e);
+        }
     }
 
     @Override
     public void onMessage(WsSession session, io.helidon.common.buffers.BufferData buffer, boolean last) {
-        if (!authenticated) {
-            fail(MemSyncException.ERR_PROTOCOL, "binary frame during the handshake");
-        } else if (last) {
+        int s = state.get();
+        if (s == PENDING) {
+            refuse(RefusalLog.Cause.BINARY, MemSyncException.ERR_PROTOCOL, "binary frame during the handshake", null);
+        } else if (s == AUTHENTICATED && last) {
             sendInternal(Handshake.error(MemSyncException.ERR_PROTOCOL, "binary frames are not supported; dropped"));
         }
     }
 
     @Override
     public void onPong(WsSession session, io.helidon.common.buffers.BufferData buffer) {
+        if (state.get() != AUTHENTICATED) {
+            return;
+        }
         try {
-            long n = Long.parseLong(buffer.readString(buffer.available()));
+            long n = Long.parseLong(buffer.readString(Math.min(buffer.available(), 20)));
             if (n > confirmed) {
                 confirmed = n;
             }
@@ -239,27 +278,31 @@ final class ServerChannel extends WsChannel implements WsListener {
     private void handshake(String text) {
         JsonObject o = Handshake.parse(text);
         if (o == null || !Handshake.T_HELLO.equals(Handshake.str(o, "t"))) {
-            fail(MemSyncException.ERR_PROTOCOL, "expected a hello frame {\"t\":\"hello\",...} to authenticate");
+            refuse(RefusalLog.Cause.NOT_A_HELLO, MemSyncException.ERR_PROTOCOL,
+                    "expected a hello frame {\"t\":\"hello\",...} to authenticate", null);
             return;
         }
         String name = Handshake.str(o, "name");
         String clientNonce = Handshake.str(o, "nonce");
         String proof = Handshake.str(o, "proof");
         if (name == null || clientNonce == null || proof == null || clientNonce.length() < 16) {
-            fail(MemSyncException.ERR_PROTOCOL, "hello frame needs string members name, nonce (≥16 chars) and proof");
+            refuse(RefusalLog.Cause.MALFORMED_HELLO, MemSyncException.ERR_PROTOCOL,
+                    "hello frame needs string members name, nonce (≥16 chars) and proof", null);
             return;
         }
-        if (!name.equals(host.name())) {
-            fail(MemSyncException.ERR_UNAUTHORIZED, "this host does not serve a shared object named '" + name + "'");
-            return;
-        }
+        // the proof is computed and checked whether or not the name is right, and both failures get one answer: a
+        // peer without the secret learns nothing about which names this host serves
         byte[] secret = host.secret();
-        String expected = Handshake.proof(secret, "client", name, serverNonce, clientNonce);
-        if (!Handshake.proofMatches(expected, proof)) {
-            fail(MemSyncException.ERR_UNAUTHORIZED, "authentication failed for '" + name + "' (wrong secret or stale term)");
+        boolean nameMatches = MessageDigest.isEqual(name.getBytes(StandardCharsets.UTF_8), host.name().getBytes(StandardCharsets.UTF_8));
+        boolean proofMatches = Handshake.proofMatches(Handshake.proof(secret, "client", name, serverNonce, clientNonce), proof);
+        if (!(nameMatches & proofMatches)) {
+            refuse(RefusalLog.Cause.UNAUTHORIZED, MemSyncException.ERR_UNAUTHORIZED, Handshake.AUTH_FAILED, null);
             return;
         }
-        authenticated = true;
+        if (!state.compareAndSet(PENDING, AUTHENTICATED)) {
+            return; // the deadline passed meanwhile: refused
+        }
+        releaseCount();
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
@@ -279,10 +322,56 @@ final class ServerChannel extends WsChannel implements WsListener {
         handler(h);
     }
 
-    private void fail(String code, String message) {
-        LOG.log(Level.INFO, () -> "refused connection " + remote() + ": " + code + " " + message);
+    /**
+     * Refuses the connection before authentication, once: logs it (rate-limited), answers with an error frame and a
+     * close frame, and makes sure the socket is closed within {@value HostListener#REFUSED_CLOSE_GRACE_MS} ms even
+     * when the peer neither reads nor closes.
+     */
+    private void refuse(RefusalLog.Cause cause, String code, String message, Throwable error) {
+        if (!state.compareAndSet(PENDING, REFUSED)) {
+            return;
+        }
+        releaseCount();
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        host.refusals().refused(cause, remote(), code + " " + message, error);
+        // scheduled before writing: the write itself may block on a peer that does not read, until this closes it
+        host.schedule(this::closeSocket, HostListener.REFUSED_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
         sendInternal(Handshake.error(code, message));
         close();
+    }
+
+    private void releaseCount() {
+        host.unauthenticatedDone(this);
+    }
+
+    /** Refuses this connection to make room for a newer one (see {@link HostListener#admitUnauthenticated}). */
+    void evict() {
+        refuse(RefusalLog.Cause.TOO_MANY, MemSyncException.ERR_IO, "more than " + HostListener.MAX_UNAUTHENTICATED
+                + " connections were awaiting authentication; this, the oldest, was closed", null);
+    }
+
+    /**
+     * Closes the socket itself, unless the connection has ended already: the close frame alone leaves it open for as
+     * long as the peer does not answer it.
+     */
+    private void closeSocket() {
+        WsSession s = session;
+        if (ended || s == null) {
+            return;
+        }
+        try {
+            if (s.socketContext() instanceof ConnectionContext ctx) {
+                ctx.serverSocket().close();
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "closing the socket of " + remote() + " failed: " + e);
+        }
+        if (s instanceof ServerConnection c) {
+            c.close(true); // interrupts the connection's thread, which closes a socket read by a virtual thread
+        }
     }
 
     /**
@@ -311,6 +400,9 @@ final class ServerChannel extends WsChannel implements WsListener {
     void closeConnection() {
         WsSession s = session;
         if (s != null) {
+            if (state.get() == AUTHENTICATED) {
+                host.schedule(this::closeSocket, HostListener.CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+            }
             try {
                 s.close(WsCloseCodes.NORMAL_CLOSE, "closed");
             } catch (RuntimeException e) {
@@ -326,6 +418,8 @@ final class ServerChannel extends WsChannel implements WsListener {
 
     @Override
     void onClosed() {
+        state.compareAndSet(PENDING, REFUSED);
+        releaseCount();
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }

@@ -30,9 +30,15 @@ import io.memsync.replication.Transport;
  * <p><b>Frames.</b> Text messages carry JSON; fragmented messages are reassembled. After the handshake, text is
  * passed to the handler as is. A message bigger than {@code maxFrameBytes} (UTF-8 bytes) is dropped and answered
  * with an {@code ERR_TOO_LARGE} error frame naming its size and the limit; <em>the connection stays open</em>.
- * (A single raw WebSocket frame more than 1 KiB above the limit is refused by Helidon itself, which closes that
- * connection with status 1009; the JDK client never sends such frames.) Binary messages are answered with
+ * On the wire a message may travel as several WebSocket frames: the client sends fragments of at most 16 Ki
+ * characters, and the host refuses any single frame above 64 KiB (Helidon closes that connection with status
+ * 1009 before reading its payload; memsync's client never sends one). Binary messages are answered with
  * {@code ERR_PROTOCOL} and dropped.
+ *
+ * <p><b>Before the handshake</b> the host guards itself against peers that never authenticate: small handshake
+ * frames only, a deadline, a cap on connections awaiting authentication, an idle timeout for connections that
+ * never upgrade, sockets closed after every refusal, and rate-limited log lines (the limits are listed on
+ * {@code HostListener}). A wrong name and a wrong secret get the same answer.
  *
  * <p><b>Sending.</b> {@link Channel#send} queues and never blocks; frames leave in order, several queued frames
  * batched into one message: on the host one virtual writer thread per channel writes them (Helidon's writes block),
@@ -82,7 +88,8 @@ public final class WebSocketTransport implements Transport {
     /**
      * Starts a Helidon WebServer on {@code 127.0.0.1} with an ephemeral port.
      *
-     * @param name     the shared object's name; hellos naming another object are refused with {@code ERR_UNAUTHORIZED}
+     * @param name     the shared object's name; hellos naming another object are refused with {@code ERR_UNAUTHORIZED},
+     *                 the same answer as a wrong secret
      * @param secret   the per-term secret
      * @param onAccept called on the connection's thread once per authenticated connection; returning {@code null}
      *                 closes the connection

@@ -215,4 +215,74 @@ class FileRendezvousTest {
             }
         }
     }
+
+    private static final int NOBODY = 65534;
+
+    /** Gives {@code p} to uid 65534 (nobody), as another user pre-creating the folder would own it; needs root. */
+    private static void giveToAnotherUser(Path p) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "changing a folder's owner needs root");
+        Files.setAttribute(p, "unix:uid", NOBODY, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Test
+    void aBaseFolderPreCreatedByAnotherUserIsRefusedNamingItItsOwnerAndTheFix() throws Exception {
+        Path victim = base.resolve("memsync-victim");
+        Files.createDirectory(victim, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        giveToAnotherUser(victim);
+        String owner = Files.getOwner(victim).getName();
+        assertThatThrownBy(() -> new FileRendezvous("doc", victim))
+                .isInstanceOfSatisfying(MemSyncException.class, e -> assertThat(e.code()).isEqualTo(MemSyncException.ERR_CONFIG))
+                .hasMessageContaining(victim.toString())
+                .hasMessageContaining("owned by " + owner)
+                .hasMessageContaining("remove it")
+                .hasMessageContaining(FileRendezvous.DIR_PROPERTY);
+        assertThat(Files.exists(victim.resolve("doc"))).as("nothing is created inside the refused folder").isFalse();
+    }
+
+    @Test
+    void aWorldWritableBaseFolderIsRefusedWithTheChmodFix() throws Exception {
+        Path open = base.resolve("open-base");
+        Files.createDirectory(open);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> new FileRendezvous("doc", open))
+                .isInstanceOfSatisfying(MemSyncException.class, e -> assertThat(e.code()).isEqualTo(MemSyncException.ERR_CONFIG))
+                .hasMessageContaining(open.toString())
+                .hasMessageContaining("rwxrwxrwx")
+                .hasMessageContaining("chmod 700 " + open);
+    }
+
+    @Test
+    void theDefaultBaseIsUnderXdgRuntimeDirWhenItIsSetAndPrivate() throws Exception {
+        Path xdg = base.resolve("run-user");
+        Files.createDirectory(xdg, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path chosen = FileRendezvous.defaultBase(null, null, xdg.toString(), base.resolve("tmp").toString());
+        assertThat(chosen).isEqualTo(xdg.resolve(FileRendezvous.XDG_SUBDIR));
+        FileRendezvous r = new FileRendezvous("doc", chosen);
+        assertThat(r.dir()).isEqualTo(xdg.resolve("memsync").resolve("doc"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(chosen))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(r.dir()))).isEqualTo("rwx------");
+        // the explicit settings still win, property first
+        assertThat(FileRendezvous.defaultBase("/p", "/e", xdg.toString(), "/tmp")).isEqualTo(Path.of("/p"));
+        assertThat(FileRendezvous.defaultBase(null, "/e", xdg.toString(), "/tmp")).isEqualTo(Path.of("/e"));
+        // unset: the per-user folder under the temp folder
+        String user = System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_");
+        assertThat(FileRendezvous.defaultBase(null, null, null, "/tmp")).isEqualTo(Path.of("/tmp", "memsync-" + user));
+    }
+
+    @Test
+    void anXdgRuntimeDirOfAnotherUserOrOpenToOthersIsNotUsed() throws Exception {
+        String user = System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_");
+        Path tmp = base.resolve("tmp");
+        Path shared = base.resolve("shared-run");
+        Files.createDirectory(shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(FileRendezvous.defaultBase(null, null, shared.toString(), tmp.toString())).isEqualTo(tmp.resolve("memsync-" + user));
+        assertThat(FileRendezvous.defaultBase(null, null, base.resolve("missing").toString(), tmp.toString()))
+                .isEqualTo(tmp.resolve("memsync-" + user));
+        Path others = base.resolve("other-run");
+        Files.createDirectory(others, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        giveToAnotherUser(others);
+        assertThat(FileRendezvous.defaultBase(null, null, others.toString(), tmp.toString())).isEqualTo(tmp.resolve("memsync-" + user));
+    }
 }
