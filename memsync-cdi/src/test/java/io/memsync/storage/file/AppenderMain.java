@@ -1,0 +1,60 @@
+package io.memsync.storage.file;
+
+import java.io.PrintStream;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Semaphore;
+
+import io.memsync.storage.Durability;
+import io.memsync.storage.LoadedState;
+import io.memsync.storage.LogRecord;
+import io.memsync.storage.SnapshotRecord;
+import io.memsync.storage.StoreOptions;
+
+/**
+ * Child process of {@link FileStoreKillTest}: {@code <folder> <term>} opens the store with {@link Durability#ALWAYS},
+ * prints {@code ready <pid> <last version>}, then appends {@code entry <version>} records in term {@code <term>}
+ * forever (a snapshot {@code state <version>} whenever one is due), printing {@code ack <version>} once each append's
+ * stage completed, until the test kills it.
+ */
+public final class AppenderMain {
+    private AppenderMain() {
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args folder and term
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        long term = Long.parseLong(args[1]);
+        FileStore store = FileStore.open(Path.of(args[0]), StoreOptions.builder().durability(Durability.ALWAYS)
+                .snapshotEveryEntries(97).segmentBytes(8192).build());
+        LoadedState loaded = store.load();
+        synchronized (out) {
+            out.println("ready " + ProcessHandle.current().pid() + " " + loaded.lastVersion());
+            out.flush();
+        }
+        Semaphore inFlight = new Semaphore(64);
+        for (long v = loaded.lastVersion() + 1; ; v++) {
+            inFlight.acquire();
+            long version = v;
+            store.append(new LogRecord(term, v, ("entry " + v).getBytes(StandardCharsets.UTF_8))).whenComplete((ok, failure) -> {
+                inFlight.release();
+                if (failure == null) {
+                    synchronized (out) {
+                        out.println("ack " + version);
+                        out.flush();
+                    }
+                }
+            });
+            if (store.snapshotDue()) {
+                store.writeSnapshot(new SnapshotRecord(term, v, ("state " + v).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+    }
+}
