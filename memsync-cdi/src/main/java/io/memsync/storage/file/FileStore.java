@@ -459,22 +459,10 @@ public final class FileStore implements Store {
 
     /** Checks a snapshot against the version rule; {@code false} when the same snapshot is already there. Under the mutex. */
     private boolean checkSnapshot(SnapshotRecord s) {
-        String refusal = null;
         if (hasSnapshot && s.version() == snapshotVersion && s.term() == snapshotTerm) {
             return false;
         }
-        if (hasSnapshot && s.version() <= snapshotVersion) {
-            refusal = "the newest snapshot is already at (term " + snapshotTerm + ", version " + snapshotVersion + ")";
-        } else if (s.version() < sequence.baseVersion()) {
-            refusal = "the log starts after version " + sequence.baseVersion();
-        } else if (s.version() <= sequence.lastVersion()) {
-            long t = sequence.termAt(s.version());
-            if (t != s.term()) {
-                refusal = "the log holds version " + s.version() + " with term " + t;
-            }
-        } else if (s.term() < sequence.lastTerm()) {
-            refusal = "its term is lower than term " + sequence.lastTerm() + " of the last version " + sequence.lastVersion();
-        }
+        String refusal = sequence.snapshotRefusal(s.term(), s.version(), hasSnapshot);
         if (refusal != null) {
             throw new MemSyncException(MemSyncException.ERR_PROTOCOL, "store " + description + " refuses snapshot (term " + s.term()
                     + ", version " + s.version() + "): " + refusal, null, sequence.lastTerm(), sequence.lastVersion());

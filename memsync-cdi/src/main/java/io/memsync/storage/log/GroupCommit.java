@@ -16,7 +16,8 @@ import io.memsync.MemSyncException;
 /**
  * Group commit: completes the stages of appended records once a force (an fsync, an upload) covers them. One
  * thread forces whenever records wait, but at most once per window; every force covers everything written
- * before it started, so concurrent appends share it. Stages complete in position order, on that thread.
+ * before it started, so concurrent appends share it. Stages complete in position order, on that thread (or on the
+ * thread of {@link #forceNow()}); their callbacks must not block on other threads' forces.
  */
 public final class GroupCommit implements AutoCloseable {
 
@@ -140,37 +141,39 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     private void forceOnce() {
-        List<Waiter> done = new ArrayList<>();
-        MemSyncException failure = null;
         forcing.lock();
         try {
-            if (lastFailure != null) {
-                failure = lastFailure;
-            } else {
-                long position = force.force();
-                lock.lock();
+            List<Waiter> done = new ArrayList<>();
+            MemSyncException failure = lastFailure;
+            if (failure == null) {
                 try {
-                    durable = Math.max(durable, position);
-                    while (!waiters.isEmpty() && waiters.peek().position() <= durable) {
-                        done.add(waiters.poll());
+                    long position = force.force();
+                    lock.lock();
+                    try {
+                        durable = Math.max(durable, position);
+                        while (!waiters.isEmpty() && waiters.peek().position() <= durable) {
+                            done.add(waiters.poll());
+                        }
+                    } finally {
+                        lock.unlock();
                     }
-                } finally {
-                    lock.unlock();
+                } catch (IOException | RuntimeException e) {
+                    failure = e instanceof MemSyncException m ? m
+                            : new MemSyncException(MemSyncException.ERR_IO, "store " + store + ": cannot make appended records durable: " + e, e);
+                    lastFailure = failure;
+                    if (onFailure != null) {
+                        onFailure.accept(failure);
+                    }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            failure = e instanceof MemSyncException m ? m
-                    : new MemSyncException(MemSyncException.ERR_IO, "store " + store + ": cannot make appended records durable: " + e, e);
-            lastFailure = failure;
+            // completed while forcing is held, so that a flush returns only when every stage it covers is complete,
+            // also those another force took off the queue
+            done.forEach(w -> w.stage().complete(null));
+            if (failure != null) {
+                failAll(failure);
+            }
         } finally {
             forcing.unlock();
-        }
-        done.forEach(w -> w.stage().complete(null));
-        if (failure != null) {
-            failAll(failure);
-            if (onFailure != null) {
-                onFailure.accept(failure);
-            }
         }
     }
 

@@ -105,6 +105,31 @@ public final class LogSequence {
     }
 
     /**
+     * Why a snapshot may not be written at a position, or {@code null} when it may: it must be newer than the
+     * newest snapshot (the base, when {@code hasSnapshot}), carry the term of the stored record at its version, or,
+     * beyond the last record, a term not lower than the last one.
+     *
+     * @param term        the snapshot's term
+     * @param version     the snapshot's version
+     * @param hasSnapshot whether the base is a snapshot
+     * @return the refusal, or {@code null}
+     */
+    public String snapshotRefusal(long term, long version, boolean hasSnapshot) {
+        if (hasSnapshot && version <= baseVersion) {
+            return "the newest snapshot is already at (term " + baseTerm + ", version " + baseVersion + ")";
+        }
+        if (version < baseVersion) {
+            return "the log starts after version " + baseVersion;
+        }
+        if (version <= lastVersion()) {
+            long t = termAt(version);
+            return t == term ? null : "the log holds version " + version + " with term " + t;
+        }
+        return term >= lastTerm() ? null
+                : "its term is lower than term " + lastTerm() + " of the last version " + lastVersion();
+    }
+
+    /**
      * Adds a record that {@link #refusal} accepted, dropping the records it replaces.
      *
      * @param term    its term
