@@ -48,6 +48,7 @@ public final class GroupCommit implements AutoCloseable {
     private long requested;
     private long durable;
     private boolean closed;
+    private volatile MemSyncException lastFailure;
 
     /**
      * Starts the forcing thread.
@@ -99,8 +100,6 @@ public final class GroupCommit implements AutoCloseable {
             throw new MemSyncException(failed.code(), failed.detail(), failed);
         }
     }
-
-    private volatile MemSyncException lastFailure;
 
     private void run() {
         long lastForce = System.nanoTime() - windowNanos;

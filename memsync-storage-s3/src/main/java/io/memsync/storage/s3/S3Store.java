@@ -230,8 +230,10 @@ public final class S3Store implements Store {
             SnapshotRecord snapshot = newestSnapshot(cuts, false);
             List<SegmentObject> all = listSegments();
             List<LogReplay.Segment> read = new ArrayList<>();
-            for (SegmentObject s : all) {
-                if (snapshot == null || all.indexOf(s) == all.size() - 1 || all.get(all.indexOf(s) + 1).baseVersion() > snapshot.version()) {
+            for (int i = 0; i < all.size(); i++) {
+                // a segment followed by one based at or before the snapshot holds nothing the snapshot lacks
+                if (snapshot == null || i == all.size() - 1 || all.get(i + 1).baseVersion() > snapshot.version()) {
+                    SegmentObject s = all.get(i);
                     read.add(new LogReplay.Segment(s.key().substring(root.length()), objects.get(s.key())));
                 }
             }

@@ -1,38 +1,31 @@
-package io.memsync.storage.file;
+package io.memsync.storage;
 
-import java.io.PrintStream;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
 
-import io.memsync.storage.Durability;
-import io.memsync.storage.LoadedState;
-import io.memsync.storage.LogRecord;
-import io.memsync.storage.SnapshotRecord;
-import io.memsync.storage.StoreOptions;
-
 /**
- * Child process of {@link FileStoreKillTest}: {@code <folder> <term>} opens the store with {@link Durability#ALWAYS},
- * prints {@code ready <pid> <last version>}, then appends {@code entry <version>} records in term {@code <term>}
- * forever (a snapshot {@code state <version>} whenever one is due), printing {@code ack <version>} once each append's
- * stage completed, until the test kills it.
+ * Child process of the kill -9 tests: {@code <location> <name> <term>} opens the store with {@link Durability#ALWAYS}
+ * (through {@link Storage#open}, so any store on the class path), prints {@code ready <pid> <last version>}, then
+ * appends {@code entry <version>} records in term {@code <term>} forever (a snapshot {@code state <version>} whenever
+ * one is due), printing {@code ack <version>} once each append's stage completed, until the test kills it.
  */
-public final class AppenderMain {
-    private AppenderMain() {
+public final class StoreAppenderMain {
+    private StoreAppenderMain() {
     }
 
     /**
      * Entry point.
      *
-     * @param args folder and term
+     * @param args location, name and term
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-        long term = Long.parseLong(args[1]);
-        FileStore store = FileStore.open(Path.of(args[0]), StoreOptions.builder().durability(Durability.ALWAYS)
+        long term = Long.parseLong(args[2]);
+        Store store = Storage.open(args[0], args[1], StoreOptions.builder().durability(Durability.ALWAYS)
                 .snapshotEveryEntries(97).segmentBytes(8192).build());
         LoadedState loaded = store.load();
         synchronized (out) {
