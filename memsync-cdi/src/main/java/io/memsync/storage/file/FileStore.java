@@ -100,6 +100,8 @@ public final class FileStore implements Store {
         Path folder = dir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(folder);
+            // one spelling per folder, so that a second open through a symbolic link is seen as the same store
+            folder = folder.toRealPath();
         } catch (IOException e) {
             throw new MemSyncException(MemSyncException.ERR_IO, "store file:" + folder + ": cannot create the folder: " + e, e);
         }

@@ -78,6 +78,11 @@ public final class GroupCommit implements AutoCloseable {
             if (position <= durable) {
                 return CompletableFuture.completedFuture(null);
             }
+            // after a failed force nothing forces any more (lastFailure is set before failAll takes this lock)
+            MemSyncException failed = lastFailure;
+            if (failed != null) {
+                return CompletableFuture.failedFuture(failed);
+            }
             CompletableFuture<Void> stage = new CompletableFuture<>();
             waiters.add(new Waiter(position, stage));
             requested = Math.max(requested, position);
