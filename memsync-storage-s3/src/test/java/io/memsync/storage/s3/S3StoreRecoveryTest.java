@@ -181,6 +181,29 @@ class S3StoreRecoveryTest {
     }
 
     @Test
+    void aBucketThatBecomesUnreachableFailsTheWaitingAppendsAndTheStore() throws Exception {
+        S3Server own = new S3Server();
+        Store s;
+        try {
+            String b = own.newBucket();
+            s = Storage.open(own.location(b, "p") + "&timeout=2s", "doc", ALWAYS);
+            s.append(rec(1, 1)).get(30, TimeUnit.SECONDS);
+        } finally {
+            own.close();
+        }
+        try {
+            CompletableFuture<Void> lost = s.append(rec(1, 2));
+            assertThatThrownBy(() -> lost.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(MemSyncException.class).hasMessageContaining("is unreachable")
+                    .extracting(e -> ((MemSyncException) e).code()).isEqualTo(MemSyncException.ERR_IO);
+            assertThatThrownBy(() -> s.append(rec(1, 3))).isInstanceOf(MemSyncException.class)
+                    .hasMessageContaining("failed earlier and takes no more writes");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void aMissingBucketIsAClearError() {
         assertThatThrownBy(() -> Storage.open(server.location("no-such-bucket", "p"), "doc", ALWAYS)).isInstanceOf(MemSyncException.class)
                 .hasMessageContaining("S3 bucket 'no-such-bucket' does not exist")
