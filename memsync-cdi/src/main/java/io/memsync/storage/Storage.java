@@ -46,11 +46,18 @@ public final class Storage {
         URI uri = locationUri(location);
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         List<String> found = new ArrayList<>();
-        for (StorageProvider p : ServiceLoader.load(StorageProvider.class, Storage.class.getClassLoader())) {
-            if (p.scheme().equalsIgnoreCase(scheme)) {
-                return p.open(uri, name, options);
+        // the context class loader first (an application server's deployment), then memsync's own
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        for (ClassLoader loader : context == null || context == Storage.class.getClassLoader()
+                ? List.of(Storage.class.getClassLoader()) : List.of(context, Storage.class.getClassLoader())) {
+            for (StorageProvider p : ServiceLoader.load(StorageProvider.class, loader)) {
+                if (p.scheme().equalsIgnoreCase(scheme)) {
+                    return p.open(uri, name, options);
+                }
+                if (!found.contains(p.scheme())) {
+                    found.add(p.scheme());
+                }
             }
-            found.add(p.scheme());
         }
         throw new MemSyncException(MemSyncException.ERR_CONFIG, "store location '" + location + "': no storage provider for scheme '"
                 + scheme + "' (found " + found + (scheme.equals("s3") ? "; add io.memsync:memsync-storage-s3 to the class path" : "") + ")");
