@@ -56,12 +56,15 @@ public interface Store extends AutoCloseable {
     LoadedState load();
 
     /**
-     * Appends one log record (see the version rule above). The record is written (or queued) before this method
-     * returns; the stage completes when it is durable under the store's {@link Durability}.
+     * Appends one log record (see the version rule above). The stage completes when the record is as durable as
+     * the store's {@link Durability} promises: at once under {@code NONE} (buffered in the process), once handed to
+     * the operating system under {@code BATCH} on the file store (already when this method returns; after the
+     * upload of its group on the S3 store), after the force covering it under {@code ALWAYS}. An acknowledged record
+     * that a later failure keeps from being written out or forced fails the store, which then refuses appends.
      *
      * @param record the record
-     * @return a stage completing when the record is durable, or failing with {@link MemSyncException#ERR_IO}
-     *         when it could not be made durable
+     * @return a stage completing when the record is durable under the store's mode, or failing with
+     *         {@link MemSyncException#ERR_IO} when it could not be made so
      * @throws MemSyncException {@link MemSyncException#ERR_PROTOCOL} when the record breaks the version rule
      *                          (the message names the store, the position and the rule),
      *                          {@link MemSyncException#ERR_IO} when the store failed earlier or cannot write,

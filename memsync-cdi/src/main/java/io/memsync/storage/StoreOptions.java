@@ -91,7 +91,10 @@ public final class StoreOptions {
     }
 
     /**
-     * The shortest time between two forces (or uploads) under {@link Durability#BATCH}.
+     * The batch window: under {@link Durability#BATCH} the shortest time between two fsyncs (file store) or uploads
+     * (S3 store): a written record is fsynced (uploaded) within about one window plus the duration of one force;
+     * under {@link Durability#NONE} the shortest time between two background write-outs (uploads). Not
+     * used by {@link Durability#ALWAYS}.
      *
      * @return the window
      */
@@ -169,7 +172,7 @@ public final class StoreOptions {
         }
 
         /**
-         * Sets the batch window of {@link Durability#BATCH}.
+         * Sets the batch window of {@link Durability#BATCH} and {@link Durability#NONE}.
          *
          * @param window positive, at most one second
          * @return this builder

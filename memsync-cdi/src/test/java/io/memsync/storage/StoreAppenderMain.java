@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 
 /**
- * Child process of the kill -9 tests: {@code <location> <name> <term>} opens the store with {@link Durability#ALWAYS}
- * (through {@link Storage#open}, so any store on the class path), prints {@code ready <pid> <last version>}, then
+ * Child process of the kill -9 tests: {@code <location> <name> <term> [<durability>]} opens the store with that
+ * {@link Durability} ({@code ALWAYS} when omitted; through {@link Storage#open}, so any store on the class path), prints {@code ready <pid> <last version>}, then
  * appends {@code entry <version>} records in term {@code <term>} forever (a snapshot {@code state <version>} whenever
  * one is due), printing {@code ack <version>} once each append's stage completed, until the test kills it.
  */
@@ -25,7 +25,8 @@ public final class StoreAppenderMain {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         long term = Long.parseLong(args[2]);
-        Store store = Storage.open(args[0], args[1], StoreOptions.builder().durability(Durability.ALWAYS)
+        Durability durability = args.length > 3 ? Durability.valueOf(args[3]) : Durability.ALWAYS;
+        Store store = Storage.open(args[0], args[1], StoreOptions.builder().durability(durability)
                 .snapshotEveryEntries(97).segmentBytes(8192).build());
         LoadedState loaded = store.load();
         synchronized (out) {

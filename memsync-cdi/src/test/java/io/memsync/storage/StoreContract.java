@@ -293,6 +293,28 @@ public abstract class StoreContract {
     }
 
     @Test
+    void noneAcknowledgesAtOnceAndKeepsEveryRecordAtClose() {
+        Store s = open(StoreOptions.builder().durability(Durability.NONE).batchWindow(java.time.Duration.ofSeconds(1)).build());
+        for (long v = 1; v <= 200; v++) {
+            CompletableFuture<Void> f = s.append(rec(1, v));
+            assertThat(f).as("NONE completes the stage of version %d before append returns", v).isCompletedWithValue(null);
+        }
+        s.close();
+        assertThat(open().load().tail()).extracting(LogRecord::version).containsExactlyElementsOf(range(1, 200));
+    }
+
+    @Test
+    void alwaysForcesWithoutWaitingForTheBatchWindow() {
+        // a 1 s window that ALWAYS must not use: 5 awaited appends would take 4 s or more if it did
+        Store s = open(StoreOptions.builder().durability(Durability.ALWAYS).batchWindow(java.time.Duration.ofSeconds(1)).build());
+        long start = System.nanoTime();
+        for (long v = 1; v <= 5; v++) {
+            join(s.append(rec(1, v)));
+        }
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofMillis(2500));
+    }
+
+    @Test
     void aClosedStoreRefusesWork() {
         Store s = open();
         join(s.append(rec(1, 1)));

@@ -45,11 +45,28 @@ import io.memsync.storage.log.StoreNames;
  * Opening deletes leftover temporary files, sets corrupt snapshots aside ({@code .corrupt}), cuts a torn or corrupt
  * log tail (truncating the segment) and sets aside ({@code .cut}) segments that can no longer be applied; every cut
  * is logged at {@code WARNING} and reported in {@link LoadedState#cuts()}.
+ *
+ * <p>Appends under each {@link Durability} (see there for what each survives):
+ * <ul>
+ *   <li>{@code NONE}: the record is copied into a buffer of {@value #BUFFER_BYTES} bytes in the process and the stage
+ *       completes at once; a background thread writes the buffer to the segment at most once per batch window, and
+ *       a full buffer, {@link #flush()}, {@link #writeSnapshot(SnapshotRecord)} and {@link #close()} write it too.
+ *       Nothing forces the log in the background.</li>
+ *   <li>{@code BATCH}: the record is written to the segment file ({@code write(2)}, into the page cache) before
+ *       {@code append} returns, and the stage is already complete; the group-commit thread fsyncs the segment at
+ *       most once per batch window, at once when the last fsync is older than a window.</li>
+ *   <li>{@code ALWAYS}: written the same way; the stage completes after the fsync that covers it, which starts
+ *       as soon as the previous one ended (concurrent appends share it; no window).</li>
+ * </ul>
+ * In every mode a segment is fsynced when it is closed (rotation, snapshot), and {@link #flush()} and
+ * {@link #close()} write out and fsync everything appended.
  */
 public final class FileStore implements Store {
     private static final System.Logger LOG = System.getLogger(FileStore.class.getName());
     private static final String LOCK_FILE = "store.lock";
     private static final String TMP_SUFFIX = ".tmp";
+    /** Size of the in-process buffer of {@link Durability#NONE}: 256 KiB. */
+    static final int BUFFER_BYTES = 256 << 10;
 
     private record SegmentFile(Path path, long sequence, long baseVersion, int entries) {
     }
@@ -67,7 +84,12 @@ public final class FileStore implements Store {
     private long segmentBytes;
     private int segmentEntries;
     private long nextSequence;
+    /** Bytes handed to the operating system (segment headers and records, all segments). */
     private long written;
+    /** Bytes appended: {@link #written} plus what {@link #buffer} holds. */
+    private long appended;
+    /** Records not yet written under {@link Durability#NONE}; {@code null} in the other modes. Under the mutex. */
+    private final ByteBuffer buffer;
     private LogSequence sequence;
     private long snapshotTerm;
     private long snapshotVersion;
@@ -82,7 +104,9 @@ public final class FileStore implements Store {
         this.options = options;
         this.storeLock = storeLock;
         Durability d = options.durability();
-        this.commit = d == Durability.NONE ? null
+        this.buffer = d == Durability.NONE ? ByteBuffer.allocate(BUFFER_BYTES) : null;
+        // NONE: the thread writes the buffer out; BATCH: it fsyncs once per window; ALWAYS: it fsyncs back to back
+        this.commit = d == Durability.NONE ? new GroupCommit(description, options.batchWindow(), this::writeOut, this::failed)
                 : new GroupCommit(description, d == Durability.BATCH ? options.batchWindow() : Duration.ZERO, this::forceCurrent,
                 this::failed);
     }
@@ -271,6 +295,7 @@ public final class FileStore implements Store {
             segmentBytes = n;
             segmentEntries = 0;
             written += n;
+            appended += n;
             segments.add(new SegmentFile(p, nextSequence, base, 0));
             nextSequence++;
         } catch (IOException | RuntimeException e) {
@@ -279,8 +304,9 @@ public final class FileStore implements Store {
         }
     }
 
-    /** Forces the current segment and closes it, then starts the next one. Under the mutex. */
+    /** Writes out the buffer of {@code NONE}, forces the current segment and closes it, then starts the next one. Under the mutex. */
     private void rotate() throws IOException {
+        writeBuffer();
         synchronized (forceLock) {
             channel.force(false);
             channel.close();
@@ -288,6 +314,37 @@ public final class FileStore implements Store {
         SegmentFile last = segments.remove(segments.size() - 1);
         segments.add(new SegmentFile(last.path(), last.sequence(), last.baseVersion(), segmentEntries));
         startSegment();
+    }
+
+    /** Writes what the buffer of {@code NONE} holds to the current segment. Under the mutex. */
+    private void writeBuffer() throws IOException {
+        if (buffer == null || buffer.position() == 0) {
+            return;
+        }
+        buffer.flip();
+        int n = buffer.remaining();
+        try {
+            writeFully(channel, buffer);
+        } finally {
+            buffer.clear();
+        }
+        written += n;
+    }
+
+    /** The "force" of {@code NONE}'s background thread: writes the buffer out (no fsync). */
+    private long writeOut() throws IOException {
+        mutex.lock();
+        try {
+            if (closed) {
+                return appended;
+            }
+            writeBuffer();
+            return written;
+        } catch (IOException e) {
+            throw failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot write appended records: " + e, e));
+        } finally {
+            mutex.unlock();
+        }
     }
 
     private void forceFolder() throws IOException {
@@ -359,7 +416,20 @@ public final class FileStore implements Store {
                 if (segmentEntries > 0 && segmentBytes + size > options.segmentBytes()) {
                     rotate();
                 }
-                writeFully(channel, b);
+                if (buffer == null) {
+                    writeFully(channel, b);
+                    written += size;
+                } else {
+                    if (size > buffer.remaining()) {
+                        writeBuffer();
+                    }
+                    if (size > buffer.capacity()) {
+                        writeFully(channel, b);
+                        written += size;
+                    } else {
+                        buffer.put(b);
+                    }
+                }
             } catch (IOException e) {
                 throw failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot append version "
                         + record.version() + ": " + e, e));
@@ -367,12 +437,17 @@ public final class FileStore implements Store {
             sequence.accept(record.term(), record.version(), size);
             segmentBytes += size;
             segmentEntries++;
-            written += size;
-            position = written;
+            appended += size;
+            position = appended;
         } finally {
             mutex.unlock();
         }
-        return commit == null ? CompletableFuture.completedFuture(null) : commit.await(position);
+        if (options.durability() == Durability.ALWAYS) {
+            return commit.await(position);
+        }
+        // NONE: written out within a window; BATCH: written already, fsynced within a window
+        commit.request(position);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** The force of the group commit: forces the segment being written and returns what it covers. */
@@ -404,6 +479,10 @@ public final class FileStore implements Store {
                 if (!checkSnapshot(snapshot)) {
                     return;
                 }
+                // the log up to now goes first (NONE), so that the snapshot never lies ahead of the log a kill leaves
+                writeBuffer();
+            } catch (IOException e) {
+                throw failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot write appended records: " + e, e));
             } finally {
                 mutex.unlock();
             }
@@ -514,9 +593,9 @@ public final class FileStore implements Store {
         if (failure != null) {
             throw new MemSyncException(failure.code(), failure.detail(), failure);
         }
-        if (commit != null) {
-            commit.forceNow();
-        } else {
+        commit.forceNow();
+        if (buffer != null) {
+            // NONE: forceNow wrote the buffer out; now the fsync
             try {
                 forceCurrent();
             } catch (IOException e) {
@@ -565,9 +644,7 @@ public final class FileStore implements Store {
         } finally {
             mutex.unlock();
         }
-        if (commit != null) {
-            commit.close();
-        }
+        commit.close();
         synchronized (forceLock) {
             try {
                 if (channel != null) {

@@ -14,10 +14,12 @@ import java.util.function.Consumer;
 import io.memsync.MemSyncException;
 
 /**
- * Group commit: completes the stages of appended records once a force (an fsync, an upload) covers them. One
- * thread forces whenever records wait, but at most once per window; every force covers everything written
- * before it started, so concurrent appends share it. Stages complete in position order, on that thread (or on the
- * thread of {@link #forceNow()}); their callbacks must not block on other threads' forces.
+ * Group commit: completes the stages of appended records once a force (an fsync, an upload, or for a store that
+ * buffers in the process, a write to the operating system) covers them. One thread forces whenever something was
+ * {@link #request(long) requested} or {@link #await(long) awaited}, but at most once per window (at once when the
+ * last force is older than a window, so an idle store forces without delay); every force covers everything
+ * written before it started, so concurrent appends share it. Stages complete in position order, on that thread
+ * (or on the thread of {@link #forceNow()}); their callbacks must not block on other threads' forces.
  */
 public final class GroupCommit implements AutoCloseable {
 
@@ -85,9 +87,33 @@ public final class GroupCommit implements AutoCloseable {
             }
             CompletableFuture<Void> stage = new CompletableFuture<>();
             waiters.add(new Waiter(position, stage));
-            requested = Math.max(requested, position);
-            work.signal();
+            request(position);
             return stage;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Asks for a force covering {@code position} without waiting for it: the forcing thread forces within one
+     * window (at once when the last force is a window old). Nothing happens after a failed force (the store is
+     * failed then, and refuses the next append).
+     *
+     * @param position the position just written
+     */
+    public void request(long position) {
+        lock.lock();
+        try {
+            if (position <= durable || lastFailure != null) {
+                return;
+            }
+            // the thread waits for work only when nothing was requested; while it forces or waits out a window it
+            // reads `requested` again under this lock, so a signal then would only wake it for nothing
+            boolean idle = requested <= durable;
+            requested = Math.max(requested, position);
+            if (idle) {
+                work.signal();
+            }
         } finally {
             lock.unlock();
         }

@@ -11,8 +11,8 @@ import io.memsync.storage.StoreKillContract;
 import io.memsync.storage.StoreOptions;
 
 /**
- * The kill -9 test on the file store: {@code memsync.storage.kill.rounds} rounds (20 by default, 200 with
- * {@code -Psoak}); while the first child runs, another process cannot open the store and is told the child's pid.
+ * The kill -9 test on the file store: {@code memsync.storage.kill.rounds} rounds under {@code ALWAYS} (20 by default,
+ * 200 with {@code -Psoak}), a quarter of that under {@code BATCH} and {@code NONE} (5, 50); while the first child runs, another process cannot open the store and is told the child's pid.
  */
 class FileStoreKillTest extends StoreKillContract {
     @TempDir

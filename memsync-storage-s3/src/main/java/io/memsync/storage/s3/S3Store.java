@@ -42,7 +42,24 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       and the segments the older one covers are deleted;</li>
  *   <li>{@code cut/…}: objects set aside while opening (corrupt, or following a gap).</li>
  * </ul>
- * Every segment and snapshot is written with {@code If-None-Match: *}: a key is written once, so when two processes
+ * Appends under each {@link Durability}: an object store has no page cache between the process and durable
+ * storage, so there is no counterpart of the file store's "written to the operating system" and {@code BATCH}
+ * cannot complete before the upload without being {@code NONE}:
+ * <ul>
+ *   <li>{@code NONE}: the record is queued in the process and its stage completes at once; the queue is uploaded as
+ *       one segment at most once per batch window (and by {@link #flush()}, {@link #writeSnapshot(SnapshotRecord)},
+ *       {@link #close()}). A {@code kill -9} loses what was not uploaded yet; what is left is a prefix.</li>
+ *   <li>{@code BATCH} (the default): the stage completes after the conditional upload of the segment that holds
+ *       the record; uploads start at most once per batch window (at once when the last one is older than a
+ *       window), so the records appended meanwhile form one group and share one upload. A lone writer awaiting each
+ *       acknowledgement waits about one window plus one upload per append.</li>
+ *   <li>{@code ALWAYS}: the same, without the window: an upload starts as soon as the previous one ended
+ *       (concurrent appends share it).</li>
+ * </ul>
+ * An acknowledged record under {@code BATCH} or {@code ALWAYS} is in S3 (as durable as the bucket) and survives
+ * any crash of the process or its machine.
+ *
+ * <p>Every segment and snapshot is written with {@code If-None-Match: *}: a key is written once, so when two processes
  * open one store, the second to write a segment key gets {@code 412 Precondition Failed} and stops (its stages
  * fail with {@code ERR_IO} naming the key); there is no lock beyond that. A failed upload (bucket unreachable, after
  * the SDK's retries) fails the waiting stages and the store, which then refuses appends until reopened.
@@ -268,8 +285,13 @@ public final class S3Store implements Store {
         } finally {
             mutex.unlock();
         }
-        CompletableFuture<Void> stage = commit.await(position);
-        return options.durability() == Durability.NONE ? CompletableFuture.completedFuture(null) : stage;
+        if (options.durability() == Durability.NONE) {
+            // queued in the process; uploaded within one window (or at flush, snapshot, close)
+            commit.request(position);
+            return CompletableFuture.completedFuture(null);
+        }
+        // BATCH and ALWAYS: complete after the conditional upload of the group that holds the record
+        return commit.await(position);
     }
 
     /** The force of the group commit: uploads the records appended since the last upload as the next segment. */

@@ -8,8 +8,8 @@ import io.memsync.storage.StoreKillContract;
 
 /**
  * The kill -9 test on the S3 store: the child JVM appends to s3proxy running in this JVM, and is killed;
- * {@code memsync.storage.kill.rounds} rounds (5 by default, 50 with {@code -Psoak}: each round uploads hundreds of
- * objects).
+ * {@code memsync.storage.kill.rounds} rounds under {@code ALWAYS} (5 by default, 50 with {@code -Psoak}: each round
+ * uploads hundreds of objects), a quarter of that, at least 2, under {@code BATCH} and {@code NONE} (2, 12).
  */
 class S3StoreKillTest extends StoreKillContract {
     private static S3Server server;
