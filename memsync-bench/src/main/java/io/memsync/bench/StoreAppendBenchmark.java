@@ -31,9 +31,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * Appends per second to the file store under each {@link Durability}, one appending thread as the host's ordering
  * thread is, with a record of about the size of a small patch's effect (120 bytes).
  * <ul>
- *   <li>{@code pipelined}: the host's way: append, and wait only when 1,024 appends are not yet durable;</li>
- *   <li>{@code oneByOne}: append and wait for that record to be durable before the next (a single writer awaiting
- *       each patch's acknowledgement): the latency of one durable append.</li>
+ *   <li>{@code pipelined}: the host's way: append, and wait only when 1,024 appends are not yet acknowledged;</li>
+ *   <li>{@code oneByOne}: append and wait for that record's stage before the next (a single writer awaiting each
+ *       patch's acknowledgement): the latency of one acknowledged append under the mode (see {@link Durability}:
+ *       at once for {@code NONE}, after the write to the segment for {@code BATCH}, after the fsync for
+ *       {@code ALWAYS}).</li>
  * </ul>
  * The store folder is in {@code java.io.tmpdir} (override with {@code -Dmemsync.bench.dir=…}); figures depend on the
  * disk's fsync cost.
@@ -99,7 +101,7 @@ public class StoreAppendBenchmark {
         return f;
     }
 
-    /** One append, waiting until it is durable. */
+    /** One append, waiting until its stage completes (the record is then as durable as the mode promises). */
     @Benchmark
     public void oneByOne() {
         store.append(new LogRecord(1, ++version, payload)).join();
