@@ -117,4 +117,51 @@ class ConfigBindingTest {
             assertThat(shared.data().containsKey("global")).isFalse();
         }
     }
+
+    /**
+     * The keys {@link ConfigBinding#apply} looks up, recorded from a real config: each of
+     * {@link ConfigBinding#PROPERTIES} under the name, and all but data, file.path and server.port also under
+     * {@code memsync.}; and the shipped file lists exactly those properties. (A key read but missing from
+     * PROPERTIES, or listed but never read, fails here.)
+     */
+    @Test
+    void theBindingLooksUpExactlyItsPropertiesAndTheShippedFileListsExactlyThose() throws Exception {
+        Config real = new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(Map.of(), "empty", 500)).build();
+        java.util.Set<String> asked = new java.util.TreeSet<>();
+        Config recording = (Config) java.lang.reflect.Proxy.newProxyInstance(Config.class.getClassLoader(),
+                new Class<?>[] {Config.class}, (proxy, method, args) -> {
+                    if (args != null && args.length > 0 && args[0] instanceof String key) {
+                        asked.add(key);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ConfigBinding.apply(recording, "keys", MemSync.builder("keys"));
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        List<String> ownOnly = List.of("data", "file.path", "server.port");
+        for (String property : ConfigBinding.PROPERTIES) {
+            expected.add("memsync.keys." + property);
+            if (!ownOnly.contains(property)) {
+                expected.add("memsync." + property);
+            }
+        }
+        assertThat(asked).isEqualTo(expected);
+
+        java.net.URL shipped = java.util.Collections.list(ConfigBinding.class.getClassLoader()
+                .getResources("META-INF/microprofile-config.properties")).stream()
+                .filter(url -> !url.toString().contains("test-classes")).findFirst().orElseThrow();
+        String text;
+        try (var in = shipped.openStream()) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        java.util.Set<String> listed = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^# memsync\\.<name>\\.([a-z.-]+)=").matcher(text);
+        while (m.find()) {
+            listed.add(m.group(1));
+        }
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(ConfigBinding.PROPERTIES);
+    }
 }
