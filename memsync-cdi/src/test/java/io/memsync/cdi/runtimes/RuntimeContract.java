@@ -95,6 +95,40 @@ public abstract class RuntimeContract {
         return changes.stream().anyMatch(c -> c.state() == state && c.value().toString().contains(item));
     }
 
+    /**
+     * {@code memsync.log-events=true} is configured once for every name (the application's config has no
+     * {@code memsync.<name>.log-events}): the injected object logs its changes.
+     */
+    @Test
+    void aGlobalDefaultFromMicroProfileConfigAppliesToTheInjectedObject() {
+        assertThat(ConfigProvider.getConfig().getOptionalValue("memsync." + Fixture.CART + ".log-events", String.class)).isEmpty();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.memsync.SharedObject");
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            String marker = "global-default-" + System.nanoTime();
+            bean(Shop.class).typedCart().patch(Update.set("marker", marker)).toCompletableFuture().join();
+            await().atMost(WAIT).until(() -> logged.stream().anyMatch(m -> m.startsWith("memsync '" + Fixture.CART + "' CONFIRMED")
+                    && m.contains(marker)));
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
     @Test
     void eventsOfTheBusReachObservers() {
         Shop shop = bean(Shop.class);

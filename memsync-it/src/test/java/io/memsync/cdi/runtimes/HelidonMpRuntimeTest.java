@@ -39,6 +39,7 @@ class HelidonMpRuntimeTest extends RuntimeContract {
                 "server.port", "0",
                 "memsync.rendezvous.dir", dir,
                 "memsync.timeout", "20s",
+                "memsync.log-events", "true",
                 "memsync." + Fixture.CART + ".data", "{\"items\":[],\"total\":0}"));
     }
 
