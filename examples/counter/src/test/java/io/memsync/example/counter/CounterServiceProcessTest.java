@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The example service as a user runs it: two instances, each its own JVM started with {@link CounterMain}, talking
- * to each other only through memsync; this test talks to them only over HTTP. The host instance is then killed
- * with {@code kill -9} and the other keeps serving.
+ * The example service as a user runs it: three instances, each its own JVM started with {@link CounterMain}, talking
+ * to each other only through memsync; this test talks to them only over HTTP. Then a client is paused and the
+ * host killed with {@code kill -9}: the third instance takes over (not ready until its recovery is over), and both
+ * survivors keep serving the counter.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class CounterServiceProcessTest {
@@ -64,14 +65,15 @@ class CounterServiceProcessTest {
         }
     }
 
-    private Instance launch(String label, Path rendezvous) throws IOException {
+    private Instance launch(String label, Path rendezvous, String... jvmOptions) throws IOException {
         Path log = Path.of("target", "example-logs", label + ".log");
         Files.createDirectories(log.getParent());
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dserver.port=0",
-                "-Dmemsync.rendezvous.dir=" + rendezvous,
-                CounterMain.class.getName());
+                "-Dmemsync.rendezvous.dir=" + rendezvous));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.add(CounterMain.class.getName());
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         started.add(p);
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -129,20 +131,28 @@ class CounterServiceProcessTest {
         return Double.parseDouble(m.group(1));
     }
 
+    private static void signal(Instance i, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(i.process().pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal).isZero();
+    }
+
     @Test
-    void twoInstancesShareTheCounterServeHealthAndMetricsAndTheSurvivorOfTheHostsKill9KeepsServing() throws Exception {
+    void instancesShareTheCounterServeHealthAndMetricsAndTheSurvivorsOfTheHostsKill9KeepServing() throws Exception {
         Path rendezvous = Files.createTempDirectory("memsync-example-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Instance first = launch("first", rendezvous);
         Instance second = launch("second", rendezvous);
+        Instance third = launch("third", rendezvous, "-Dmemsync.counter.recovery-wait=5m");
         assertThat(first.role()).isEqualTo("HOST");
         assertThat(second.role()).isEqualTo("CLIENT");
+        assertThat(third.role()).isEqualTo("CLIENT");
 
         // an increment sent to one instance is seen by the other (and printed by its observer)
         assertThat(json(second, "POST", "/counter/increment?by=5").getJsonNumber("value").longValue()).isEqualTo(5);
         await().atMost(WAIT).until(() -> counter(first) == 5 && first.printed("counter = 5 "));
         assertThat(json(first, "POST", "/counter/increment").getJsonNumber("value").longValue()).isEqualTo(6);
         await().atMost(WAIT).until(() -> counter(second) == 6 && second.printed("counter = 6 "));
+        await().atMost(WAIT).until(() -> counter(third) == 6 && third.printed("counter = 6 "));
 
         // readiness per shared object, and the meters in the application's Prometheus registry
         assertThat(readiness(first, 200).getJsonObject("data").getString("role")).isEqualTo("HOST");
@@ -155,15 +165,30 @@ class CounterServiceProcessTest {
         assertThat(metric(second, "memsync_changes_confirmed_total")).isGreaterThanOrEqualTo(2.0);
         assertThat(metric(second, "memsync_failovers_total")).isZero();
 
-        // the host instance dies; the other takes over with the counter as it was and keeps serving
-        first.process().toHandle().destroyForcibly();
-        assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        // a client is paused (SIGSTOP) and the host dies (kill -9): the third instance takes over, and as a new host
+        // it waits for the paused member of the last term (its recovery wait is long) -- not ready meanwhile (503,
+        // CONNECTING) -- and is ready as the host once that member runs again
+        signal(second, "STOP");
+        try {
+            first.process().toHandle().destroyForcibly();
+            assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            await().atMost(WAIT).until(() -> send(third, "GET", "/health/ready").statusCode() == 503);
+            JsonObject recovering = readiness(third, 503);
+            assertThat(recovering.getString("status")).isEqualTo("DOWN");
+            assertThat(recovering.getJsonObject("data").getString("role")).isEqualTo("CONNECTING");
+        } finally {
+            signal(second, "CONT");
+        }
+        await().atMost(WAIT).until(() -> send(third, "GET", "/health/ready").statusCode() == 200);
+        assertThat(readiness(third, 200).getJsonObject("data").getString("role")).isEqualTo("HOST");
+
+        // both survivors keep serving the counter as it was before the kill
         assertThat(json(second, "POST", "/counter/increment").getJsonNumber("value").longValue()).isEqualTo(7);
-        JsonObject after = json(second, "GET", "/counter");
+        JsonObject after = json(third, "GET", "/counter");
         assertThat(after.getString("role")).isEqualTo("HOST");
         assertThat(after.getJsonNumber("value").longValue()).isEqualTo(7);
-        assertThat(readiness(second, 200).getJsonObject("data").getString("role")).isEqualTo("HOST");
-        assertThat(metric(second, "memsync_failovers_total")).isEqualTo(1.0);
-        assertThat(metric(second, "memsync_host")).isEqualTo(1.0);
+        assertThat(readiness(second, 200).getJsonObject("data").getString("role")).isEqualTo("CLIENT");
+        assertThat(metric(third, "memsync_failovers_total")).isEqualTo(1.0);
+        assertThat(metric(third, "memsync_host")).isEqualTo(1.0);
     }
 }
