@@ -1,5 +1,6 @@
 package io.memsync.cdi;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -26,8 +27,10 @@ import jakarta.enterprise.inject.spi.BeanManager;
  *   <li>gauges {@code memsync.version} (the version this process sees: updates ordered in the document's life),
  *       {@code memsync.term}, {@code memsync.pending} (this process's updates not yet ordered),
  *       {@code memsync.peers}, {@code memsync.host} (1 on the host, else 0);</li>
- *   <li>counters {@code memsync.changes.confirmed} (ordered changes this process applied) and
- *       {@code memsync.failovers} (times this process saw a new host term after its first);</li>
+ *   <li>counters {@code memsync.changes.confirmed} (ordered changes this process applied),
+ *       {@code memsync.changes.bytes} (the size, in UTF-8 bytes, of those changes' JSON Patch effects: what the host
+ *       replicates to each client) and {@code memsync.failovers} (times this process saw a new host term after its
+ *       first);</li>
  *   <li>timer {@code memsync.rpc.served} (tags {@code method}, {@code outcome} = {@code ok}/{@code failed}): the
  *       {@code @RpcMethod} calls this process served, until the result (or its {@code CompletionStage}) was
  *       ready.</li>
@@ -64,6 +67,8 @@ final class MicrometerMetrics implements RpcTiming {
                 .description("1 when this process is the host").register(registry);
         Counter confirmed = Counter.builder("memsync.changes.confirmed").tag("name", name)
                 .description("ordered changes this process applied").register(registry);
+        Counter bytes = Counter.builder("memsync.changes.bytes").tag("name", name).baseUnit("bytes")
+                .description("UTF-8 size of the JSON Patch effects of the ordered changes this process applied").register(registry);
         Counter failovers = Counter.builder("memsync.failovers").tag("name", name)
                 .description("new host terms seen after the first").register(registry);
         AtomicLong lastTerm = new AtomicLong(shared.status().term());
@@ -72,6 +77,7 @@ final class MicrometerMetrics implements RpcTiming {
                 return;
             }
             confirmed.increment();
+            bytes.increment(change.effect().toString().getBytes(StandardCharsets.UTF_8).length);
             long previous = lastTerm.getAndAccumulate(change.term(), Math::max);
             if (change.term() > previous && previous > 0) {
                 failovers.increment();

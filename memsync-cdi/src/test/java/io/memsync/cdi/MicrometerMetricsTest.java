@@ -94,8 +94,10 @@ class MicrometerMetricsTest {
     void gaugesCountersAndTheRpcTimerAreInTheApplicationsRegistry() {
         MeterRegistry registry = container.select(MeterRegistry.class).get();
         SharedObject<?> shared = container.select(Counter.class).get().shared();
-        shared.patch("{\"$inc\":{\"n\":1}}").toCompletableFuture().join();
-        shared.patch("{\"$inc\":{\"n\":1}}").toCompletableFuture().join();
+        io.memsync.PatchResult first = shared.patch("{\"$inc\":{\"n\":1}}").toCompletableFuture().join();
+        io.memsync.PatchResult second = shared.patch("{\"$set\":{\"name\":\"d\u00e9j\u00e0 vu\"}}").toCompletableFuture().join();
+        long effectBytes = (first.effect().toString() + second.effect().toString())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         assertThat(shared.call("now", String.class).toCompletableFuture().join()).isEqualTo("now");
         assertThat(shared.call("later", String.class).toCompletableFuture().exceptionally(e -> "failed").join()).isEqualTo("failed");
 
@@ -105,6 +107,9 @@ class MicrometerMetricsTest {
         assertThat(registry.get("memsync.pending").tag("name", NAME).gauge().value()).isZero();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(registry.get("memsync.changes.confirmed").tag("name", NAME).counter().count()).isGreaterThanOrEqualTo(2));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(registry.get("memsync.changes.bytes").tag("name", NAME).counter().count()).isGreaterThanOrEqualTo(effectBytes));
+        assertThat(registry.get("memsync.changes.bytes").tag("name", NAME).counter().getId().getBaseUnit()).isEqualTo("bytes");
         assertThat(registry.get("memsync.failovers").tag("name", NAME).counter().count()).isZero();
         Timer ok = registry.get("memsync.rpc.served").tags("name", NAME, "method", "now", "outcome", "ok").timer();
         Timer failed = registry.get("memsync.rpc.served").tags("name", NAME, "method", "later", "outcome", "failed").timer();

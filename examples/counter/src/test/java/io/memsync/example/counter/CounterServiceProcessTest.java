@@ -164,6 +164,7 @@ class CounterServiceProcessTest {
         await().atMost(WAIT).until(() -> metric(second, "memsync_version") >= 2);
         assertThat(metric(second, "memsync_changes_confirmed_total")).isGreaterThanOrEqualTo(2.0);
         assertThat(metric(second, "memsync_failovers_total")).isZero();
+        assertThat(metric(second, "memsync_changes_bytes_total")).isPositive();
 
         // a client is paused (SIGSTOP) and the host dies (kill -9): the third instance takes over, and as a new host
         // it waits for the paused member of the last term (its recovery wait is long) -- not ready meanwhile (503,
