@@ -92,6 +92,7 @@ public final class MemSync {
         private Duration heartbeat = Duration.ofMillis(100);
         private Duration recoveryWait = Duration.ofSeconds(2);
         private int maxFrameBytes = 16 * 1024 * 1024;
+        private boolean joinOnly;
 
         private Builder(String name) {
             this.name = name;
@@ -345,6 +346,21 @@ public final class MemSync {
             return this;
         }
 
+        /**
+         * Makes this process join only: it connects to the live host and never becomes host itself, neither at
+         * {@code start()} nor when the host goes away (it then waits for another process to take over, as a client
+         * does). Meant for tools and observers such as the {@code memsync} command line; combined with
+         * {@code roles(Role.READER)} such a process takes no writer slot either.
+         *
+         * <p>{@code start()} fails with {@link MemSyncException#ERR_NO_HOST} when no process hosts the name.
+         *
+         * @return this builder
+         */
+        public Builder joinOnly() {
+            this.joinOnly = true;
+            return this;
+        }
+
         private Duration positive(Duration d, String option, boolean zeroOk) {
             Objects.requireNonNull(d, option);
             if (d.isNegative() || (!zeroOk && d.isZero())) {
@@ -360,7 +376,8 @@ public final class MemSync {
          *
          * @return the started shared object
          * @throws MemSyncException {@link MemSyncException#ERR_MAX_WRITERS}, {@link MemSyncException#ERR_TIMEOUT},
-         *                          {@link MemSyncException#ERR_CONFIG}, {@link MemSyncException#ERR_IO}
+         *                          {@link MemSyncException#ERR_CONFIG}, {@link MemSyncException#ERR_IO},
+         *                          {@link MemSyncException#ERR_NO_HOST} (only {@link #joinOnly()})
          */
         public SharedObject<JsonObject> start() {
             return start(JsonObject.class);
@@ -391,7 +408,7 @@ public final class MemSync {
                 effectiveRoles.add(Role.RPC);
             }
             return new SharedObjectOptions(name, data, Map.copyOf(rpc), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
-                    waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes);
+                    waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes, joinOnly);
         }
     }
 }

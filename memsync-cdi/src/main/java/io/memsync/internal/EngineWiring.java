@@ -103,6 +103,7 @@ public final class EngineWiring {
                 .maxWriters(options.maxWriters())
                 .writerSlotWait(options.waitForWriterSlot())
                 .rpcNames(options.rpc().keySet())
+                .joinOnly(options.joinOnly())
                 .build();
         return replica(ro, options.rendezvous(), listener);
     }
@@ -112,7 +113,7 @@ public final class EngineWiring {
      * over, so the host's code paths are warmed in the background.
      */
     void started(Replica replica) {
-        if (replica.status().role() == ReplicaStatus.Role.CLIENT) {
+        if (replica.status().role() == ReplicaStatus.Role.CLIENT && !options.joinOnly()) {
             HostPathWarmUp.once();
         }
     }
