@@ -102,7 +102,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             wiring.started(r);
             if (options.serverPort() >= 0) {
                 try {
-                    server = wiring.documentServer(r::view);
+                    server = wiring.documentServer(this);
                 } catch (RuntimeException e) {
                     replica = null;
                     r.stop();
@@ -117,6 +117,12 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     int serverPort() {
         DocumentServer s = server;
         return s == null ? -1 : s.port();
+    }
+
+    /** The write token of the {@code server(port)} listener, or {@code null} when it does not run. */
+    String serverToken() {
+        DocumentServer s = server;
+        return s == null ? null : s.token();
     }
 
     @Override
