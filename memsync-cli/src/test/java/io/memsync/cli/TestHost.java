@@ -39,7 +39,7 @@ public final class TestHost {
             }
         }
         try (SharedObject<JsonObject> so = b.start()) {
-            System.out.println("READY " + ProcessHandle.current().pid() + " " + HttpOptions.port(so));
+            System.out.println("READY " + ProcessHandle.current().pid() + " " + HttpOptions.port(so, Path.of(args[0])));
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
