@@ -5,10 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -58,7 +54,6 @@ final class DocumentServer implements AutoCloseable {
     private final WebServer server;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
     private final Set<Thread> streaming = ConcurrentHashMap.newKeySet();
-    private final Path published;
     private volatile HttpGuard guard;
     private volatile boolean closed;
 
@@ -86,8 +81,8 @@ final class DocumentServer implements AutoCloseable {
                 .start();
         int port = server.port();
         this.guard = new HttpGuard(HttpGuard.hostsFor(settings.address(), port, settings.allowedHosts()),
-                settings.allowedOrigins(), settings.token());
-        this.published = publish(port);
+                settings.allowedOrigins(), shared.httpToken());
+        shared.publishEndpoint(Integer.toString(port), url(port), url(port) + "/_inspector");
     }
 
     int port() {
@@ -103,28 +98,6 @@ final class DocumentServer implements AutoCloseable {
         String a = settings.address();
         String host = a.equals("0.0.0.0") || a.equals("::") ? "127.0.0.1" : a.contains(":") ? "[" + a + "]" : a;
         return "http://" + host + ":" + port + base;
-    }
-
-    /** Writes {@code http-<pid>-<port>.json} (0600) into the rendezvous folder, for {@code memsync inspect}. */
-    private Path publish(int port) {
-        try {
-            Path dir = wiring.rendezvousDir();
-            Path file = dir.resolve("http-" + ProcessHandle.current().pid() + "-" + port + ".json");
-            JsonObjectBuilder b = JsonMapping.JSON.createObjectBuilder().add("pid", ProcessHandle.current().pid())
-                    .add("url", url(port)).add("inspector", url(port) + "/_inspector").add("writable", settings.writable());
-            if (settings.writable()) {
-                b.add("token", guard.token());
-            }
-            Path tmp = Files.createTempFile(dir, ".http-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, b.build().toString(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return file;
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot publish the HTTP endpoint of '" + wiring.options().name()
-                    + "' in its rendezvous folder (memsync inspect will not find it): " + e);
-            return null;
-        }
     }
 
     // ------------------------------------------------------------------ safety
@@ -205,8 +178,12 @@ final class DocumentServer implements AutoCloseable {
         problem(res, HttpGuard.status(e.code()), e.code(), e.detail(), e.version());
     }
 
+    private JsonObject status() {
+        return status(shared, wiring);
+    }
+
     /** The status for the inspector: this process's view, and the members as the host last recorded them. */
-    JsonObject status() {
+    static JsonObject status(SharedObjectImpl<?> shared, EngineWiring wiring) {
         Status s = shared.status();
         Map<String, HostRecord.Member> members = new HashMap<>();
         HostRecord rec = wiring.hostRecord();
@@ -226,7 +203,8 @@ final class DocumentServer implements AutoCloseable {
         return JsonMapping.JSON.createObjectBuilder().add("name", s.name())
                 .add("role", s.role().name().toLowerCase(java.util.Locale.ROOT)).add("term", s.term())
                 .add("version", s.version()).add("peerId", s.peerId()).add("pending", s.pending())
-                .add("writable", settings.writable()).add("pid", ProcessHandle.current().pid()).add("peers", peers).build();
+                .add("writable", wiring.options().http().writable()).add("pid", ProcessHandle.current().pid())
+                .add("peers", peers).build();
     }
 
     /**
@@ -306,7 +284,7 @@ final class DocumentServer implements AutoCloseable {
             problem(res, 404, "ERR_NOT_FOUND", "no such file: " + file, -1);
             return;
         }
-        res.header("Content-Type", PAGES.get(file));
+        res.header("Content-Type", Inspector.type(file));
         res.header("Content-Security-Policy", Inspector.CONTENT_SECURITY_POLICY);
         res.header("X-Frame-Options", "DENY");
         res.header("Referrer-Policy", "no-referrer");
@@ -330,13 +308,6 @@ final class DocumentServer implements AutoCloseable {
     public void close() {
         closed = true;
         streaming.forEach(Thread::interrupt);
-        if (published != null) {
-            try {
-                Files.deleteIfExists(published);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "cannot delete " + published + ": " + e);
-            }
-        }
         server.stop();
     }
 
@@ -347,6 +318,11 @@ final class DocumentServer implements AutoCloseable {
                 + "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
         private Inspector() {
+        }
+
+        /** The media type of an inspector file. */
+        static String type(String file) {
+            return PAGES.getOrDefault(file, "application/octet-stream");
         }
 
         /** A file of the inspector, or {@code null} when there is none of that name. */

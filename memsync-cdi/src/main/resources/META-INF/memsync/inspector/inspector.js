@@ -111,9 +111,11 @@
   }
 
   // ---------------------------------------------------------------- status, feed
+  var statusAt = 0;
   function setStatus(s) {
+    statusAt = Date.now();
     $('name').textContent = s.name;
-    $('role').textContent = s.role;
+    $('role').textContent = String(s.role).toLowerCase();
     $('term').textContent = s.term;
     $('patch').hidden = !s.writable;
     var body = $('peers').querySelector('tbody');
@@ -121,7 +123,8 @@
     (s.peers || []).forEach(function (p) {
       var tr = document.createElement('tr');
       if (p.self) { tr.className = 'self'; }
-      [p.pid === undefined ? '?' : String(p.pid), p.role + (p.self ? ' (this page\u2019s process)' : ''),
+      var role = p.role || (p.host ? 'host' : 'client');
+      [p.pid === undefined ? '?' : String(p.pid), role + (p.self ? ' (this page\u2019s process)' : ''),
         p.writer === undefined ? '?' : p.writer ? 'writer' : 'reader', p.peerId].forEach(function (text, i) {
         var td = document.createElement('td');
         td.textContent = text;
@@ -134,8 +137,9 @@
   function setVersion(v) { version = v; $('version').textContent = v; }
   function feed(c) {
     var li = document.createElement('li');
-    li.className = c.state;
-    li.appendChild(span('meta', 'v' + c.version + ' · term ' + c.term + ' · ' + c.state + ' · ' + c.origin));
+    var state = String(c.state).toLowerCase(), origin = String(c.origin).toLowerCase();
+    li.className = state;
+    li.appendChild(span('meta', 'v' + c.version + ' · term ' + c.term + ' · ' + state + ' · ' + origin));
     (c.effect || []).forEach(function (op) {
       li.appendChild(span('op', op.op + ' ' + op.path + (op.from !== undefined ? ' from ' + op.from : '')
         + (op.value !== undefined ? ' = ' + JSON.stringify(op.value) : '')));
@@ -164,6 +168,8 @@
       if (c.document !== undefined) {
         doc = c.document;                     // not a confirmed change: the view as a whole
         renderAll();
+      } else if (String(c.state).toLowerCase() !== 'confirmed') {
+        fetch(base).then(function (r) { return r.json(); }).then(function (d) { doc = d; renderAll(); });
       } else {
         if (c.version <= version) { return; } // already in the snapshot
         c.effect.forEach(function (op) { doc = apply(doc, op); });
@@ -206,6 +212,13 @@
   });
   $('expand-all').addEventListener('click', function () { collapsed.clear(); renderAll(); });
 
-  fetch(base + '/_status').then(function (r) { return r.json(); }).then(setStatus).catch(function () { });
+  // the server(port) stream sends the status every second; where a stream does not (JAX-RS), ask for it
+  function pollStatus() {
+    if (Date.now() - statusAt > 2500) {
+      fetch(base + '/_status').then(function (r) { return r.json(); }).then(setStatus).catch(function () { });
+    }
+  }
+  pollStatus();
+  setInterval(pollStatus, 2000);
   connect();
 })();
