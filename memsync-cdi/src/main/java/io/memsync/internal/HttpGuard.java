@@ -71,7 +71,7 @@ public final class HttpGuard {
             out.add("[::1]:" + port);
         }
         out.addAll(names);
-        return out;
+        return out.stream().distinct().toList();
     }
 
     private static boolean isLoopback(String address) {
