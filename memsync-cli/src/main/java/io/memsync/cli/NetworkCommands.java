@@ -41,12 +41,14 @@ final class NetworkCommands {
     /** {@code memsync ls}. */
     @Command(name = "ls", mixinStandardHelpOptions = true,
             description = "Lists the shared objects of the rendezvous folder: host pid, term, version and peer count "
-                    + "as the host last recorded them.")
+                    + "as the host last recorded them (--live: as each network says now).")
     static final class Ls implements Callable<Integer> {
         @ParentCommand
         MemSyncCli root;
         @Spec
         CommandSpec spec;
+        @picocli.CommandLine.Option(names = "--live", description = "Join each hosted network (as a reader) for its current term, version and peers.")
+        boolean live;
 
         @Override
         public Integer call() throws IOException {
@@ -73,21 +75,34 @@ final class NetworkCommands {
                 } catch (MemSyncException | IOException e) {
                     continue; // not a rendezvous folder of ours
                 }
-                boolean live = held && rec != null && rec.handoverVersion() < 0 && !rec.members().isEmpty();
-                long hostPid = live ? rec.members().get(0).pid() : -1;
-                if (root.json) {
-                    JsonObjectBuilder b = Json.createObjectBuilder().add("name", name).add("hosted", live);
-                    if (rec != null) {
-                        b.add("term", rec.term()).add("version", rec.version()).add("peers", live ? rec.members().size() : 0);
+                boolean hosted = held && rec != null && rec.handoverVersion() < 0 && !rec.members().isEmpty();
+                long hostPid = hosted ? rec.members().get(0).pid() : -1;
+                long term = rec == null ? -1 : rec.term();
+                long version = rec == null ? -1 : rec.version();
+                int peers = hosted ? rec.members().size() : 0;
+                if (hosted && live) {
+                    try (SharedObject<JsonObject> so = root.join(name, false)) {
+                        Status st = so.status();
+                        term = st.term();
+                        version = st.version();
+                        peers = st.peers().size() - 1; // not this command
+                    } catch (MemSyncException e) {
+                        hosted = false; // the host went away meanwhile
+                        peers = 0;
                     }
-                    if (live) {
+                }
+                if (root.json) {
+                    JsonObjectBuilder b = Json.createObjectBuilder().add("name", name).add("hosted", hosted);
+                    if (rec != null) {
+                        b.add("term", term).add("version", version).add("peers", peers);
+                    }
+                    if (hosted) {
                         b.add("hostPid", hostPid);
                     }
                     out.println(b.build());
                 } else {
-                    out.printf("%-24s %-8s %8s %10s %6s%n", name, live ? Long.toString(hostPid) : "-",
-                            rec == null ? "-" : Long.toString(rec.term()), rec == null ? "-" : Long.toString(rec.version()),
-                            live ? Integer.toString(rec.members().size()) : "0");
+                    out.printf("%-24s %-8s %8s %10s %6s%n", name, hosted ? Long.toString(hostPid) : "-",
+                            rec == null ? "-" : Long.toString(term), rec == null ? "-" : Long.toString(version), Integer.toString(peers));
                 }
             }
             out.flush();

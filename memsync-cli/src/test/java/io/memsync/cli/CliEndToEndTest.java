@@ -41,6 +41,12 @@ class CliEndToEndTest {
         assertThat(row.getJsonNumber("hostPid").longValue()).isEqualTo(host.pid());
         assertThat(row.getInt("term")).isEqualTo(1);
         assertThat(row.getInt("peers")).isEqualTo(1);
+
+        host.send("patch {\"$inc\":{\"n\":1}}");
+        host.send("patch {\"$inc\":{\"n\":1}}");
+        JsonObject live = json(procs.cli("--json", "ls", "--live").out());
+        assertThat(live.getInt("version")).as("--live asks the network").isEqualTo(2);
+        assertThat(live.getInt("peers")).as("the host, not the ls itself").isEqualTo(1);
     }
 
     @Test

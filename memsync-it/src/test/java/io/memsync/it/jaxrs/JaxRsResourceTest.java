@@ -414,6 +414,21 @@ class JaxRsResourceTest {
         assertThat(http.get("memsync/" + OTHER + "/_inspector/inspector.js").body()).contains("EventSource");
         assertThat(http.get("doc/_inspector/nothing.js").statusCode()).isEqualTo(404);
         assertThat(Http.object(http.get("doc/_status")).getBoolean("writable")).isTrue();
+
+        // the page's URL and the write token are published for `memsync inspect`, 0600 in the rendezvous folder
+        java.nio.file.Path file = TestRendezvous.dir().resolve(DOC).resolve("http-" + ProcessHandle.current().pid() + "-jaxrs.json");
+        assertThat(file).exists();
+        JsonObject published = Http.json(readString(file)).asJsonObject();
+        assertThat(published.getString("inspector")).endsWith("/doc/_inspector");
+        assertThat(published.getString("token")).isEqualTo(Http.TOKEN);
+    }
+
+    private static String readString(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Sends a hand-written request (any Host) and reads one answer: headers, then its Content-Length or chunks. */
