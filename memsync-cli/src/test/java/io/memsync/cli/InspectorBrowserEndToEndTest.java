@@ -28,7 +28,10 @@ class InspectorBrowserEndToEndTest {
     @BeforeAll
     static void browserIsInstalled() {
         String chromium = System.getenv().getOrDefault("MEMSYNC_CHROMIUM", "/usr/bin/chromium");
+        boolean node = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "node")));
         String missing = !Files.isExecutable(Path.of(chromium)) ? chromium
+                : !node ? "node (Node.js) on PATH"
                 : !Files.isDirectory(BROWSER_TESTS.resolve("node_modules/playwright-core")) ? BROWSER_TESTS.resolve("node_modules/playwright-core").toString()
                 : null;
         assertThat(missing).as("the browser test needs Debian's chromium and the npm package playwright-core: "
