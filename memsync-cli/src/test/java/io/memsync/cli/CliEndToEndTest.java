@@ -141,6 +141,27 @@ class CliEndToEndTest {
     }
 
     @Test
+    void watchFollowsAFailoverWithoutEverHosting() throws Exception {
+        Processes.Host first = procs.host("fo", "{\"n\":0}");
+        Processes.Host second = procs.host("fo", "{}"); // joins the first as a client, a writer
+        Process watch = procs.startCli("watch", "fo", "n", "--count", "2");
+        BlockingQueue<String> out = Processes.lines(watch.getInputStream());
+        assertThat(Processes.lines(watch.getErrorStream()).poll(60, TimeUnit.SECONDS)).startsWith("watching 'fo'");
+        second.send("patch {\"$inc\":{\"n\":1}}");
+        assertThat(json(out.poll(60, TimeUnit.SECONDS)).getInt("term")).isEqualTo(1);
+
+        first.process.destroyForcibly(); // kill -9 of the host: the writer takes over, the watcher only reconnects
+        assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.send("patch {\"$inc\":{\"n\":1}}")).isEqualTo("OK");
+        JsonObject after = json(out.poll(60, TimeUnit.SECONDS));
+        assertThat(after.getInt("term")).isEqualTo(2);
+        assertThat(after.get("value").toString()).isEqualTo("2");
+        assertThat(json(procs.cli("--json", "ls").out()).getJsonNumber("hostPid").longValue())
+                .as("the new host is the writer, not the watching command").isEqualTo(second.pid());
+        assertThat(watch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void watchRunsUntilInterrupted() throws Exception {
         procs.host("w2", "{\"a\":1}");
         Process watch = procs.startCli("watch", "w2");
