@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.memsync.internal.EngineWiring;
+import io.memsync.internal.HttpSettings;
 import io.memsync.internal.JsonMapping;
 import io.memsync.internal.ReflectiveRpcHandler;
 import io.memsync.internal.SharedObjectOptions;
@@ -92,6 +93,8 @@ public final class MemSync {
         private Duration heartbeat = Duration.ofMillis(100);
         private Duration recoveryWait = Duration.ofSeconds(2);
         private int maxFrameBytes = 16 * 1024 * 1024;
+        private boolean joinOnly;
+        private HttpSettings http = HttpSettings.DEFAULTS;
 
         private Builder(String name) {
             this.name = name;
@@ -217,8 +220,17 @@ public final class MemSync {
         }
 
         /**
-         * Serves {@code GET /<name>} (the document as JSON) on this port of 127.0.0.1 while started; 0 picks a free
-         * port. This endpoint is not authenticated.
+         * Serves the document over HTTP on this port of 127.0.0.1 while started; 0 picks a free port. Paths:
+         * {@code GET /<name>} (the document), {@code GET /<name>/_status}, {@code GET /<name>/_changes} (Server-Sent
+         * Events), {@code GET /<name>/_inspector} (a web page showing all three live) and, only with
+         * {@link #serverWritable(boolean)}, {@code PATCH}/{@code POST /<name>} with the write token.
+         *
+         * <p>Every request is refused with 403 and a JSON problem body ({@code code} {@code ERR_FORBIDDEN}) when its
+         * {@code Host} header is not the bound address and port, {@code localhost:<port>} or an
+         * {@linkplain #serverAllowedHosts allowed name} (DNS rebinding), or when it comes from another origin
+         * ({@code Origin} not this server or an {@linkplain #serverAllowedOrigins allowed origin};
+         * {@code Sec-Fetch-Site: cross-site}). Reading needs no token: any local process may read, as with the
+         * rendezvous folder's readers.
          *
          * @param port 0–65535
          * @return this builder
@@ -229,6 +241,78 @@ public final class MemSync {
                 throw new MemSyncException(MemSyncException.ERR_CONFIG, "server port of '" + name + "' must be 0–65535, got " + port);
             }
             this.serverPort = port;
+            return this;
+        }
+
+        /**
+         * Binds the {@link #server(int)} listener to this address instead of {@code 127.0.0.1} (e.g. {@code ::1}, or
+         * {@code 0.0.0.0} to be reached from other machines: then allow the names they use with
+         * {@link #serverAllowedHosts}, and keep in mind that reading needs no token).
+         *
+         * @param address an IP address literal or host name
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when blank
+         */
+        public Builder serverAddress(String address) {
+            if (address == null || address.isBlank()) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "server address of '" + name + "' must not be blank");
+            }
+            this.http = http.withBindAddress(address.trim());
+            return this;
+        }
+
+        /**
+         * Lets {@code PATCH}/{@code POST /<name>} of the {@link #server(int)} listener (and the inspector's patch box)
+         * change the document, with {@code Authorization: Bearer <token>} (default off: the listener is read-only and
+         * answers writes with 403 {@code ERR_FORBIDDEN}). The token is {@link #serverToken(String)}, or one generated
+         * per process and written, with the inspector's URL, into {@code http-<pid>-<port>.json} (mode 0600) in the
+         * name's rendezvous folder, where {@code memsync inspect <name>} finds it.
+         *
+         * @param writable whether HTTP writes are allowed
+         * @return this builder
+         */
+        public Builder serverWritable(boolean writable) {
+            this.http = http.withWritable(writable);
+            return this;
+        }
+
+        /**
+         * The write token of the {@link #server(int)} listener instead of a generated one.
+         *
+         * @param token at least 16 characters, no spaces
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when shorter or containing white space
+         */
+        public Builder serverToken(String token) {
+            if (token == null || token.length() < 16 || !token.chars().noneMatch(Character::isWhitespace)) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "server token of '" + name
+                        + "' must be at least 16 characters without white space");
+            }
+            this.http = http.withToken(token);
+            return this;
+        }
+
+        /**
+         * More {@code Host} header values the {@link #server(int)} listener accepts: a name ({@code myhost}, any port
+         * it is reached on is then the bound one) or {@code name:port} (behind a proxy).
+         *
+         * @param hosts the names
+         * @return this builder
+         */
+        public Builder serverAllowedHosts(String... hosts) {
+            this.http = http.withAllowedHosts(List.of(hosts));
+            return this;
+        }
+
+        /**
+         * Origins whose pages may use the {@link #server(int)} listener from a browser, besides its own, e.g.
+         * {@code http://localhost:3000} (scheme, host and port as the browser sends them in {@code Origin}).
+         *
+         * @param origins the origins
+         * @return this builder
+         */
+        public Builder serverAllowedOrigins(String... origins) {
+            this.http = http.withAllowedOrigins(List.of(origins));
             return this;
         }
 
@@ -345,6 +429,21 @@ public final class MemSync {
             return this;
         }
 
+        /**
+         * Makes this process join only: it connects to the live host and never becomes host itself, neither at
+         * {@code start()} nor when the host goes away (it then waits for another process to take over, as a client
+         * does). Meant for tools and observers such as the {@code memsync} command line; combined with
+         * {@code roles(Role.READER)} such a process takes no writer slot either.
+         *
+         * <p>{@code start()} fails with {@link MemSyncException#ERR_NO_HOST} when no process hosts the name.
+         *
+         * @return this builder
+         */
+        public Builder joinOnly() {
+            this.joinOnly = true;
+            return this;
+        }
+
         private Duration positive(Duration d, String option, boolean zeroOk) {
             Objects.requireNonNull(d, option);
             if (d.isNegative() || (!zeroOk && d.isZero())) {
@@ -360,7 +459,8 @@ public final class MemSync {
          *
          * @return the started shared object
          * @throws MemSyncException {@link MemSyncException#ERR_MAX_WRITERS}, {@link MemSyncException#ERR_TIMEOUT},
-         *                          {@link MemSyncException#ERR_CONFIG}, {@link MemSyncException#ERR_IO}
+         *                          {@link MemSyncException#ERR_CONFIG}, {@link MemSyncException#ERR_IO},
+         *                          {@link MemSyncException#ERR_NO_HOST} (only {@link #joinOnly()})
          */
         public SharedObject<JsonObject> start() {
             return start(JsonObject.class);
@@ -391,7 +491,7 @@ public final class MemSync {
                 effectiveRoles.add(Role.RPC);
             }
             return new SharedObjectOptions(name, data, Map.copyOf(rpc), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
-                    waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes);
+                    waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes, joinOnly, http);
         }
     }
 }

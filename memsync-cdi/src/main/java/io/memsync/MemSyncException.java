@@ -45,6 +45,13 @@ public class MemSyncException extends RuntimeException {
     public static final String ERR_CONFIG = "ERR_CONFIG";
     /** An I/O failure of the rendezvous folder, the network or the persistence files. */
     public static final String ERR_IO = "ERR_IO";
+    /** {@code start()} of a join-only process ({@link MemSync.Builder#joinOnly()}) found no host for the name. */
+    public static final String ERR_NO_HOST = "ERR_NO_HOST";
+    /**
+     * An HTTP request refused by the {@code server(port)} listener or the JAX-RS resources: a {@code Host} or
+     * {@code Origin} that is not allowed, or a write while writing over HTTP is not enabled.
+     */
+    public static final String ERR_FORBIDDEN = "ERR_FORBIDDEN";
 
     private final String code;
     private final long term;

@@ -20,7 +20,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Applies MicroProfile Config properties {@code memsync.<name>.*} to a builder. Only loaded when MicroProfile
  * Config is on the class path.
  *
- * <p>Every property but {@code data}, {@code file.path} and {@code server.port} (which belong to one name) may
+ * <p>Every property but {@code data}, {@code file.path} and the {@code server.*} ones (which belong to one name) may
  * also be given once for every name as {@code memsync.<property>}, e.g. {@code memsync.timeout=10s} or
  * {@code memsync.rendezvous.dir=/run/memsync}; {@code memsync.<name>.<property>} wins over it.
  *
@@ -28,7 +28,13 @@ import org.eclipse.microprofile.config.ConfigProvider;
  *   <caption>Properties</caption>
  *   <tr><td>{@code data}</td><td>initial document (JSON object text)</td></tr>
  *   <tr><td>{@code file.path}</td><td>persistence file</td></tr>
- *   <tr><td>{@code server.port}</td><td>HTTP port of {@code GET /<name>}</td></tr>
+ *   <tr><td>{@code server.port}</td><td>HTTP port of {@code GET /<name>} and the inspector</td></tr>
+ *   <tr><td>{@code server.address}</td><td>bind address (default {@code 127.0.0.1})</td></tr>
+ *   <tr><td>{@code server.writable}</td><td>boolean: {@code PATCH}/{@code POST} with the token (default false)</td></tr>
+ *   <tr><td>{@code server.token}</td><td>the write token (default: generated per process into the rendezvous
+ *   folder)</td></tr>
+ *   <tr><td>{@code server.allowed-hosts}, {@code server.allowed-origins}</td><td>comma-separated extra {@code Host}
+ *   names and {@code Origin}s accepted</td></tr>
  *   <tr><td>{@code peer.roles}</td><td>comma-separated: {@code writer}, {@code reader}, {@code rpc}</td></tr>
  *   <tr><td>{@code network.max-writers}</td><td>writer cap</td></tr>
  *   <tr><td>{@code network.wait-for-writer-slot}</td><td>duration</td></tr>
@@ -41,8 +47,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * </table>
  */
 final class ConfigBinding {
-    /** Every property read, as {@code memsync.<name>.<property>}; all but the first three also as {@code memsync.<property>}. */
-    static final List<String> PROPERTIES = List.of("data", "file.path", "server.port", "peer.roles",
+    /** Every property read, as {@code memsync.<name>.<property>}; all but data, file and server also as {@code memsync.<property>}. */
+    static final List<String> PROPERTIES = List.of("data", "file.path", "server.port", "server.address", "server.writable",
+            "server.token", "server.allowed-hosts", "server.allowed-origins", "peer.roles",
             "network.max-writers", "network.wait-for-writer-slot", "timeout", "heartbeat", "recovery-wait", "log-events",
             "rendezvous.dir", "max-frame-size");
 
@@ -63,6 +70,11 @@ final class ConfigBinding {
         keys.own("file.path").ifPresent(v -> steps.add(b -> b.file(Path.of(v.value()))));
         keys.any("rendezvous.dir").ifPresent(v -> steps.add(b -> b.rendezvous(Path.of(v.value()))));
         integer(keys.own("server.port"), problems).ifPresent(v -> steps.add(b -> b.server(v)));
+        keys.own("server.address").ifPresent(v -> steps.add(b -> b.serverAddress(v.value())));
+        keys.own("server.writable").ifPresent(v -> steps.add(b -> b.serverWritable(Boolean.parseBoolean(v.value().trim()))));
+        keys.own("server.token").ifPresent(v -> steps.add(b -> b.serverToken(v.value().trim())));
+        keys.own("server.allowed-hosts").ifPresent(v -> steps.add(b -> b.serverAllowedHosts(list(v.value()))));
+        keys.own("server.allowed-origins").ifPresent(v -> steps.add(b -> b.serverAllowedOrigins(list(v.value()))));
         integer(keys.any("network.max-writers"), problems).ifPresent(v -> steps.add(b -> b.maxWriters(v)));
         integer(keys.any("max-frame-size"), problems).ifPresent(v -> steps.add(b -> b.maxFrameSize(v)));
         duration(keys.any("network.wait-for-writer-slot"), problems).ifPresent(v -> steps.add(b -> b.waitForWriterSlot(v)));
@@ -119,6 +131,10 @@ final class ConfigBinding {
             String key = "memsync." + property;
             return config.getOptionalValue(key, String.class).filter(s -> !s.isBlank()).map(v -> new Found(key, v));
         }
+    }
+
+    private static String[] list(String value) {
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toArray(String[]::new);
     }
 
     private static Optional<Integer> integer(Optional<Found> found, List<String> problems) {

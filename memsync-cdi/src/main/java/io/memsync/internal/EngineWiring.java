@@ -3,7 +3,6 @@ package io.memsync.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 import io.memsync.MemSyncException;
 import io.memsync.SharedObject;
@@ -103,6 +102,7 @@ public final class EngineWiring {
                 .maxWriters(options.maxWriters())
                 .writerSlotWait(options.waitForWriterSlot())
                 .rpcNames(options.rpc().keySet())
+                .joinOnly(options.joinOnly())
                 .build();
         return replica(ro, options.rendezvous(), listener);
     }
@@ -112,7 +112,7 @@ public final class EngineWiring {
      * over, so the host's code paths are warmed in the background.
      */
     void started(Replica replica) {
-        if (replica.status().role() == ReplicaStatus.Role.CLIENT) {
+        if (replica.status().role() == ReplicaStatus.Role.CLIENT && !options.joinOnly()) {
             HostPathWarmUp.once();
         }
     }
@@ -126,17 +126,31 @@ public final class EngineWiring {
         }
     }
 
+    /** The rendezvous folder of this name. */
+    Path rendezvousDir() {
+        return rendezvous(options.name(), options.rendezvous()).dir();
+    }
+
+    /** The host record as last published, or {@code null} when there is none or it cannot be read. */
+    io.memsync.replication.HostRecord hostRecord() {
+        try {
+            return rendezvous(options.name(), options.rendezvous()).read();
+        } catch (IOException | MemSyncException e) {
+            return null;
+        }
+    }
+
     /**
-     * Serves {@code GET /<name>} on the {@code server} option's port.
+     * Serves the document, its status, its changes and the inspector on the {@code server} option's port.
      *
      * @throws MemSyncException {@link MemSyncException#ERR_IO} when the endpoint cannot be opened
      */
-    DocumentServer documentServer(Supplier<JsonObject> document) {
+    DocumentServer documentServer(SharedObjectImpl<?> shared) {
         try {
-            return new DocumentServer(options.name(), options.serverPort(), document);
+            return new DocumentServer(shared, this);
         } catch (RuntimeException e) {
             throw new MemSyncException(MemSyncException.ERR_IO, "cannot serve '" + options.name()
-                    + "' over HTTP on port " + options.serverPort() + ": " + e.getMessage(), e);
+                    + "' over HTTP on " + options.http().address() + ":" + options.serverPort() + ": " + e.getMessage(), e);
         }
     }
 }

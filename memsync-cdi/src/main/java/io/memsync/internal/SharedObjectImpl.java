@@ -57,6 +57,8 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     private volatile Replica replica;
     private volatile ExecutorService dispatcher;
     private volatile DocumentServer server;
+    private volatile String httpToken;
+    private final java.util.Set<java.nio.file.Path> endpointFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final SnapshotFile snapshot;
     private final java.util.concurrent.atomic.AtomicBoolean saveScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -102,7 +104,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             wiring.started(r);
             if (options.serverPort() >= 0) {
                 try {
-                    server = wiring.documentServer(r::view);
+                    server = wiring.documentServer(this);
                 } catch (RuntimeException e) {
                     replica = null;
                     r.stop();
@@ -119,6 +121,43 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
         return s == null ? -1 : s.port();
     }
 
+    /** The write token of the HTTP front ends: the configured one, or one generated once for this object. */
+    String serverToken() {
+        return httpToken();
+    }
+
+    /** The engine wiring of this object. */
+    EngineWiring wiring() {
+        return wiring;
+    }
+
+    /** The HTTP safety settings. */
+    HttpSettings httpSettings() {
+        return options.http();
+    }
+
+    /** The write token of the HTTP front ends: the configured one, or one generated once for this object. */
+    String httpToken() {
+        String t = httpToken;
+        if (t == null) {
+            synchronized (lifecycle) {
+                if (httpToken == null) {
+                    httpToken = options.http().token() != null ? options.http().token() : HttpGuard.newToken();
+                }
+                t = httpToken;
+            }
+        }
+        return t;
+    }
+
+    /** Writes an endpoint file for {@code memsync inspect}; it is removed at stop. */
+    void publishEndpoint(String key, String url, String inspector) {
+        java.nio.file.Path f = EndpointFiles.publish(wiring, key, url, inspector, options.http().writable() ? httpToken() : null);
+        if (f != null) {
+            endpointFiles.add(f);
+        }
+    }
+
     @Override
     public void stop() {
         synchronized (lifecycle) {
@@ -133,6 +172,10 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                 if (s != null) {
                     s.close();
                 }
+                endpointFiles.removeIf(f -> {
+                    EndpointFiles.remove(f);
+                    return true;
+                });
                 if (snapshot != null) {
                     snapshot.save(r.view());
                 }

@@ -30,11 +30,14 @@ import jakarta.json.JsonObject;
  * @param heartbeat         the host's heartbeat interval
  * @param recoveryWait      how long a new host waits for slow members of the old term
  * @param maxFrameBytes     the largest frame accepted on the network
+ * @param joinOnly          whether this process never becomes host (joins a live host or fails with
+ *                          {@code ERR_NO_HOST})
+ * @param http              the safety settings of the {@code server(port)} listener
  */
 public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcHandler> rpc, Path file,
                                   int serverPort, Set<Role> roles, int maxWriters, Duration waitForWriterSlot,
                                   Duration timeout, boolean logEvents, Path rendezvous, Duration heartbeat,
-                                  Duration recoveryWait, int maxFrameBytes) {
+                                  Duration recoveryWait, int maxFrameBytes, boolean joinOnly, HttpSettings http) {
     /** Checks that the required components are present and copies the collections. */
     public SharedObjectOptions {
         Objects.requireNonNull(name, "name");
@@ -45,6 +48,7 @@ public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcH
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(recoveryWait, "recoveryWait");
+        Objects.requireNonNull(http, "http");
     }
 
     /**

@@ -22,6 +22,11 @@ final class TypedView<U> implements SharedObject<U> {
     private final SharedObject<?> target;
     private final Class<U> type;
 
+    /** The shared object this view maps. */
+    SharedObject<?> target() {
+        return target;
+    }
+
     TypedView(SharedObject<?> target, Class<U> type) {
         this.target = Objects.requireNonNull(target, "target");
         this.type = type;

@@ -86,6 +86,13 @@ final class HostSearch {
         }
         replica.setRole(ReplicaStatus.Role.CONNECTING);
         try {
+            if (options.joinOnly() && !replica.started().isDone() && !election.isHeld()) {
+                replica.started().completeExceptionally(new io.memsync.MemSyncException(
+                        io.memsync.MemSyncException.ERR_NO_HOST, "no process hosts '" + options.name()
+                        + "', and this one joins only (it never hosts): start a host for it first", null,
+                        replica.state.log.term(), replica.state.log.version()));
+                return;
+            }
             Election.Lease l = mayTakeLease() ? election.tryAcquire() : null;
             if (l != null) {
                 replica.host.becomeHost(l);
@@ -106,9 +113,12 @@ final class HostSearch {
     /**
      * Whether this replica may try to take the host lease now. A writer waiting for a slot leaves it to the admitted
      * members for a while after its last refusal: if it took over a dead host, it would count as one writer too many
-     * next to the admitted ones.
+     * next to the admitted ones. A join-only replica never does.
      */
     private boolean mayTakeLease() {
+        if (options.joinOnly()) {
+            return false;
+        }
         return lastRefusedAt == 0 || replica.started().isDone()
                 || env.nanoTime() - lastRefusedAt >= Math.max(300, 3 * options.heartbeatInterval().toMillis()) * 1_000_000L;
     }

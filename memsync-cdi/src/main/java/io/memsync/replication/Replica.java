@@ -183,7 +183,9 @@ public final class Replica {
                 startDeadline = env.nanoTime() + startBudget().toNanos();
                 slotDeadline = env.nanoTime() + options.writerSlotWait().toNanos();
                 setRole(ReplicaStatus.Role.CONNECTING);
-                host.prestartListener(); // in the background, from the start: a failover may come early
+                if (!options.joinOnly()) {
+                    host.prestartListener(); // in the background, from the start: a failover may come early
+                }
                 search.seek();
             });
         }

@@ -25,10 +25,13 @@ import java.util.Objects;
  * @param writerSlotWait    how long {@link Replica#start()} of a writer waits for a free writer slot (0: fail at once
  *                          with {@code ERR_MAX_WRITERS})
  * @param rpcNames          the RPC methods this process serves
+ * @param joinOnly          never take the host lease: join a live host or fail the start with {@code ERR_NO_HOST}
+ *                          (and after a host loss wait for another process to take over)
  */
 public record ReplicaOptions(String name, JsonObject data, long pid, long processStartTime, Duration timeout,
                              Duration heartbeatInterval, Duration recoveryWait, int maxFrameBytes, boolean writer,
-                             int maxWriters, InstantSource clock, Duration writerSlotWait, java.util.Set<String> rpcNames) {
+                             int maxWriters, InstantSource clock, Duration writerSlotWait, java.util.Set<String> rpcNames,
+                             boolean joinOnly) {
     /** Validates the options. */
     public ReplicaOptions {
         Objects.requireNonNull(name, "name");
@@ -71,6 +74,7 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
         private InstantSource clock = InstantSource.system();
         private Duration writerSlotWait = Duration.ZERO;
         private java.util.Set<String> rpcNames = java.util.Set.of();
+        private boolean joinOnly;
 
         private Builder(String name) {
             this.name = name;
@@ -143,10 +147,16 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
             return this;
         }
 
+        /** @param v whether this replica never takes the host lease @return this */
+        public Builder joinOnly(boolean v) {
+            joinOnly = v;
+            return this;
+        }
+
         /** @return the options */
         public ReplicaOptions build() {
             return new ReplicaOptions(name, data, pid, startTime, timeout, heartbeat, recoveryWait, maxFrameBytes,
-                    writer, maxWriters, clock, writerSlotWait, rpcNames);
+                    writer, maxWriters, clock, writerSlotWait, rpcNames, joinOnly);
         }
     }
 }

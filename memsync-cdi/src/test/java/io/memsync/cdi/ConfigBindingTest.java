@@ -164,4 +164,27 @@ class ConfigBindingTest {
         }
         assertThat(listed).containsExactlyInAnyOrderElementsOf(ConfigBinding.PROPERTIES);
     }
+
+    @Test
+    void theServerSafetyOptionsComeFromConfig() throws Exception {
+        properties.put("memsync.cfg-http.server.port", "0");
+        properties.put("memsync.cfg-http.server.writable", "true");
+        properties.put("memsync.cfg-http.server.token", "token-from-config-0123");
+        properties.put("memsync.cfg-http.server.allowed-hosts", "a.test, b.test");
+        try (SharedObject<JsonObject> shared = start("cfg-http")) {
+            Path dir = Path.of(properties.get("memsync.rendezvous.dir"), "cfg-http");
+            List<Path> files;
+            try (var ds = Files.newDirectoryStream(dir, "http-*.json")) {
+                files = new java.util.ArrayList<>();
+                ds.forEach(files::add);
+            }
+            assertThat(files).hasSize(1);
+            JsonObject published = jakarta.json.Json.createReader(new StringReader(Files.readString(files.get(0)))).readObject();
+            assertThat(published.getBoolean("writable")).isTrue();
+            assertThat(published.getString("token")).isEqualTo("token-from-config-0123");
+        }
+        properties.put("memsync.cfg-http2.server.token", "short");
+        assertThat(ConfigBinding.apply(config(), "cfg-http2", MemSync.builder("cfg-http2")))
+                .singleElement().asString().contains("server token");
+    }
 }

@@ -58,6 +58,7 @@ import jakarta.ws.rs.sse.SseEventSink;
  *       conditional (412 when the document moved on). Answers {@code {"term","version","effect"}} and the new
  *       {@code ETag} once the host has ordered the update</td></tr>
  *   <tr><td>{@code GET /_status}</td><td>{@code {"name","role","term","version","peerId","peers","pending"}}</td></tr>
+ *   <tr><td>{@code GET /_inspector}</td><td>the web inspector page (live tree, peers, changes, patch box)</td></tr>
  *   <tr><td>{@code GET /_changes}</td><td>Server-Sent Events: one {@code snapshot} event (version, term, document),
  *       then one {@code change} event per change (id = version; data: version, term, state, origin, effect, and the
  *       whole document with {@code ?document=true})</td></tr>
@@ -157,6 +158,38 @@ public class SharedObjectResource {
     }
 
     /**
+     * {@code GET /_inspector}: the web inspector, a page showing the document as a live tree, the peers, the changes,
+     * and (when {@code memsync.<name>.server.writable} is on) a patch box. It talks to this resource only.
+     *
+     * @return the page
+     */
+    @GET
+    @Path("_inspector")
+    @Produces(MediaType.TEXT_HTML)
+    public Response inspector() {
+        return inspectorFile("index.html");
+    }
+
+    /**
+     * {@code GET /_inspector/{file}}: the inspector's script and style sheet.
+     *
+     * @param file {@code inspector.js} or {@code inspector.css}
+     * @return the file, 404 for any other name
+     */
+    @GET
+    @Path("_inspector/{file}")
+    public Response inspectorFile(@PathParam("file") String file) {
+        byte[] bytes = io.memsync.internal.HttpAccess.inspectorFile(file);
+        if (bytes == null) {
+            throw Errors.notFound("no inspector file '" + file + "'");
+        }
+        return Response.ok(bytes, io.memsync.internal.HttpAccess.inspectorType(file))
+                .header("Content-Security-Policy", io.memsync.internal.HttpAccess.INSPECTOR_POLICY)
+                .header("X-Frame-Options", "DENY").header("Referrer-Policy", "no-referrer")
+                .header("X-Content-Type-Options", "nosniff").cacheControl(CacheControl.valueOf("no-store")).build();
+    }
+
+    /**
      * {@code GET /_status}: the replication status of this process.
      *
      * @return {@code {"name","role","term","version","peerId","peers":[{"peerId","host"}],"pending"}}
@@ -176,6 +209,7 @@ public class SharedObjectResource {
                 .add("peerId", s.peerId() == null ? "" : s.peerId())
                 .add("peers", peers)
                 .add("pending", s.pending())
+                .add("writable", io.memsync.internal.HttpAccess.settings(shared()).writable())
                 .build().toString();
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).cacheControl(CacheControl.valueOf("no-store")).build();
     }

@@ -30,7 +30,9 @@
  * {@code GET /_changes} as Server-Sent Events. Errors answer {@code {"code","message"}} with the status
  * {@link io.memsync.jaxrs.MemSyncExceptionMapper} gives each {@code MemSyncException} code.
  *
- * <p>These resources let any HTTP client read and write the document: put them behind the application's
- * authentication and authorization like any other endpoint.
+ * <p>{@link io.memsync.jaxrs.MemSyncRequestFilter} guards these resources: requests with a foreign {@code Host} or
+ * {@code Origin} are refused, writes only pass with {@code memsync.<name>.server.writable=true} and the write token.
+ * Reads need no token: put the resources behind the application's authentication where the document is not for
+ * every local process to read. {@code GET /_inspector} serves the web inspector.
  */
 package io.memsync.jaxrs;

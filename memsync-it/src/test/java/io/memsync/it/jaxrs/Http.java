@@ -16,10 +16,19 @@ import jakarta.json.JsonValue;
 /** A small java.net.http client for the tests (the JDK client speaks PATCH without connector tricks). */
 final class Http {
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** The write token the test configures for its shared objects ({@code memsync.<name>.server.token}). */
+    static final String TOKEN = "jaxrs-test-token-0123456789";
     private final URI base;
+    private final String token;
 
     Http(URI base) {
+        this(base, TOKEN);
+    }
+
+    /** A client that sends {@code Authorization: Bearer <token>} with each request, none when {@code null}. */
+    Http(URI base, String token) {
         this.base = base;
+        this.token = token;
     }
 
     URI uri(String path) {
@@ -42,6 +51,9 @@ final class Http {
 
     private HttpRequest.Builder request(String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }

@@ -68,6 +68,8 @@ class JaxRsResourceTest {
         for (String name : List.of(DOC, OTHER, READ_ONLY)) {
             c.put("memsync." + name + ".rendezvous.dir", dir);
             c.put("memsync." + name + ".timeout", "20s");
+            c.put("memsync." + name + ".server.writable", "true");
+            c.put("memsync." + name + ".server.token", Http.TOKEN);
         }
         return MpConfigSources.create("memsync-jaxrs-test", c);
     }
@@ -173,6 +175,7 @@ class JaxRsResourceTest {
         for (int i = 0; i < 8; i++) {
             HttpRequest request = HttpRequest.newBuilder(http.uri("doc"))
                     .header("Content-Type", "application/json").header("If-Match", tag)
+                    .header("Authorization", "Bearer " + Http.TOKEN)
                     .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"$push\":{\"race\":" + i + "}}")).build();
             all.add(Http.CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         }
@@ -338,6 +341,7 @@ class JaxRsResourceTest {
                 .rendezvous(TestRendezvous.dir())
                 .data("{\"reg\":1}")
                 .timeout(Duration.ofSeconds(20))
+                .serverWritable(true).serverToken(Http.TOKEN)
                 .start();
         SharedObjectRegistry.register(registered);
         try {
@@ -352,6 +356,110 @@ class JaxRsResourceTest {
             registered.close();
         }
         assertThat(http.get("memsync/jaxrs-registered").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aForeignHostOrOriginIsRefusedWithAProblemBody() throws Exception {
+        int port = target.getUri().getPort();
+        for (String[] h : new String[][] {{"Host", "evil.example:" + port}, {"Origin", "http://evil.example"},
+                {"Sec-Fetch-Site", "cross-site"}}) {
+            String host = h[0].equals("Host") ? h[1] : "localhost:" + port;
+            String extra = h[0].equals("Host") ? "" : h[0] + ": " + h[1] + "\r\n";
+            String answer = raw(port, "GET /doc HTTP/1.1\r\nHost: " + host + "\r\n" + extra + "Connection: close\r\n\r\n");
+            assertThat(answer).as(h[0]).startsWith("HTTP/1.1 403").containsIgnoringCase("content-type: application/problem+json");
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            JsonObject problem = Http.json(body.substring(body.indexOf('{'), body.lastIndexOf('}') + 1)).asJsonObject();
+            assertThat(problem.getString("code")).isEqualTo("ERR_FORBIDDEN");
+            assertThat(problem.getInt("status")).isEqualTo(403);
+            assertThat(problem.getString("type")).isEqualTo("urn:memsync:error:ERR_FORBIDDEN");
+            assertThat(problem.getString("detail")).isNotBlank();
+        }
+        assertThat(raw(port, "GET /doc HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nOrigin: http://127.0.0.1:" + port
+                + "\r\nConnection: close\r\n\r\n")).as("same origin").startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void writesNeedTheTokenAndAreOffUnlessEnabled() {
+        Http anonymous = new Http(target.getUri().getPath().endsWith("/") ? target.getUri() : URI.create(target.getUri() + "/"), null);
+        HttpResponse<String> noToken = anonymous.patch("doc", "application/json", "{\"$set\":{\"anon\":1}}");
+        assertThat(noToken.statusCode()).isEqualTo(403);
+        assertThat(Http.object(noToken).getString("code")).isEqualTo("ERR_UNAUTHORIZED");
+        HttpResponse<String> wrong = anonymous.patch("doc", "application/json", "{\"$set\":{\"anon\":1}}",
+                "Authorization", "Bearer not-the-token-at-all");
+        assertThat(Http.object(wrong).getString("code")).isEqualTo("ERR_UNAUTHORIZED");
+        assertThat(http.get("doc/anon").statusCode()).isEqualTo(404);
+
+        SharedObject<JsonObject> closed = MemSync.builder("jaxrs-closed").rendezvous(TestRendezvous.dir())
+                .data("{\"c\":1}").timeout(Duration.ofSeconds(20)).start();
+        SharedObjectRegistry.register(closed);
+        try {
+            HttpResponse<String> off = http.patch("memsync/jaxrs-closed", "application/json", "{\"$inc\":{\"c\":1}}");
+            assertThat(off.statusCode()).isEqualTo(403);
+            assertThat(Http.object(off).getString("code")).isEqualTo("ERR_FORBIDDEN");
+            assertThat(Http.object(off).getString("detail")).contains("server.writable");
+            assertThat(closed.data().getInt("c")).isEqualTo(1);
+        } finally {
+            SharedObjectRegistry.unregister(closed);
+            closed.close();
+        }
+    }
+
+    @Test
+    void servesTheInspectorUnderTheResourcesPath() {
+        HttpResponse<String> page = http.get("doc/_inspector");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(t -> assertThat(t).contains("default-src 'none'"));
+        assertThat(page.body()).contains("memsync inspector", "_inspector/inspector.js");
+        assertThat(http.get("memsync/" + OTHER + "/_inspector/inspector.js").body()).contains("EventSource");
+        assertThat(http.get("doc/_inspector/nothing.js").statusCode()).isEqualTo(404);
+        assertThat(Http.object(http.get("doc/_status")).getBoolean("writable")).isTrue();
+
+        // the page's URL and the write token are published for `memsync inspect`, 0600 in the rendezvous folder
+        java.nio.file.Path file = TestRendezvous.dir().resolve(DOC).resolve("http-" + ProcessHandle.current().pid() + "-jaxrs.json");
+        assertThat(file).exists();
+        JsonObject published = Http.json(readString(file)).asJsonObject();
+        assertThat(published.getString("inspector")).endsWith("/doc/_inspector");
+        assertThat(published.getString("token")).isEqualTo(Http.TOKEN);
+    }
+
+    private static String readString(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Sends a hand-written request (any Host) and reads one answer: headers, then its Content-Length or chunks. */
+    private static String raw(int port, String request) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder sb = new StringBuilder();
+            while (sb.indexOf("\r\n\r\n") < 0) {
+                int c = in.read();
+                if (c < 0) {
+                    return sb.toString();
+                }
+                sb.append((char) c);
+            }
+            String head = sb.toString().toLowerCase(java.util.Locale.ROOT);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("content-length: *(\\d+)").matcher(head);
+            if (m.find()) {
+                sb.append(new String(in.readNBytes(Integer.parseInt(m.group(1))), java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                while (sb.lastIndexOf("\r\n0\r\n\r\n") < 0 && !sb.toString().endsWith("\r\n\r\n0\r\n\r\n")) {
+                    int c = in.read();
+                    if (c < 0) {
+                        break;
+                    }
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
     }
 
     private static void readEvents(Stream<String> lines, List<Map<String, String>> events) {
