@@ -153,6 +153,7 @@ final class HostOrdering {
      */
     void flushFirst() {
         if (!outbox.isEmpty()) {
+            replica.persistence.syncAll(); // entries waiting for durability must not be overtaken either
             flush();
         }
     }

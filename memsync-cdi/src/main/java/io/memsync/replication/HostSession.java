@@ -90,6 +90,7 @@ final class HostSession {
         try {
             listener.listen();
         } catch (IOException e) {
+            replica.persistence.hostingEnded();
             lease = null;
             l.close();
             throw e;
