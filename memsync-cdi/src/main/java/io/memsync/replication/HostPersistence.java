@@ -138,12 +138,15 @@ final class HostPersistence {
             long v = s.importedVersion();
             snap = new Snapshot(0, v, io.memsync.document.PersistentJson.object(s.imported()), Map.of(), v, 0, List.of());
         }
-        state.installState(snap != null ? snap : new Snapshot(0, 0, options.data(), Map.of(), 0, 0, List.of()));
+        // the stored snapshot with its tail applied, installed in one step (observers see one change, never a step back)
+        ReplicatedLog stored = new ReplicatedLog();
+        stored.install(snap != null ? snap : new Snapshot(0, 0, options.data(), Map.of(), 0, 0, List.of()));
         for (Entry e : tail) {
-            if (e.version() == log.version() + 1) {
-                state.applyEntry(e);
+            if (e.version() == stored.version() + 1) {
+                stored.apply(e, stored.after(e));
             }
         }
+        state.installState(stored.snapshot());
         LOG.log(System.Logger.Level.INFO, options.name() + ": loaded (" + log.lastTerm() + ", " + log.version() + ") from "
                 + store.describe());
     }
