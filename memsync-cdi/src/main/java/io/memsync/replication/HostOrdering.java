@@ -186,7 +186,7 @@ final class HostOrdering {
                 origin = null;
             }
         }
-        String frame = FrameCodec.encode(new Frame.Entries(List.copyOf(batch)));
+        String frame = FrameCodec.encode(new Frame.Entries(batch)); // copies the entries
         batch.clear();
         // when every entry comes from one peer, that peer (which already shows them) is served last
         Collection<Peer> conns = replica.host.connections();
