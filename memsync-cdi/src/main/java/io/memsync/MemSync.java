@@ -214,7 +214,8 @@ public final class MemSync {
          * a host that takes over opens the same folder and continues the log, and a restart of the whole network
          * loads the newest state, its {@code (term, version)} continuing. How an acknowledgement waits for the log
          * is {@link #durability(Durability)}. When the store fails (disk error), the network keeps running from
-         * memory and {@link SharedObject#status()} says so. A regular file at this path (the whole-document file of
+         * memory, {@link SharedObject#status()} says so, and the host tries the store again every 2 s (catching it up
+         * with what was ordered meanwhile once it works). A regular file at this path (the whole-document file of
          * earlier memsync versions, or the original Node.js memsync's {@code {"data": …}} file) is imported once,
          * when the first host opens it: it is renamed to {@code <path>.imported} and its document becomes the
          * starting state. Replaces {@link #storage(String)}.

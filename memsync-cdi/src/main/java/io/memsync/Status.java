@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param peers   the processes in the network as last known here, this one included
  * @param pending local updates not yet ordered by the host
  * @param persistenceFailure on a host whose store fails (disk error, S3 unreachable): why; the network keeps
- *                running from memory and acknowledgements no longer wait for the store. {@code null} when the store
- *                works, none is configured, or this process does not host
+ *                running from memory and acknowledgements no longer wait for the store, while the host tries to
+ *                open it again every 2 s (then it catches the store up). {@code null} when the store works, none is
+ *                configured, or this process does not host
  */
 public record Status(String name, PeerRole role, long term, long version, String peerId, List<Peer> peers, int pending,
                      String persistenceFailure) {

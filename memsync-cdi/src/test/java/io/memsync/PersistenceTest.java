@@ -133,6 +133,26 @@ public class PersistenceTest {
     }
 
     @Test
+    void aHostWhoseStoreFailedWritesItAgainOnceItCanAndCatchesUp() throws Exception {
+        Path blocker = Files.writeString(rendezvous.resolve("blocker"), "x");
+        String location = blocker.resolve("stores").toString();
+        SharedObject<JsonObject> host = builder("retry").data("{\"n\":0}").storage(location).start();
+        assertThat(host.status().persistenceFailing()).isTrue();
+        for (int i = 0; i < 5; i++) {
+            host.patch(Update.inc("n", 1)).toCompletableFuture().join();
+        }
+        Files.delete(blocker); // the store's folder can be created now
+        await().atMost(Duration.ofSeconds(20)).until(() -> !host.status().persistenceFailing());
+        assertThat(blocker.resolve("stores").resolve("retry")).isDirectory();
+        PatchResult last = host.patch(Update.inc("n", 1)).toCompletableFuture().join();
+        host.stop();
+
+        SharedObject<JsonObject> again = track(builder("retry").data("{\"n\":-1}").storage(location).start());
+        assertThat(again.read("n", Integer.class)).as("the patches made while the store failed were caught up").isEqualTo(6);
+        assertThat(again.status().version()).isEqualTo(last.version());
+    }
+
+    @Test
     void theEarlierWholeDocumentFileIsImportedOnce() throws Exception {
         Path old = Files.writeString(rendezvous.resolve("doc.json"), "{\"n\":7,\"tags\":[\"a\"]}");
         SharedObject<JsonObject> first = builder("legacy").data("{\"n\":0}").file(old).start();

@@ -57,6 +57,12 @@ final class HostPersistence {
     private int epoch;
     /** Appends still waiting for their stage. */
     private int pendingAppends;
+    /** How long a host whose store failed waits before it tries to open the store again. */
+    static final long RETRY_NANOS = 2_000_000_000L;
+    /** When the next attempt to open a failed store is due (nano clock). */
+    private long retryAt;
+    /** A background attempt to open the failed store again is under way. */
+    private boolean reopening;
 
     HostPersistence(Replica replica, ReplicaOptions options, ReplicaEnvironment env, ReplicaState state) {
         this.replica = replica;
@@ -118,10 +124,7 @@ final class HostPersistence {
             fail("cannot load " + store.describe() + ": " + message(e));
             return;
         }
-        storedSnapshot = snap != null;
-        Entry last = tail.isEmpty() ? null : tail.get(tail.size() - 1);
-        storedTerm = last != null ? last.term() : snap != null ? snap.lastTerm() : 0;
-        storedVersion = last != null ? last.version() : snap != null ? snap.version() : 0;
+        position(snap, tail);
         if (s.isEmpty()) {
             return;
         }
@@ -149,6 +152,81 @@ final class HostPersistence {
         state.installState(stored.snapshot());
         LOG.log(System.Logger.Level.INFO, options.name() + ": loaded (" + log.lastTerm() + ", " + log.version() + ") from "
                 + store.describe());
+    }
+
+    /** Notes the position of what the store holds. */
+    private void position(Snapshot snap, List<Entry> tail) {
+        storedSnapshot = snap != null;
+        Entry last = tail.isEmpty() ? null : tail.get(tail.size() - 1);
+        storedTerm = last != null ? last.term() : snap != null ? snap.lastTerm() : 0;
+        storedVersion = last != null ? last.version() : snap != null ? snap.version() : 0;
+    }
+
+    /**
+     * The store failed in this term: it is opened again in the background (this host kept ordering from memory,
+     * and nobody else wrote the store meanwhile, so it holds a prefix of this host's log), and once that worked it
+     * is brought up to the log like at the start of the term.
+     */
+    private void reopen() {
+        reopening = true;
+        open = false;
+        caughtUp = false;
+        pendingAppends = 0;
+        snapshotInFlight = false;
+        int at = ++epoch;
+        Persistence p = store;
+        env.spawn(options.name() + "-store-reopen", () -> {
+            Persistence.Stored s = null;
+            RuntimeException failed = null;
+            try {
+                p.close();
+                s = p.open();
+            } catch (RuntimeException e) {
+                failed = e;
+            }
+            Persistence.Stored opened = s;
+            RuntimeException error = failed;
+            if (!replica.loop.post(() -> reopened(at, opened, error))) {
+                p.close();
+            }
+        });
+    }
+
+    private void reopened(int at, Persistence.Stored s, RuntimeException error) {
+        reopening = false;
+        if (epoch != at || replica.role() != ReplicaStatus.Role.HOST) {
+            if (s != null) {
+                store.close(); // hosting ended meanwhile: the next host must be able to open it
+            }
+            return;
+        }
+        retryAt = env.nanoTime() + RETRY_NANOS;
+        if (error != null) {
+            failure = "cannot open " + store.describe() + " again: " + message(error);
+            return;
+        }
+        try {
+            Snapshot snap = s.snapshot() == null ? null : FrameCodec.decodeSnapshot(new String(s.snapshot(), StandardCharsets.UTF_8));
+            List<Entry> tail = new ArrayList<>();
+            for (byte[] b : s.entries()) {
+                tail.add(decodeEntry(b));
+            }
+            position(snap, tail);
+        } catch (RuntimeException e) {
+            store.close();
+            failure = "cannot load " + store.describe() + " again: " + message(e);
+            return;
+        }
+        open = true;
+        String was = failure;
+        failure = null;
+        appended = 0;
+        durable = 0;
+        opened();
+        if (failure == null) {
+            LOG.log(System.Logger.Level.INFO, options.name() + ": persisting to " + store.describe() + " again at version "
+                    + log.version() + " (it had failed: " + was + ")");
+        }
     }
 
     /**
@@ -251,6 +329,9 @@ final class HostPersistence {
             }
         }
         long now = env.nanoTime();
+        if (failure != null && store != null && !reopening && !replica.recovery.active() && now - retryAt >= 0) {
+            reopen();
+        }
         while (!deferred.isEmpty() && deferred.peekFirst().deadline() - now < 0) {
             Deferred d = deferred.pollFirst();
             unknown(d, "no other process confirmed holding its entry within " + options.timeout()
@@ -383,7 +464,8 @@ final class HostPersistence {
     private void fail(String why) {
         if (failure == null) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": persistence failing, the network keeps running from"
-                    + " memory: " + why);
+                    + " memory (trying again every " + RETRY_NANOS / 1_000_000_000L + " s): " + why);
+            retryAt = env.nanoTime() + RETRY_NANOS;
         }
         failure = why;
         release();
@@ -395,6 +477,7 @@ final class HostPersistence {
             unknown(deferred.pollFirst(), "this process stopped hosting before it was confirmed");
         }
         closeStore();
+        epoch++; // a reopening under way closes what it opened
         caughtUp = false;
         failure = null;
     }

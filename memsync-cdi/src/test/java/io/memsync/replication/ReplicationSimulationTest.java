@@ -41,6 +41,7 @@ class ReplicationSimulationTest {
         long persistent = 0;
         long killAlls = 0;
         long appends = 0;
+        long refused = 0;
         long t0 = System.nanoTime();
         try (LogWatch watch = new LogWatch()) {
             for (long seed = first; seed <= last && failures.size() < 5; seed++) {
@@ -57,11 +58,12 @@ class ReplicationSimulationTest {
                 persistent += w.persistent ? 1 : 0;
                 killAlls += w.killAlls;
                 appends += w.store.appends;
+                refused += w.store.refusedOpens;
             }
         }
         System.out.printf("simulated %d seeds, %d events, in %d ms; %d seeds with a store (%d entries appended, %d kills"
-                + " of every process)%n", last - first + 1, events, (System.nanoTime() - t0) / 1_000_000, persistent, appends,
-                killAlls);
+                + " of every process, %d opens refused while another process held the store)%n", last - first + 1, events,
+                (System.nanoTime() - t0) / 1_000_000, persistent, appends, killAlls, refused);
         assertThat(failures).as("failing seeds").isEmpty();
     }
 

@@ -130,6 +130,32 @@ class S3PersistenceTest {
     }
 
     @Test
+    void aBucketReachableAgainIsWrittenAgainWithWhatWasOrderedMeanwhile() throws Exception {
+        S3Server own = new S3Server();
+        try {
+            String location = own.location(own.newBucket(), "p") + "&timeout=2s";
+            SharedObject<JsonObject> shared = MemSync.builder("s3-back").rendezvous(rendezvous).data("{\"n\":0}")
+                    .storage(location).durability(Durability.ALWAYS).start();
+            try (shared) {
+                shared.patch(Update.inc("n", 1)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                own.stopServing();
+                shared.patch(Update.inc("n", 1)).toCompletableFuture().get(90, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(90)).until(() -> shared.status().persistenceFailing());
+                shared.patch(Update.inc("n", 1)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                own.serveAgain();
+                await().atMost(Duration.ofSeconds(90)).until(() -> !shared.status().persistenceFailing());
+                shared.patch(Update.inc("n", 1)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            try (SharedObject<JsonObject> again = MemSync.builder("s3-back").rendezvous(rendezvous).storage(location).start()) {
+                assertThat(again.read("n", Integer.class)).as("everything, also what was ordered while S3 was away").isEqualTo(4);
+                assertThat(again.status().version()).isEqualTo(4);
+            }
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
     void anUnreachableBucketShowsInStatusAndTheObjectKeepsWorking() throws Exception {
         S3Server own = new S3Server();
         SharedObject<JsonObject> shared;
