@@ -279,7 +279,12 @@ final class HostPersistence {
      * @param e the entry
      */
     void applied(Entry e) {
-        if (!caughtUp || !working() || replica.role() != ReplicaStatus.Role.HOST || e.version() != appended + 1) {
+        if (!caughtUp || !working() || replica.role() != ReplicaStatus.Role.HOST) {
+            return;
+        }
+        if (e.version() != appended + 1) {
+            fail("entry " + e.version() + " does not follow version " + appended + ", the last one appended to "
+                    + store.describe()); // the store is caught up when it is opened again
             return;
         }
         try {
@@ -295,7 +300,14 @@ final class HostPersistence {
         long v = e.version();
         CompletableFuture<Void> f = store.append(e.term(), v, sb.toString().getBytes(StandardCharsets.UTF_8));
         appended = v;
-        if (f.isDone() && !f.isCompletedExceptionally() && pendingAppends == 0) {
+        if (f.isCompletedExceptionally()) {
+            f.exceptionally(ex -> {
+                fail("cannot append version " + v + " to " + store.describe() + ": " + message(ex));
+                return null;
+            });
+            return;
+        }
+        if (f.isDone() && pendingAppends == 0) {
             durable = v;
             return;
         }
