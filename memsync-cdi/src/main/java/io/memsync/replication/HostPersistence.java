@@ -372,9 +372,25 @@ final class HostPersistence {
     /**
      * Writes a snapshot now (the shared object's {@code flush()}), after making every appended entry durable.
      *
-     * @return completes once written; fails when this process is not a host with a working store
+     * @param f       completed once written; failed when this process is not a host with a working store
+     * @param stopped the failure when the replica is stopped, or {@code null}
      */
-    CompletableFuture<Void> flushSnapshot() {
+    void flushSnapshot(CompletableFuture<Void> f, MemSyncException stopped) {
+        if (stopped != null) {
+            f.completeExceptionally(stopped);
+            return;
+        }
+        flushSnapshot().whenComplete((v, e) -> {
+            if (e != null) {
+                f.completeExceptionally(e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e);
+            } else {
+                f.complete(null);
+            }
+        });
+    }
+
+    private CompletableFuture<Void> flushSnapshot() {
         if (replica.role() != ReplicaStatus.Role.HOST || !caughtUp || !working()) {
             String why = store == null ? "has no persistence configured"
                     : replica.role() != ReplicaStatus.Role.HOST ? "is not the host (only the host writes the store)"

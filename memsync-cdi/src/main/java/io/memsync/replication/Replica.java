@@ -200,13 +200,9 @@ public final class Replica {
     }
 
     /**
-     * Gives this replica a store to persist the replicated log in while it hosts, and the acknowledgement mode.
-     * While this process hosts, every ordered entry is appended to the store and an update is acknowledged (its
-     * entry sent to the clients, the stage of an own update completed) only once the record is as durable as the
-     * store promises; a host opens the store when it takes over, and a persisted state newer than its own counts as
-     * one more log in recovery. With {@code replicaAcks}, an accepted update of the host completes only once another
-     * process acknowledged holding its entry (with none connected it waits, and fails with {@code ERR_TIMEOUT},
-     * outcome unknown, after the timeout). Call before {@link #start()}.
+     * Gives this replica a store to persist the replicated log in while it hosts, and the acknowledgement mode (see
+     * {@link HostPersistence}: acknowledgements wait for the record's durability, and with {@code replicaAcks} a
+     * host's own accepted update also for another process to hold its entry). Call before {@link #start()}.
      *
      * @param store       the store, or {@code null} for none
      * @param replicaAcks whether the host's own updates wait for another process to hold their entries
@@ -220,27 +216,14 @@ public final class Replica {
     }
 
     /**
-     * Writes a snapshot of the confirmed state to the store now (after making every appended entry durable). Only
-     * the host writes its store.
+     * Writes a snapshot of the confirmed state to the store now (only the host writes its store).
      *
-     * @return completes when written; fails with {@code ERR_CONFIG} when no store is configured or this process is
-     *         not the host, {@code ERR_IO} when persistence fails, {@code ERR_STOPPED} when stopped
+     * @return completes when written; fails with {@code ERR_CONFIG} without a store or on a client, {@code ERR_IO}
+     *         when persistence fails, {@code ERR_STOPPED} when stopped
      */
     public CompletableFuture<Void> flush() {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        if (!loop.post(() -> {
-            if (role == ReplicaStatus.Role.STOPPED) {
-                f.completeExceptionally(stoppedException());
-            } else {
-                persistence.flushSnapshot().whenComplete((v, e) -> {
-                    if (e != null) {
-                        f.completeExceptionally(e);
-                    } else {
-                        f.complete(null);
-                    }
-                });
-            }
-        })) {
+        if (!loop.post(() -> persistence.flushSnapshot(f, role == ReplicaStatus.Role.STOPPED ? stoppedException() : null))) {
             f.completeExceptionally(stoppedException());
         }
         return f;
