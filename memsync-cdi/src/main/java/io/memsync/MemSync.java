@@ -83,6 +83,9 @@ public final class MemSync {
         private final Map<String, RpcHandler> rpc = new LinkedHashMap<>();
         private final Map<String, String> rpcOrigins = new LinkedHashMap<>();
         private Path file;
+        private String storage;
+        private Durability durability = Durability.BATCH;
+        private Acks acks = Acks.LOCAL;
         private int serverPort = -1;
         private Set<Role> roles = EnumSet.of(Role.WRITER);
         private int maxWriters = Integer.MAX_VALUE;
@@ -209,13 +212,76 @@ public final class MemSync {
         }
 
         /**
-         * Persists the document to this file (the host writes; a restarted network loads it).
+         * Persists the document in this folder with the file store: a write-ahead log of the ordered entries (each
+         * with its {@code (term, version)}) and snapshots holding the exactly-once table. Only the host writes it;
+         * a host that takes over opens the same folder and continues the log, and a restart of the whole network
+         * loads the newest state, its {@code (term, version)} continuing. How an acknowledgement waits for the log
+         * is {@link #durability(Durability)}. When the store fails (disk error), the network keeps running from
+         * memory, {@link SharedObject#status()} says so, and the host tries the store again every 2 s (catching it up
+         * with what was ordered meanwhile once it works). A regular file at this path (the whole-document file of
+         * earlier memsync versions, or the original Node.js memsync's {@code {"data": …}} file) is imported once,
+         * when the first host opens it: it is renamed to {@code <path>.imported} and its document becomes the
+         * starting state. Replaces {@link #storage(String)}.
          *
-         * @param path the file
+         * @param path the folder (created when missing)
          * @return this builder
          */
         public Builder file(Path path) {
             this.file = Objects.requireNonNull(path, "path");
+            this.storage = null;
+            return this;
+        }
+
+        /**
+         * Persists the document in a store found by the location's URI scheme: {@code file:/var/memsync} (the file
+         * store, in the sub-folder {@code <name>}; a plain path means the same), or
+         * {@code s3://bucket/prefix?region=…&endpoint=…} with {@code io.memsync:memsync-storage-s3} on the class
+         * path (keys under {@code <prefix>/<name>/}). One location can hold the stores of many shared objects.
+         * Otherwise as {@link #file(Path)}; replaces it.
+         *
+         * @param location the store location URI, or a path
+         * @return this builder
+         * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when blank or not a valid URI (a missing
+         *                          provider is reported by {@code start()})
+         */
+        public Builder storage(String location) {
+            io.memsync.storage.Storage.locationUri(location);
+            this.storage = location;
+            this.file = null;
+            return this;
+        }
+
+        /**
+         * When a patch is acknowledged relative to its record in the store ({@link Durability#BATCH} by default).
+         * Without {@link #file(Path)} or {@link #storage(String)} it has no effect.
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder durability(Durability mode) {
+            this.durability = Objects.requireNonNull(mode, "durability");
+            return this;
+        }
+
+        /**
+         * Same as {@link #durability(Durability)}, with the storage SPI's enum of the same constants.
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder durability(io.memsync.storage.Durability mode) {
+            return durability(Durability.valueOf(Objects.requireNonNull(mode, "durability").name()));
+        }
+
+        /**
+         * Which processes must hold a patch's entry before it is acknowledged ({@link Acks#LOCAL} by default; see
+         * {@link Acks#REPLICA} for what a host's own patch waits for and when it times out).
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder acks(Acks mode) {
+            this.acks = Objects.requireNonNull(mode, "acks");
             return this;
         }
 
@@ -491,7 +557,8 @@ public final class MemSync {
                 effectiveRoles.add(Role.RPC);
             }
             return new SharedObjectOptions(name, data, Map.copyOf(rpc), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
-                    waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes, joinOnly, http);
+                    waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes, joinOnly, http,
+                    new SharedObjectOptions.Persistence(storage, durability, acks));
         }
     }
 }

@@ -156,6 +156,19 @@ public interface SharedDocument extends AutoCloseable {
     Status status();
 
     /**
+     * Writes a snapshot of the document to the store now (the {@code file}/{@code storage} option), after making
+     * every entry logged so far durable; the restart of a network then loads it without replaying the log. Only
+     * the host writes the store: on a client, or without persistence, the stage fails with
+     * {@link MemSyncException#ERR_CONFIG}; when the store fails, with {@link MemSyncException#ERR_IO}.
+     *
+     * @return completes once the snapshot is written
+     */
+    default CompletionStage<Void> flush() {
+        return java.util.concurrent.CompletableFuture.failedFuture(new MemSyncException(MemSyncException.ERR_CONFIG,
+                "flush() is not supported by " + getClass().getName()));
+    }
+
+    /**
      * Measures the round trip to the host (on the host: the slowest round trip to its clients, zero when alone).
      *
      * @return the round-trip time

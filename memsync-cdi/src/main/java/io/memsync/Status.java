@@ -13,8 +13,37 @@ import java.util.Objects;
  * @param peerId  this process's id for the current {@code start()}
  * @param peers   the processes in the network as last known here, this one included
  * @param pending local updates not yet ordered by the host
+ * @param persistenceFailure on a host whose store fails (disk error, S3 unreachable): why; the network keeps
+ *                running from memory and acknowledgements no longer wait for the store, while the host tries to
+ *                open it again every 2 s (then it catches the store up). {@code null} when the store works, none is
+ *                configured, or this process does not host
  */
-public record Status(String name, PeerRole role, long term, long version, String peerId, List<Peer> peers, int pending) {
+public record Status(String name, PeerRole role, long term, long version, String peerId, List<Peer> peers, int pending,
+                     String persistenceFailure) {
+    /**
+     * A status without a persistence failure.
+     *
+     * @param name    the shared object's name
+     * @param role    whether this process is host or client
+     * @param term    the current host term
+     * @param version the last version this process has applied
+     * @param peerId  this process's id for the current {@code start()}
+     * @param peers   the processes in the network
+     * @param pending local updates not yet ordered by the host
+     */
+    public Status(String name, PeerRole role, long term, long version, String peerId, List<Peer> peers, int pending) {
+        this(name, role, term, version, peerId, peers, pending, null);
+    }
+
+    /**
+     * Whether this host's persistence fails (see {@link #persistenceFailure()}).
+     *
+     * @return whether a failure is reported
+     */
+    public boolean persistenceFailing() {
+        return persistenceFailure != null;
+    }
+
     /** Validates and copies the components. */
     public Status {
         Objects.requireNonNull(name, "name");

@@ -33,6 +33,8 @@ class PackageRulesTest {
             Map.entry("SharedObject", "what start() returns and @Shared injects"),
             Map.entry("SharedDocument", "the type-independent operations SharedObject inherits"),
             Map.entry("Role", ".roles(Role.WRITER)"),
+            Map.entry("Durability", ".durability(Durability.ALWAYS) (issue 9)"),
+            Map.entry("Acks", ".acks(Acks.REPLICA) (issue 9)"),
             Map.entry("RpcHandler", ".rpc(\"foo\", args -> \"bar\")"),
             Map.entry("RpcArgs", "the args of an RpcHandler"),
             Map.entry("RpcMethod", "@RpcMethod on bean methods, .rpc(bean)"),
@@ -143,7 +145,7 @@ class PackageRulesTest {
     @Test
     void onlyEngineWiringAssemblesTheEngine() throws IOException {
         List<String> parts = List.of("io/memsync/replication/Replica", "io/memsync/transport/WebSocketTransport",
-                "io/memsync/discovery/FileRendezvous", "io/memsync/storage/SnapshotFile",
+                "io/memsync/discovery/FileRendezvous", "io/memsync/internal/StorePersistence",
                 "io/memsync/internal/SharedObjectImpl", "io/memsync/internal/DocumentServer");
         List<String> violations = new ArrayList<>();
         for (Path file : classFiles(classesRoot().resolve("io/memsync"))) {

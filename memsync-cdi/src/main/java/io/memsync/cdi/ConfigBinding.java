@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import io.memsync.Acks;
+import io.memsync.Durability;
 import io.memsync.MemSync;
 import io.memsync.MemSyncException;
 import io.memsync.Role;
@@ -27,7 +29,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * <table>
  *   <caption>Properties</caption>
  *   <tr><td>{@code data}</td><td>initial document (JSON object text)</td></tr>
- *   <tr><td>{@code file.path}</td><td>persistence file</td></tr>
+ *   <tr><td>{@code file.path}</td><td>the file store's folder for this name, or a storage URI
+ *   ({@code file:…}, {@code s3://bucket/prefix?…}) as with {@code storage}</td></tr>
+ *   <tr><td>{@code storage}</td><td>a storage location URI holding a store per name (sub-folder or key prefix
+ *   {@code <name>}); {@code file.path} wins over it</td></tr>
+ *   <tr><td>{@code file.durability}</td><td>{@code none}, {@code batch} (default) or {@code always}</td></tr>
+ *   <tr><td>{@code acks}</td><td>{@code local} (default) or {@code replica}</td></tr>
  *   <tr><td>{@code server.port}</td><td>HTTP port of {@code GET /<name>} and the inspector</td></tr>
  *   <tr><td>{@code server.address}</td><td>bind address (default {@code 127.0.0.1})</td></tr>
  *   <tr><td>{@code server.writable}</td><td>boolean: {@code PATCH}/{@code POST} with the token (default false)</td></tr>
@@ -51,9 +58,26 @@ final class ConfigBinding {
     static final List<String> PROPERTIES = List.of("data", "file.path", "server.port", "server.address", "server.writable",
             "server.token", "server.allowed-hosts", "server.allowed-origins", "peer.roles",
             "network.max-writers", "network.wait-for-writer-slot", "timeout", "heartbeat", "recovery-wait", "log-events",
-            "rendezvous.dir", "max-frame-size");
+            "rendezvous.dir", "max-frame-size", "storage", "file.durability", "acks");
+
+    /** A URI with a scheme of two or more characters (so {@code C:\\data} stays a path). */
+    private static final java.util.regex.Pattern URI_SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
 
     private ConfigBinding() {
+    }
+
+    private static <E extends Enum<E>> Optional<E> named(Optional<Found> found, Class<E> type, String allowed,
+                                                         List<String> problems) {
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Found f = found.get();
+        try {
+            return Optional.of(Enum.valueOf(type, f.value().trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            problems.add(f.key() + ": '" + f.value() + "' is not one of " + allowed);
+            return Optional.empty();
+        }
     }
 
     /** Applies the properties of {@code name}; returns one problem per bad property (nothing is half-applied). */
@@ -67,7 +91,18 @@ final class ConfigBinding {
         List<String> problems = new ArrayList<>();
         List<Consumer<MemSync.Builder>> steps = new ArrayList<>();
         keys.own("data").ifPresent(v -> steps.add(b -> b.data(v.value())));
-        keys.own("file.path").ifPresent(v -> steps.add(b -> b.file(Path.of(v.value()))));
+        keys.any("storage").ifPresent(v -> steps.add(b -> b.storage(v.value().trim())));
+        keys.own("file.path").ifPresent(v -> steps.add(b -> {
+            String path = v.value().trim();
+            if (URI_SCHEME.matcher(path).matches()) {
+                b.storage(path);
+            } else {
+                b.file(Path.of(path));
+            }
+        }));
+        named(keys.any("file.durability"), Durability.class, "none, batch, always", problems)
+                .ifPresent(v -> steps.add(b -> b.durability(v)));
+        named(keys.any("acks"), Acks.class, "local, replica", problems).ifPresent(v -> steps.add(b -> b.acks(v)));
         keys.any("rendezvous.dir").ifPresent(v -> steps.add(b -> b.rendezvous(Path.of(v.value()))));
         integer(keys.own("server.port"), problems).ifPresent(v -> steps.add(b -> b.server(v)));
         keys.own("server.address").ifPresent(v -> steps.add(b -> b.serverAddress(v.value())));

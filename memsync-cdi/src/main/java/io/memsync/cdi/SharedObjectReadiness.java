@@ -11,7 +11,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
  * The MicroProfile Health readiness check of one shared object, named {@code memsync-<name>}: up while this
  * process is the host or a client following one; down while it connects, takes over after a failover, or is
  * stopped. Its data: {@code role}, {@code term}, {@code version}, {@code pending} (this process's updates not yet
- * ordered) and {@code peers}. Loaded only when MicroProfile Health is on the class path.
+ * ordered) and {@code peers}, and {@code persistenceFailure} while the host's store fails (it stays up then: the
+ * network keeps running from memory). Loaded only when MicroProfile Health is on the class path.
  */
 final class SharedObjectReadiness implements HealthCheck {
     private final MemSyncExtension extension;
@@ -32,12 +33,15 @@ final class SharedObjectReadiness implements HealthCheck {
             return response.down().withData("role", PeerRole.STOPPED.name()).build();
         }
         boolean ready = status.role() == PeerRole.HOST || status.role() == PeerRole.CLIENT;
-        return response.status(ready)
+        response.status(ready)
                 .withData("role", status.role().name())
                 .withData("term", status.term())
                 .withData("version", status.version())
                 .withData("pending", status.pending())
-                .withData("peers", status.peers().size())
-                .build();
+                .withData("peers", status.peers().size());
+        if (status.persistenceFailing()) {
+            response.withData("persistenceFailure", status.persistenceFailure());
+        }
+        return response.build();
     }
 }

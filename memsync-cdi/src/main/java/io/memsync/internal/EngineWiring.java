@@ -13,15 +13,14 @@ import io.memsync.replication.Replica;
 import io.memsync.replication.ReplicaListener;
 import io.memsync.replication.ReplicaOptions;
 import io.memsync.replication.ReplicaStatus;
-import io.memsync.storage.SnapshotFile;
 import io.memsync.transport.WebSocketTransport;
 
 import jakarta.json.JsonObject;
 
 /**
  * The one place that assembles memsync's engine for a shared object: the rendezvous folder of its name
- * ({@link FileRendezvous}), a {@link WebSocketTransport}, the {@link Replica} over them, the {@link SnapshotFile} of
- * the {@code file} option, the HTTP endpoint of the {@code server} option and the host-path warm-up. No other class
+ * ({@link FileRendezvous}), a {@link WebSocketTransport}, the {@link Replica} over them, the store of the
+ * {@code file}/{@code storage} option ({@link StorePersistence}, which the replica opens while it hosts), the HTTP endpoint of the {@code server} option and the host-path warm-up. No other class
  * creates these parts: {@link io.memsync.MemSync.Builder#start(Class)} hands its options to
  * {@link #sharedObject(SharedObjectOptions, Class)}, the CDI extension starts its shared objects through that
  * builder, and {@link HostPathWarmUp} takes its throwaway replicas from
@@ -29,11 +28,9 @@ import jakarta.json.JsonObject;
  */
 public final class EngineWiring {
     private final SharedObjectOptions options;
-    private final SnapshotFile snapshot;
 
     private EngineWiring(SharedObjectOptions options) {
         this.options = options;
-        this.snapshot = options.file() == null ? null : new SnapshotFile(options.file());
     }
 
     /**
@@ -74,22 +71,6 @@ public final class EngineWiring {
         return options;
     }
 
-    /** The store of the {@code file} option, or {@code null} when the document is not persisted. */
-    SnapshotFile snapshot() {
-        return snapshot;
-    }
-
-    /** The document a new replica starts from: the persisted one when there is one, else the {@code data} option. */
-    JsonObject initialData() {
-        if (snapshot != null) {
-            JsonObject persisted = snapshot.load();
-            if (persisted != null) {
-                return persisted;
-            }
-        }
-        return options.data();
-    }
-
     /** A replica for this shared object starting from {@code initial}, not started. */
     Replica replica(JsonObject initial, ReplicaListener listener) {
         ReplicaOptions ro = ReplicaOptions.builder(options.name())
@@ -104,7 +85,12 @@ public final class EngineWiring {
                 .rpcNames(options.rpc().keySet())
                 .joinOnly(options.joinOnly())
                 .build();
-        return replica(ro, options.rendezvous(), listener);
+        Replica r = replica(ro, options.rendezvous(), listener);
+        SharedObjectOptions.Persistence p = options.persistence();
+        r.persistence(options.persisted()
+                ? new StorePersistence(options.name(), options.file(), p.location(), p.durability()) : null,
+                p.acks() == io.memsync.Acks.REPLICA);
+        return r;
     }
 
     /**

@@ -31,7 +31,6 @@ import io.memsync.replication.Replica;
 import io.memsync.replication.ReplicaListener;
 import io.memsync.replication.ReplicaStatus;
 import io.memsync.replication.ViewChange;
-import io.memsync.storage.SnapshotFile;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -59,14 +58,11 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
     private volatile DocumentServer server;
     private volatile String httpToken;
     private final java.util.Set<java.nio.file.Path> endpointFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final SnapshotFile snapshot;
-    private final java.util.concurrent.atomic.AtomicBoolean saveScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     SharedObjectImpl(EngineWiring wiring, Class<T> type) {
         this.wiring = wiring;
         this.options = wiring.options();
         this.type = type;
-        this.snapshot = wiring.snapshot();
     }
 
     private record Observer(String path, Consumer<MemSyncChange> listener) {
@@ -91,7 +87,7 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             }
             ExecutorService d = Executors.newSingleThreadExecutor(
                     Thread.ofPlatform().daemon().name("memsync-" + options.name() + "-observers").factory());
-            Replica r = wiring.replica(wiring.initialData(), new Listener(d));
+            Replica r = wiring.replica(options.data(), new Listener(d));
             dispatcher = d;
             try {
                 r.start();
@@ -176,9 +172,6 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                     EndpointFiles.remove(f);
                     return true;
                 });
-                if (snapshot != null) {
-                    snapshot.save(r.view());
-                }
                 r.stop();
             } finally {
                 ExecutorService d = dispatcher;
@@ -354,7 +347,18 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
             case CONNECTING -> PeerRole.CONNECTING;
             case STOPPED -> PeerRole.STOPPED;
         };
-        return new Status(options.name(), role, s.term(), s.version(), s.peerId(), peers, s.pendingCount());
+        return new Status(options.name(), role, s.term(), s.version(), s.peerId(), peers, s.pendingCount(),
+                s.persistenceFailure());
+    }
+
+    @Override
+    public CompletionStage<Void> flush() {
+        Replica r = replica;
+        if (r == null) {
+            return CompletableFuture.failedFuture(new MemSyncException(MemSyncException.ERR_STOPPED, "shared object '"
+                    + options.name() + "' is stopped"));
+        }
+        return r.flush();
     }
 
     @Override
@@ -447,9 +451,6 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
 
         @Override
         public void viewChanged(ViewChange change) {
-            if (snapshot != null && change.state() == MemSyncChange.State.CONFIRMED && saveScheduled.compareAndSet(false, true)) {
-                dispatch.execute(SharedObjectImpl.this::persist);
-            }
             if (!options.logEvents() && !mayInterest(change)) {
                 return; // waking the observer thread for a change nobody observes costs more than the change
             }
@@ -469,19 +470,6 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
                         "RPC method '" + method + "' is not served by this process"));
             }
             return RpcInvoker.invoke(method, handler, args);
-        }
-    }
-
-    /** Writes the current document to the {@code file} option (coalesced: one write per burst of changes). */
-    private void persist() {
-        saveScheduled.set(false);
-        Replica r = replica;
-        if (r != null) {
-            try {
-                snapshot.save(r.view());
-            } catch (MemSyncException e) {
-                LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
-            }
         }
     }
 

@@ -18,7 +18,7 @@ import jakarta.json.JsonObject;
  * @param name              the shared object's name (already validated)
  * @param data              initial document, used when this process creates the network
  * @param rpc               RPC handlers served by this process, by name (an immutable copy)
- * @param file              the persistence file, or {@code null} for none
+ * @param file              the folder of the file store, or {@code null} (see {@code persistence} for a URI)
  * @param serverPort        the port of {@code GET /<name>}, 0 for any free one, -1 for no endpoint
  * @param roles             the roles in force (an immutable copy; includes {@link Role#RPC} when {@code rpc} is
  *                          not empty)
@@ -33,11 +33,34 @@ import jakarta.json.JsonObject;
  * @param joinOnly          whether this process never becomes host (joins a live host or fails with
  *                          {@code ERR_NO_HOST})
  * @param http              the safety settings of the {@code server(port)} listener
+ * @param persistence       the storage location URI, durability and acks modes
  */
 public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcHandler> rpc, Path file,
                                   int serverPort, Set<Role> roles, int maxWriters, Duration waitForWriterSlot,
                                   Duration timeout, boolean logEvents, Path rendezvous, Duration heartbeat,
-                                  Duration recoveryWait, int maxFrameBytes, boolean joinOnly, HttpSettings http) {
+                                  Duration recoveryWait, int maxFrameBytes, boolean joinOnly, HttpSettings http,
+                                  Persistence persistence) {
+    /**
+     * How the document is persisted and acknowledged.
+     *
+     * @param location   a storage location URI (a sub-folder or key prefix per name), or {@code null} when
+     *                   {@code file} names the store's folder or nothing is persisted
+     * @param durability when an acknowledgement waits for the store
+     * @param acks       whether a host's own patches wait for another process
+     */
+    public record Persistence(String location, io.memsync.Durability durability, io.memsync.Acks acks) {
+        /** Checks for nulls. */
+        public Persistence {
+            Objects.requireNonNull(durability, "durability");
+            Objects.requireNonNull(acks, "acks");
+        }
+    }
+
+    /** @return whether the document is persisted */
+    public boolean persisted() {
+        return file != null || persistence.location() != null;
+    }
+
     /** Checks that the required components are present and copies the collections. */
     public SharedObjectOptions {
         Objects.requireNonNull(name, "name");
@@ -49,6 +72,7 @@ public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcH
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(recoveryWait, "recoveryWait");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(persistence, "persistence");
     }
 
     /**

@@ -108,6 +108,11 @@ final class TypedView<U> implements SharedObject<U> {
     }
 
     @Override
+    public CompletionStage<Void> flush() {
+        return target.flush();
+    }
+
+    @Override
     public CompletionStage<Duration> ping() {
         return target.ping();
     }

@@ -153,6 +153,7 @@ final class HostOrdering {
      */
     void flushFirst() {
         if (!outbox.isEmpty()) {
+            replica.persistence.syncAll(); // entries waiting for durability must not be overtaken either
             flush();
         }
     }
@@ -170,17 +171,23 @@ final class HostOrdering {
     /** Sends every entry ordered since the last flush to every ready client, one frame per client. */
     void flush() {
         flushScheduled = false;
-        if (outbox.isEmpty()) {
+        // only entries whose record is durable go out (for a client the entry is the acknowledgement)
+        int n = outbox.size();
+        while (n > 0 && !replica.persistence.sendable(outbox.get(n - 1).version())) {
+            n--;
+        }
+        if (n == 0) {
             return;
         }
-        String origin = outbox.get(0).peer();
-        for (Entry e : outbox) {
+        List<Entry> batch = outbox.subList(0, n);
+        String origin = batch.get(0).peer();
+        for (Entry e : batch) {
             if (origin != null && !origin.equals(e.peer())) {
                 origin = null;
             }
         }
-        String frame = FrameCodec.encode(new Frame.Entries(outbox));
-        outbox.clear();
+        String frame = FrameCodec.encode(new Frame.Entries(batch)); // copies the entries
+        batch.clear();
         // when every entry comes from one peer, that peer (which already shows them) is served last
         Collection<Peer> conns = replica.host.connections();
         Peer originPeer = null;
@@ -196,6 +203,15 @@ final class HostOrdering {
         }
         if (originPeer != null) {
             originPeer.channel.send(frame);
+        }
+        if (replica.persistence.waitsForReplicas()) {
+            // updates of this process wait for another process to hold their entries: ask for acknowledgements now
+            String sync = FrameCodec.encode(new Frame.Sync());
+            for (Peer p : conns) {
+                if (p.ready) {
+                    p.channel.send(sync);
+                }
+            }
         }
     }
 }

@@ -85,10 +85,12 @@ final class HostSession {
         }
         replica.client.drop();
         lease = l;
+        replica.persistence.takeOver(); // the persisted log is one more log in recovery; its term counts below
         log.beginTerm(Math.max(rec == null ? 0 : rec.term(), Math.max(log.term(), log.lastTerm())) + 1);
         try {
             listener.listen();
         } catch (IOException e) {
+            replica.persistence.hostingEnded();
             lease = null;
             l.close();
             throw e;
@@ -237,7 +239,10 @@ final class HostSession {
             switch (frame) {
                 case Frame.Hello h -> onHello(ch, h);
                 case Frame.Patch patch -> onPatch(p, patch);
-                case Frame.Ack a -> p.acked = Math.max(p.acked, a.version());
+                case Frame.Ack a -> {
+                    p.acked = Math.max(p.acked, a.version());
+                    replica.persistence.release();
+                }
                 case Frame.Pong pong -> replica.messaging.hostPong(p, pong);
                 case Frame.Event e -> replica.messaging.hostEventFrom(p, e);
                 case Frame.Call c -> replica.messaging.hostCall(p, c);
@@ -331,6 +336,7 @@ final class HostSession {
     }
 
     private void welcome(Peer p) {
+        replica.persistence.syncAll(); // what the welcome hands out is durable
         List<Entry> entries;
         if (p.have && p.helloVersion <= log.version() && log.termAt(p.helloVersion) == p.helloTerm && p.helloTerm >= 0) {
             entries = log.entriesAfter(p.helloVersion);
@@ -350,6 +356,7 @@ final class HostSession {
     void open() {
         LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": host of term " + log.term() + " open at version " + log.version());
         replica.recovery.end();
+        replica.persistence.opened();
         // members of the old term that have not reconnected stay members while they live (they may be paused with
         // the document, and a next host must wait for them), as if their connection to this host had dropped
         Set<String> connected = new HashSet<>();
@@ -433,6 +440,7 @@ final class HostSession {
             }
         }
         log.compact(lw);
+        replica.persistence.tick();
         String hb = FrameCodec.encode(new Frame.Heartbeat(log.term(), log.version(), lw, replica.peers()));
         for (Peer p : conns.values()) {
             p.channel.send(hb);
@@ -450,6 +458,7 @@ final class HostSession {
         replica.recovery.clear();
         replica.ordering.clear();
         replica.messaging.hostingEnded();
+        replica.persistence.hostingEnded(); // the store is released before the lease, so the next host can open it
         if (lease != null) {
             lease.close();
             lease = null;
@@ -466,6 +475,7 @@ final class HostSession {
     void handOver() {
         replica.stopping(true);
         replica.admission.revoke(replica.peerId(), "it stopped");
+        replica.persistence.syncAll();
         replica.ordering.flush();
         String sync = FrameCodec.encode(new Frame.Sync());
         for (Peer p : conns.values()) {

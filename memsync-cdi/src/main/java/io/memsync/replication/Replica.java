@@ -60,6 +60,8 @@ public final class Replica {
     final HostSession host;
     final HostOrdering ordering;
     final HostRecovery recovery;
+    /** The host's store and the gating of acknowledgements on durability and replicas. */
+    final HostPersistence persistence;
     /** This replica's own updates, from submit until sent or ordered. */
     private final LocalUpdates localUpdates;
     private volatile ReplicaStatus status;
@@ -115,6 +117,8 @@ public final class Replica {
         this.host = new HostSession(this, options, env, election, liveness, transport, state);
         this.ordering = new HostOrdering(this, options, state);
         this.recovery = new HostRecovery(this, options, state);
+        this.persistence = new HostPersistence(this, options, env, state);
+        state.persistence = persistence;
         this.localUpdates = new LocalUpdates(this, options, env, state);
         this.messaging = new Messaging(options, listener, new MessagingWiring());
         this.admission = new WriterAdmission(options, state.log, host.admissionWiring());
@@ -195,6 +199,36 @@ public final class Replica {
     private Duration startBudget() {
         return options.timeout().compareTo(options.writerSlotWait()) >= 0 ? options.timeout()
                 : options.writerSlotWait().plus(options.timeout());
+    }
+
+    /**
+     * Gives this replica a store to persist the replicated log in while it hosts, and the acknowledgement mode (see
+     * {@link HostPersistence}: acknowledgements wait for the record's durability, and with {@code replicaAcks} a
+     * host's own accepted update also for another process to hold its entry). Call before {@link #start()}.
+     *
+     * @param store       the store, or {@code null} for none
+     * @param replicaAcks whether the host's own updates wait for another process to hold their entries
+     * @throws IllegalStateException when started
+     */
+    public synchronized void persistence(Persistence store, boolean replicaAcks) {
+        if (loop.current() != null) {
+            throw new IllegalStateException("replica '" + options.name() + "' already started");
+        }
+        persistence.configure(store, replicaAcks);
+    }
+
+    /**
+     * Writes a snapshot of the confirmed state to the store now (only the host writes its store).
+     *
+     * @return completes when written; fails with {@code ERR_CONFIG} without a store or on a client, {@code ERR_IO}
+     *         when persistence fails, {@code ERR_STOPPED} when stopped
+     */
+    public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (!loop.post(() -> persistence.flushSnapshot(f, role == ReplicaStatus.Role.STOPPED ? stoppedException() : null))) {
+            f.completeExceptionally(stoppedException());
+        }
+        return f;
     }
 
     /**
@@ -502,8 +536,10 @@ public final class Replica {
         int pendingCount = state.pending.size();
         boolean recovering = recovery.active();
         if (s == null || s.role() != role || s.term() != log.term() || s.version() != log.version() || !s.peers().equals(peers)
-                || s.pendingCount() != pendingCount || !s.peerId().equals(peerId) || s.recovering() != recovering) {
-            status = new ReplicaStatus(role, log.term(), log.version(), peerId, peers, pendingCount, recovering);
+                || s.pendingCount() != pendingCount || !s.peerId().equals(peerId) || s.recovering() != recovering
+                || !java.util.Objects.equals(s.persistenceFailure(), persistence.failure())) {
+            status = new ReplicaStatus(role, log.term(), log.version(), peerId, peers, pendingCount, recovering,
+                    persistence.failure());
         }
     }
 

@@ -37,6 +37,8 @@ final class ReplicaState {
     /** This replica's unordered updates, oldest first. */
     final PendingUpdates pending;
     private volatile JsonObject view = JsonValue.EMPTY_JSON_OBJECT;
+    /** The host's persistence and acknowledgement gating (see {@link HostPersistence}), or {@code null}. */
+    HostPersistence persistence;
     private long hlc;
 
     /**
@@ -122,6 +124,7 @@ final class ReplicaState {
         if (e.isGrantChange()) {
             // answers no update and changes no document: only the grants
             log.apply(e, after);
+            applied(e);
             observeHlc(e.hlc());
             if (e.isRevoke() && e.peer().equals(peerId.get())) {
                 LOG.log(System.Logger.Level.WARNING, options.name() + ": this process lost its writer slot ("
@@ -131,6 +134,7 @@ final class ReplicaState {
         }
         JsonObject before = view;
         log.apply(e, after);
+        applied(e);
         observeHlc(e.hlc());
         boolean local = e.peer().equals(peerId.get());
         boolean head = local && pending.isHead(e.seq());
@@ -143,13 +147,23 @@ final class ReplicaState {
         // else: the host ordered our oldest pending update on exactly the document we evaluated it on, so the
         // view (confirmed document plus the remaining pending updates) is unchanged: no re-evaluation needed
         if (p != null) {
-            PendingUpdates.resolve(p, e);
+            if (persistence != null) {
+                persistence.resolve(p, e); // now, or once durable (and held by a replica)
+            } else {
+                PendingUpdates.resolve(p, e);
+            }
         }
         if (e.accepted()) {
             fire(new ViewChange(before, view, e.effect(), log.version(), log.lastTerm(), local, MemSyncChange.State.CONFIRMED));
         } else if (local) {
             fire(new ViewChange(before, view, JsonProviders.JSON.createDiff(before, view).toJsonArray(), log.version(),
                     log.lastTerm(), true, MemSyncChange.State.ROLLED_BACK));
+        }
+    }
+
+    private void applied(Entry e) {
+        if (persistence != null) {
+            persistence.applied(e);
         }
     }
 

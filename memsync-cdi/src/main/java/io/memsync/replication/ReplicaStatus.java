@@ -12,9 +12,27 @@ import java.util.List;
  * @param peers        the peer ids of the network's members it knows (host included)
  * @param pendingCount how many of its updates are not ordered yet
  * @param recovering   a host that still gathers the old term's state (writes wait, reads serve)
+ * @param persistenceFailure why this host's store fails in its current term (it then runs from memory), or
+ *                     {@code null} when it works, none is configured, or this process does not host
  */
 public record ReplicaStatus(Role role, long term, long version, String peerId, List<String> peers, int pendingCount,
-                            boolean recovering) {
+                            boolean recovering, String persistenceFailure) {
+    /**
+     * A status without a persistence failure.
+     *
+     * @param role         its role
+     * @param term         the highest term it has seen
+     * @param version      its confirmed version
+     * @param peerId       the id of its current {@code start()}
+     * @param peers        the peer ids it knows
+     * @param pendingCount how many of its updates are not ordered yet
+     * @param recovering   a host that still gathers the old term's state
+     */
+    public ReplicaStatus(Role role, long term, long version, String peerId, List<String> peers, int pendingCount,
+                         boolean recovering) {
+        this(role, term, version, peerId, peers, pendingCount, recovering, null);
+    }
+
     /**
      * A status of a replica that is not recovering.
      *

@@ -7,8 +7,9 @@
  * of a location's scheme with {@link java.util.ServiceLoader}: {@code file:} (and plain paths,
  * {@link io.memsync.storage.file}), {@code s3:} (module {@code memsync-storage-s3}). Records and states are opaque
  * bytes: the replication core serializes its entries and snapshots (with the exactly-once table) itself.
- * {@link io.memsync.storage.NodeFileImport} imports the original Node.js memsync file. {@link
- * io.memsync.storage.SnapshotFile} is the older whole-document file of {@code .file(Path)}.
+ * {@link io.memsync.storage.NodeFileImport} imports the original Node.js memsync file.
+ * {@code io.memsync.internal.StorePersistence} adapts a store to the replication core's
+ * {@code io.memsync.replication.Persistence}: the host drives it.
  *
  * <p>Internal to memsync: no compatibility is promised. Applications import only {@code io.memsync}.
  */

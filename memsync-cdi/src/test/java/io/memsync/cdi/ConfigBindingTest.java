@@ -87,6 +87,40 @@ class ConfigBindingTest {
     }
 
     @Test
+    void persistenceDurabilityAndAcksComeFromConfig() throws Exception {
+        Path store = Path.of(properties.get("memsync.rendezvous.dir")).resolve("stores");
+        properties.put("memsync.storage", store.toUri().toString());
+        properties.put("memsync.cfg-store.file.durability", "always");
+        properties.put("memsync.cfg-store.acks", "replica");
+        properties.put("memsync.cfg-store.timeout", "1s");
+        try (SharedObject<JsonObject> shared = start("cfg-store")) {
+            // acks=replica: alone, the host's own patch stays unconfirmed and times out (outcome unknown)
+            assertThatThrownBy(() -> shared.patch("{\"$set\":{\"a\":1}}").toCompletableFuture().join())
+                    .cause().isInstanceOf(MemSyncException.class)
+                    .extracting(e -> ((MemSyncException) e).code()).isEqualTo(MemSyncException.ERR_TIMEOUT);
+        }
+        assertThat(store.resolve("cfg-store")).isDirectory();
+        properties.remove("memsync.cfg-store.acks");
+        try (SharedObject<JsonObject> again = start("cfg-store")) {
+            assertThat(again.data().toString()).isEqualTo("{\"a\":1}");
+        }
+        properties.put("memsync.cfg-store.file.path", store.resolve("own").toString());
+        try (SharedObject<JsonObject> own = start("cfg-store")) {
+            assertThat(own.data().toString()).as("file.path wins over storage: a new, empty store").isEqualTo("{}");
+        }
+        assertThat(store.resolve("own").resolve("store.lock")).exists();
+    }
+
+    @Test
+    void aBadDurabilityOrAcksValueIsReported() {
+        properties.put("memsync.file.durability", "sometimes");
+        properties.put("memsync.cfg-modes.acks", "all");
+        assertThat(ConfigBinding.apply(config(), "cfg-modes", MemSync.builder("cfg-modes"))).containsExactlyInAnyOrder(
+                "memsync.file.durability: 'sometimes' is not one of none, batch, always",
+                "memsync.cfg-modes.acks: 'all' is not one of local, replica");
+    }
+
+    @Test
     void theShippedDefaultsFileDocumentsEveryPropertyAndSetsNone() throws Exception {
         java.net.URL shipped = null;
         for (java.net.URL url : java.util.Collections.list(ConfigBinding.class.getClassLoader()

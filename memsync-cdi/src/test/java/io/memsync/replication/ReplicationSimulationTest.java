@@ -38,6 +38,10 @@ class ReplicationSimulationTest {
         long first = ONE_SEED != 0 ? ONE_SEED : 1;
         long last = ONE_SEED != 0 ? ONE_SEED : SEEDS;
         long events = 0;
+        long persistent = 0;
+        long killAlls = 0;
+        long appends = 0;
+        long refused = 0;
         long t0 = System.nanoTime();
         try (LogWatch watch = new LogWatch()) {
             for (long seed = first; seed <= last && failures.size() < 5; seed++) {
@@ -51,10 +55,15 @@ class ReplicationSimulationTest {
                     }
                 }
                 events += w.sim.executed();
+                persistent += w.persistent ? 1 : 0;
+                killAlls += w.killAlls;
+                appends += w.store.appends;
+                refused += w.store.refusedOpens;
             }
         }
-        System.out.printf("simulated %d seeds, %d events, in %d ms%n", last - first + 1, events,
-                (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf("simulated %d seeds, %d events, in %d ms; %d seeds with a store (%d entries appended, %d kills"
+                + " of every process, %d opens refused while another process held the store)%n", last - first + 1, events,
+                (System.nanoTime() - t0) / 1_000_000, persistent, appends, killAlls, refused);
         assertThat(failures).as("failing seeds").isEmpty();
     }
 
@@ -62,6 +71,8 @@ class ReplicationSimulationTest {
     static final class LogWatch extends Handler implements AutoCloseable {
         final Logger logger = Logger.getLogger(Replica.class.getName());
         final List<String> errors = new ArrayList<>();
+        /** Warnings of a host whose store failed (then acknowledgements stop waiting for it). */
+        final List<String> persistenceFailures = new ArrayList<>();
         private final boolean useParent;
 
         /** The simulation whose time prefixes the trace, when replaying one seed (then everything is printed). */
@@ -81,6 +92,9 @@ class ReplicationSimulationTest {
         public void publish(LogRecord r) {
             if (traced != null) {
                 System.out.printf("%9.3f ms %s%n", traced.now() / 1e6, r.getMessage());
+            }
+            if (r.getMessage() != null && r.getMessage().contains("persistence failing")) {
+                persistenceFailures.add(r.getMessage());
             }
             if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
                 errors.add(r.getMessage() + (r.getThrown() == null ? "" : ": " + r.getThrown()));
@@ -108,6 +122,15 @@ class ReplicationSimulationTest {
         final List<Member> members = new ArrayList<>();
         /** The writer cap every process declares in this run (a third of the seeds), else none. */
         final int cap;
+        /**
+         * Whether the processes of this run persist into one {@link SimStore} (a third of the seeds; decided by a
+         * random of its own, so the schedules of the other seeds stay as they were). Such a run also kills every
+         * process at once now and then, and then every acknowledged update must be there after the restart.
+         */
+        final boolean persistent;
+        final SplittableRandom storePlan;
+        final SimStore store;
+        int killAlls;
 
         World(long seed, LogWatch watch) {
             this.seed = seed;
@@ -116,7 +139,11 @@ class ReplicationSimulationTest {
             net = new InMemoryNetwork(sim, seed);
             plan = new SplittableRandom(seed * 31 + 7);
             cap = plan.nextInt(3) == 0 ? plan.nextInt(1, 3) : Integer.MAX_VALUE;
+            storePlan = new SplittableRandom(seed * 131 + 3);
+            persistent = storePlan.nextInt(3) == 0;
+            store = new SimStore(sim, seed);
             watch.errors.clear();
+            watch.persistenceFailures.clear();
             if (ONE_SEED != 0) {
                 watch.traced = sim;
             }
@@ -160,6 +187,10 @@ class ReplicationSimulationTest {
             Member m = new Member(this, node);
             trace("start " + m + (first ? " with the starting data" : ""));
             m.replica = new Replica(options, node.transport(), node.election(), net.liveness(), m, node.proc);
+            if (persistent) {
+                m.handle = store.handle(m.key(), () -> m.crashed);
+                m.replica.persistence(m.handle, false);
+            }
             members.add(m);
             m.start = m.replica.startAsync();
             // as start() does: a replica whose start failed is stopped
@@ -187,6 +218,10 @@ class ReplicationSimulationTest {
         }
 
         void act() {
+            if (persistent && storePlan.nextInt(100) < 2 && storeSound()) {
+                killAll();
+                return;
+            }
             List<Member> live = live();
             List<Member> running = live.stream().filter(m -> !m.node.proc.paused() && m.start.isDone()
                     && !m.start.isCompletedExceptionally()).toList();
@@ -250,6 +285,25 @@ class ReplicationSimulationTest {
             m.crashed = true;
             net.crash(m.node);
             m.replica.kill();
+            if (m.handle != null) {
+                store.crashed(m.handle);
+            }
+        }
+
+        /** Whether the store worked throughout (then nothing acknowledged may be lost, whoever crashed). */
+        boolean storeSound() {
+            return store.violations.isEmpty() && store.refusedOpens == 0 && watch.persistenceFailures.isEmpty();
+        }
+
+        /** Every process dies at once (like {@code kill -9} of all), then two fresh ones start on the store. */
+        void killAll() {
+            killAlls++;
+            trace("kill every process");
+            for (Member m : live()) {
+                crash(m);
+            }
+            add(false);
+            add(false);
         }
 
         <T> T pick(List<T> list) {
@@ -286,6 +340,7 @@ class ReplicationSimulationTest {
 
         void check(boolean quiet) {
             assertThat(watch.errors).as("replica errors").isEmpty();
+            assertThat(store.violations).as("store version rule").isEmpty();
             List<String> state = new ArrayList<>();
             for (Member m : live()) {
                 ReplicaStatus st = m.replica.status();
@@ -308,6 +363,9 @@ class ReplicationSimulationTest {
                         m.definitelyFailed).isLessThanOrEqualTo(upper);
                 if (!m.crashed && !m.stopped) {
                     assertThat(count).as("%s: applied increments vs acknowledged", m).isGreaterThanOrEqualTo(m.acked);
+                } else if (persistent && storeSound()) {
+                    assertThat(count).as("%s: applied increments vs acknowledged, persisted (%d kills of all)", m, killAlls)
+                            .isGreaterThanOrEqualTo(m.acked);
                 }
             }
         }
@@ -318,6 +376,8 @@ class ReplicationSimulationTest {
         final World world;
         final InMemoryNetwork.Node node;
         Replica replica;
+        /** Its handle on the run's store, when the run persists. */
+        SimStore.Handle handle;
         CompletableFuture<Void> start;
         CompletableFuture<Void> stopping;
         boolean crashed;

@@ -30,7 +30,9 @@ import jakarta.json.JsonObjectBuilder;
  *   <li>{@code start <name> [key=value…]} (the reply has the status and {@code startMicros}, how long
  *       {@code start()} took): keys {@code data} (JSON), {@code reader}, {@code maxWriters},
  *       {@code waitSlot} (ms), {@code timeout} (ms), {@code rpc} (registers {@code echo}, {@code fail},
- *       {@code slow})</li>
+ *       {@code slow}), {@code file} (the file store's folder), {@code storage} (a storage URI),
+ *       {@code durability} ({@code none}, {@code batch}, {@code always}), {@code acks} ({@code local},
+ *       {@code replica})</li>
  *   <li>{@code patch <json>}: one patch, reply after acknowledgement</li>
  *   <li>{@code incs <path> <count> <window>}: {@code count} pipelined {@code $inc}s of 1, at most {@code window}
  *       unacknowledged; prints {@code ! ack <path>} per acknowledgement; replies with acked/failed counts</li>
@@ -220,6 +222,18 @@ public final class Peer {
         }
         if (opts.containsKey("rendezvous")) {
             b.rendezvous(Path.of(opts.get("rendezvous")));
+        }
+        if (opts.containsKey("file")) {
+            b.file(Path.of(opts.get("file")));
+        }
+        if (opts.containsKey("storage")) {
+            b.storage(opts.get("storage"));
+        }
+        if (opts.containsKey("durability")) {
+            b.durability(io.memsync.Durability.valueOf(opts.get("durability").toUpperCase(java.util.Locale.ROOT)));
+        }
+        if (opts.containsKey("acks")) {
+            b.acks(io.memsync.Acks.valueOf(opts.get("acks").toUpperCase(java.util.Locale.ROOT)));
         }
         if (opts.containsKey("rpc")) {
             b.rpc("echo", a -> a.json())
@@ -438,6 +452,9 @@ public final class Peer {
                 .add("peerId", s.peerId())
                 .add("peers", s.peers().size())
                 .add("pending", s.pending());
+        if (s.persistenceFailing()) {
+            b.add("persistenceFailure", s.persistenceFailure());
+        }
         return b.build();
     }
 }

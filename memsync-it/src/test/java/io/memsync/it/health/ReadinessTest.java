@@ -28,8 +28,32 @@ import org.junit.jupiter.api.Test;
 /** The readiness check per shared object, registered by the extension because MicroProfile Health is present. */
 @HelidonTest
 @AddBean(value = ReadinessTest.Counter.class, scope = ApplicationScoped.class)
+@AddBean(value = ReadinessTest.Unpersisted.class, scope = ApplicationScoped.class)
 class ReadinessTest {
     static final String NAME = "health-counter";
+    /** A shared object whose configured store cannot be opened (its folder would be below a regular file). */
+    static final String FAILING = "health-failing-store";
+
+    /** A bean using the shared object with the failing store. */
+    public static class Unpersisted {
+        @Inject
+        @Shared(FAILING)
+        @SuppressWarnings("rawtypes")
+        SharedObject shared;
+
+        /**
+         * The injected object.
+         *
+         * @return the object
+         */
+        @SuppressWarnings("rawtypes")
+        public SharedObject shared() {
+            return shared;
+        }
+    }
+
+    @Inject
+    Unpersisted unpersisted;
 
     /** A bean using one shared object. */
     public static class Counter {
@@ -57,17 +81,23 @@ class ReadinessTest {
 
     @AddConfigSource
     static ConfigSource config() throws IOException {
-        String dir = Files.createTempDirectory("memsync-health-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))).toString();
-        return MpConfigSources.create("memsync-health", Map.of("memsync.rendezvous.dir", dir,
-                "memsync." + NAME + ".data", "{\"n\":0}", "server.host", "127.0.0.1"));
+        java.nio.file.Path dir = Files.createTempDirectory("memsync-health-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        java.nio.file.Path blocker = Files.writeString(dir.resolve("not-a-folder"), "x");
+        return MpConfigSources.create("memsync-health", Map.of("memsync.rendezvous.dir", dir.toString(),
+                "memsync." + NAME + ".data", "{\"n\":0}", "server.host", "127.0.0.1",
+                "memsync." + FAILING + ".file.path", blocker.resolve("store").toString()));
+    }
+
+    private JsonObject check(Response response, String name) {
+        JsonObject body = Json.createReader(new StringReader(response.readEntity(String.class))).readObject();
+        return body.getJsonArray("checks").stream().map(JsonObject.class::cast)
+                .filter(c -> c.getString("name").equals("memsync-" + name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no memsync-" + name + " check in " + body));
     }
 
     private JsonObject check(Response response) {
-        JsonObject body = Json.createReader(new StringReader(response.readEntity(String.class))).readObject();
-        return body.getJsonArray("checks").stream().map(JsonObject.class::cast)
-                .filter(c -> c.getString("name").equals("memsync-" + NAME)).findFirst()
-                .orElseThrow(() -> new AssertionError("no memsync-" + NAME + " check in " + body));
+        return check(response, NAME);
     }
 
     /** A number of the check's data (Helidon writes numbers of health data as JSON strings). */
@@ -87,6 +117,17 @@ class ReadinessTest {
             assertThat(number(data, "term")).isPositive();
             assertThat(number(data, "version")).isPositive();
             assertThat(number(data, "pending")).isZero();
+        }
+    }
+
+    @Test
+    void aHostWhoseStoreFailsStaysReadyAndSaysWhy() {
+        unpersisted.shared().patch("{\"$set\":{\"a\":1}}").toCompletableFuture().join();
+        assertThat(unpersisted.shared().status().persistenceFailing()).isTrue();
+        try (Response response = target.path("/health/ready").request().get()) {
+            JsonObject check = check(response, FAILING);
+            assertThat(check.getString("status")).as("the network keeps running from memory").isEqualTo("UP");
+            assertThat(check.getJsonObject("data").getString("persistenceFailure")).contains("not-a-folder");
         }
     }
 

@@ -20,18 +20,33 @@ final class S3Server implements AutoCloseable {
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     private final BlobStoreContext context;
-    private final S3Proxy proxy;
+    private S3Proxy proxy;
     private final URI endpoint;
 
     S3Server() throws Exception {
         context = ContextBuilder.newBuilder("transient").credentials("identity", "credential").build(BlobStoreContext.class);
-        proxy = S3Proxy.builder()
+        proxy = proxy(0);
+        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    private S3Proxy proxy(int port) throws Exception {
+        S3Proxy p = S3Proxy.builder()
                 .blobStore(context.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
-        proxy.start();
-        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        p.start();
+        return p;
+    }
+
+    /** Stops serving (the bucket becomes unreachable); the objects are kept. */
+    void stopServing() throws Exception {
+        proxy.stop();
+    }
+
+    /** Serves again on the same port, with the objects kept. */
+    void serveAgain() throws Exception {
+        proxy = proxy(endpoint.getPort());
     }
 
     /** @return the endpoint */
