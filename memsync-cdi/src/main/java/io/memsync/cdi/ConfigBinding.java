@@ -38,13 +38,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
  *   <tr><td>{@code rendezvous.dir}</td><td>base rendezvous folder (also read by the builder from the
  *   {@code memsync.rendezvous.dir} system property and {@code MEMSYNC_RENDEZVOUS_DIR})</td></tr>
  *   <tr><td>{@code max-frame-size}</td><td>bytes</td></tr>
+ *   <tr><td>{@code max-effect-size}</td><td>bytes</td></tr>
+ *   <tr><td>{@code max-document-size}</td><td>bytes</td></tr>
+ *   <tr><td>{@code max-depth}</td><td>levels</td></tr>
  * </table>
  */
 final class ConfigBinding {
     /** Every property read, as {@code memsync.<name>.<property>}; all but the first three also as {@code memsync.<property>}. */
     static final List<String> PROPERTIES = List.of("data", "file.path", "server.port", "peer.roles",
             "network.max-writers", "network.wait-for-writer-slot", "timeout", "heartbeat", "recovery-wait", "log-events",
-            "rendezvous.dir", "max-frame-size");
+            "rendezvous.dir", "max-frame-size", "max-effect-size", "max-document-size", "max-depth");
 
     private ConfigBinding() {
     }
@@ -65,6 +68,9 @@ final class ConfigBinding {
         integer(keys.own("server.port"), problems).ifPresent(v -> steps.add(b -> b.server(v)));
         integer(keys.any("network.max-writers"), problems).ifPresent(v -> steps.add(b -> b.maxWriters(v)));
         integer(keys.any("max-frame-size"), problems).ifPresent(v -> steps.add(b -> b.maxFrameSize(v)));
+        integer(keys.any("max-effect-size"), problems).ifPresent(v -> steps.add(b -> b.maxEffectSize(v)));
+        integer(keys.any("max-document-size"), problems).ifPresent(v -> steps.add(b -> b.maxDocumentSize(v)));
+        integer(keys.any("max-depth"), problems).ifPresent(v -> steps.add(b -> b.maxDepth(v)));
         duration(keys.any("network.wait-for-writer-slot"), problems).ifPresent(v -> steps.add(b -> b.waitForWriterSlot(v)));
         duration(keys.any("timeout"), problems).ifPresent(v -> steps.add(b -> b.timeout(v)));
         duration(keys.any("heartbeat"), problems).ifPresent(v -> steps.add(b -> b.heartbeat(v)));

@@ -43,7 +43,7 @@ final class ArrayOperators {
             } else if (old instanceof JsonNumber n && n.isIntegral()) {
                 v = n.bigIntegerValue();
             } else {
-                throw run.fail("cannot apply to the non-integer field value " + old);
+                throw run.fail("cannot apply to the non-integer field value " + JsonSize.brief(old));
             }
             for (int k = 0; k < names.size(); k++) {
                 v = switch (names.get(k)) {
@@ -273,7 +273,7 @@ final class ArrayOperators {
         if (old instanceof PJsonArray a) {
             return a;
         }
-        throw run.fail("cannot apply " + run.operator + " to the non-array field value " + old);
+        throw run.fail("cannot apply " + run.operator + " to the non-array field value " + JsonSize.brief(old));
     }
 
 }

@@ -17,9 +17,11 @@ final class MergePatch {
     private MergePatch() {
     }
 
-    static Evaluation evaluate(JsonObject doc, JsonObject patch) {
+    static Evaluation evaluate(JsonObject doc, JsonObject patch, LimitCheck check) {
         List<JsonObject> ops = new ArrayList<>();
         JsonObject result = merge((PJsonObject) doc, patch, "", ops);
+        check.effect(ops);
+        check.document(result);
         Set<String> paths = new LinkedHashSet<>();
         for (JsonObject op : ops) {
             paths.add(Paths.dotted(op.getString("path")));

@@ -1,5 +1,7 @@
 package io.memsync.document;
 
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
 /**
@@ -150,7 +152,12 @@ final class PathWalk {
     }
 
     static String kind(JsonValue v) {
-        return v == null ? "nothing" : v.getValueType().toString().toLowerCase() + " " + v;
+        if (v == null) {
+            return "nothing";
+        }
+        String type = v.getValueType().toString().toLowerCase();
+        long b = v instanceof JsonObject || v instanceof JsonArray ? JsonSize.bytes(v) : 0;
+        return b > 200 ? type + " of " + b + " bytes" : type + " " + v;
     }
 
 }

@@ -53,25 +53,47 @@ public final class UpdateEvaluator {
     }
 
     /**
-     * Evaluates an update.
+     * Evaluates an update within the {@linkplain Limits#DEFAULT default limits}.
      *
      * @param document the current document (persistent or not; never modified)
      * @param update   the update
      * @return the new document, its effect, the touched paths and whether the update commutes
      * @throws MemSyncException {@link MemSyncException#ERR_INVALID_PATCH} when the update is invalid or
-     *                          does not apply to this document
+     *                          does not apply to this document, {@link MemSyncException#ERR_TOO_LARGE} when it
+     *                          passes a limit
      */
     public static Evaluation evaluate(JsonObject document, Update update) {
-        return evaluate(document, update, new PathClaims());
+        return evaluate(document, update, Limits.DEFAULT);
+    }
+
+    /**
+     * Evaluates an update within limits: one whose effect or resulting document, written out, or whose nesting
+     * passes a limit is refused as soon as it does, without writing anything out.
+     *
+     * @param document the current document (persistent or not; never modified)
+     * @param update   the update
+     * @param limits   the limits
+     * @return the new document, its effect, the touched paths and whether the update commutes
+     * @throws MemSyncException {@link MemSyncException#ERR_INVALID_PATCH} when the update is invalid or
+     *                          does not apply to this document, {@link MemSyncException#ERR_TOO_LARGE} (naming the
+     *                          limit and its value) when it passes a limit
+     */
+    public static Evaluation evaluate(JsonObject document, Update update, Limits limits) {
+        return evaluate(document, update, new PathClaims(), limits);
     }
 
     /** {@link #evaluate(JsonObject, Update)} checking the update's own paths in {@code claims} (tests read its cost). */
     static Evaluation evaluate(JsonObject document, Update update, PathClaims claims) {
+        return evaluate(document, update, claims, Limits.DEFAULT);
+    }
+
+    private static Evaluation evaluate(JsonObject document, Update update, PathClaims claims, Limits limits) {
         JsonObject doc = PersistentJson.object(document);
+        LimitCheck check = new LimitCheck(limits);
         return switch (update.kind()) {
-            case OPERATORS -> UpdateOperators.operators(doc, asObject(update), claims);
-            case JSON_PATCH -> jsonPatch(doc, update);
-            case MERGE_PATCH -> MergePatch.evaluate(doc, asObject(update));
+            case OPERATORS -> UpdateOperators.operators(doc, asObject(update), claims, check);
+            case JSON_PATCH -> jsonPatch(doc, update, check);
+            case MERGE_PATCH -> MergePatch.evaluate(doc, asObject(update), check);
         };
     }
 
@@ -82,7 +104,7 @@ public final class UpdateEvaluator {
         throw invalid(update.kind() + " update must be a JSON object");
     }
 
-    private static Evaluation jsonPatch(JsonObject doc, Update update) {
+    private static Evaluation jsonPatch(JsonObject doc, Update update, LimitCheck check) {
         if (!(update.json() instanceof JsonArray patch)) {
             throw invalid("JSON Patch must be a JSON array");
         }
@@ -93,6 +115,8 @@ public final class UpdateEvaluator {
                 throw invalid("JSON Patch operation " + i + " is not an object");
             }
             doc = Effects.applyOne(doc, o, ops, touched);
+            check.effect(ops); // each step: a patch that copies a value into itself grows its effect fast
+            check.document(doc);
         }
         Set<String> paths = new LinkedHashSet<>();
         for (String p : touched) {

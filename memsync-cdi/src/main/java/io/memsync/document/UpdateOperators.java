@@ -39,7 +39,7 @@ final class UpdateOperators {
     record Item(String operator, String path, JsonValue arg, String[] at) {
     }
 
-    static Evaluation operators(JsonObject doc, JsonObject update, PathClaims claimed) {
+    static Evaluation operators(JsonObject doc, JsonObject update, PathClaims claimed, LimitCheck check) {
         if (update.isEmpty()) {
             throw invalid("update document is empty: it needs at least one operator such as $set");
         }
@@ -104,7 +104,9 @@ final class UpdateOperators {
             run.operator = it.operator;
             run.path = it.path;
             cur = apply(run, cur, it);
+            check.effect(run.ops);
         }
+        check.document((JsonObject) cur);
         return new Evaluation((JsonObject) cur, PJsonArray.ofList(run.ops), List.copyOf(paths), commutative);
     }
 
@@ -180,7 +182,7 @@ final class UpdateOperators {
                         return inc ? n : JsonValues.multiply(JsonValues.JSON.createValue(0), n);
                     }
                     if (!(old instanceof JsonNumber o)) {
-                        throw run.fail("cannot apply to the non-number field value " + old);
+                        throw run.fail("cannot apply to the non-number field value " + JsonSize.brief(old));
                     }
                     return inc ? JsonValues.add(o, n) : JsonValues.multiply(o, n);
                 }, true);
@@ -261,16 +263,6 @@ final class UpdateOperators {
             return n;
         }
         throw run.fail("needs a number, got " + arg);
-    }
-
-    static PJsonArray array(UpdateRun run, JsonValue old) {
-        if (old == null) {
-            return null;
-        }
-        if (old instanceof PJsonArray a) {
-            return a;
-        }
-        throw run.fail("cannot apply " + run.operator + " to the non-array field value " + old);
     }
 
     static JsonValue currentDate(UpdateRun run, JsonValue arg) {

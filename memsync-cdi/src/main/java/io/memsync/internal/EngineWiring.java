@@ -99,6 +99,7 @@ public final class EngineWiring {
                 .heartbeatInterval(options.heartbeat())
                 .recoveryWait(options.recoveryWait())
                 .maxFrameBytes(options.maxFrameBytes())
+                .limits(options.limits())
                 .writer(options.writer())
                 .maxWriters(options.maxWriters())
                 .writerSlotWait(options.waitForWriterSlot())

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.memsync.Role;
 import io.memsync.RpcHandler;
+import io.memsync.document.Limits;
 
 import jakarta.json.JsonObject;
 
@@ -30,11 +31,12 @@ import jakarta.json.JsonObject;
  * @param heartbeat         the host's heartbeat interval
  * @param recoveryWait      how long a new host waits for slow members of the old term
  * @param maxFrameBytes     the largest frame accepted on the network
+ * @param limits            the size limits of updates (effect, resulting document, depth)
  */
 public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcHandler> rpc, Path file,
                                   int serverPort, Set<Role> roles, int maxWriters, Duration waitForWriterSlot,
                                   Duration timeout, boolean logEvents, Path rendezvous, Duration heartbeat,
-                                  Duration recoveryWait, int maxFrameBytes) {
+                                  Duration recoveryWait, int maxFrameBytes, Limits limits) {
     /** Checks that the required components are present and copies the collections. */
     public SharedObjectOptions {
         Objects.requireNonNull(name, "name");
@@ -45,6 +47,7 @@ public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcH
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(recoveryWait, "recoveryWait");
+        Objects.requireNonNull(limits, "limits");
     }
 
     /**

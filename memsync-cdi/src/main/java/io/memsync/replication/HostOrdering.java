@@ -103,8 +103,13 @@ final class HostOrdering {
         }
         UpdateEvaluator.Evaluation ev;
         try {
-            ev = UpdateEvaluator.evaluate(log.document(), update);
+            ev = UpdateEvaluator.evaluate(log.document(), update, options.limits());
         } catch (MemSyncException e) {
+            if (MemSyncException.ERR_TOO_LARGE.equals(e.code())) {
+                // re-checked here (a client may be hostile): refused to the writer, whatever else changed
+                reject(peer, seq, h, e.code(), "'" + options.name() + "': " + e.detail());
+                return;
+            }
             if (log.conflict(peer, base, h, ConflictRule.declaredPaths(update), false) != null) {
                 reject(peer, seq, h, MemSyncException.ERR_STALE_PATCH, "update no longer applies after a newer change: "
                         + e.detail());

@@ -51,7 +51,7 @@ final class LocalUpdates {
         }
         UpdateEvaluator.Evaluation ev;
         try {
-            ev = UpdateEvaluator.evaluate(state.view(), update);
+            ev = UpdateEvaluator.evaluate(state.view(), update, options.limits());
         } catch (MemSyncException e) {
             f.completeExceptionally(new MemSyncException(e.code(), e.detail(), e, log.term(), log.version()));
             return;

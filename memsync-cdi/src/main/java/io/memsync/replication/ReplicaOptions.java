@@ -1,6 +1,7 @@
 package io.memsync.replication;
 
 import io.memsync.MemSyncException;
+import io.memsync.document.Limits;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Duration;
@@ -25,10 +26,12 @@ import java.util.Objects;
  * @param writerSlotWait    how long {@link Replica#start()} of a writer waits for a free writer slot (0: fail at once
  *                          with {@code ERR_MAX_WRITERS})
  * @param rpcNames          the RPC methods this process serves
+ * @param limits            the size limits of updates (effect, resulting document, depth)
  */
 public record ReplicaOptions(String name, JsonObject data, long pid, long processStartTime, Duration timeout,
                              Duration heartbeatInterval, Duration recoveryWait, int maxFrameBytes, boolean writer,
-                             int maxWriters, InstantSource clock, Duration writerSlotWait, java.util.Set<String> rpcNames) {
+                             int maxWriters, InstantSource clock, Duration writerSlotWait, java.util.Set<String> rpcNames,
+                             Limits limits) {
     /** Validates the options. */
     public ReplicaOptions {
         Objects.requireNonNull(name, "name");
@@ -38,6 +41,7 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
         Objects.requireNonNull(recoveryWait, "recoveryWait");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(writerSlotWait, "writerSlotWait");
+        Objects.requireNonNull(limits, "limits");
         rpcNames = java.util.Set.copyOf(rpcNames);
         if (name.isBlank() || timeout.isNegative() || timeout.isZero() || heartbeatInterval.isNegative()
                 || heartbeatInterval.isZero() || recoveryWait.isNegative() || maxFrameBytes <= 0 || maxWriters <= 0) {
@@ -47,7 +51,7 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
 
     /**
      * Starts a builder with the defaults: empty document, this process's pid and start time, timeout 30 s,
-     * heartbeat 100 ms, recovery wait 2 s, 16 MiB frames, writer, no writer cap, the system clock.
+     * heartbeat 100 ms, recovery wait 2 s, 16 MiB frames, the {@linkplain Limits#DEFAULT default limits}, writer, no writer cap, the system clock.
      *
      * @param name the shared object's name
      * @return a builder
@@ -71,6 +75,7 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
         private InstantSource clock = InstantSource.system();
         private Duration writerSlotWait = Duration.ZERO;
         private java.util.Set<String> rpcNames = java.util.Set.of();
+        private Limits limits = Limits.DEFAULT;
 
         private Builder(String name) {
             this.name = name;
@@ -143,10 +148,16 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
             return this;
         }
 
+        /** @param v the size limits of updates @return this */
+        public Builder limits(Limits v) {
+            limits = v;
+            return this;
+        }
+
         /** @return the options */
         public ReplicaOptions build() {
             return new ReplicaOptions(name, data, pid, startTime, timeout, heartbeat, recoveryWait, maxFrameBytes,
-                    writer, maxWriters, clock, writerSlotWait, rpcNames);
+                    writer, maxWriters, clock, writerSlotWait, rpcNames, limits);
         }
     }
 }

@@ -50,7 +50,7 @@ final class ReplicaState {
         this.listener = listener;
         this.peerId = peerId;
         this.started = started;
-        this.pending = new PendingUpdates(options.name());
+        this.pending = new PendingUpdates(options.name(), options.limits());
     }
 
     /** @return the view: the confirmed document with the pending updates re-evaluated on top (read without the lock) */
