@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Host: orders updates and broadcasts the entries. Each update is checked (duplicate, writer grant, retained log,
  * precondition, the {@link ConflictRule}), evaluated against the confirmed document and appended as an entry, accepted
- * or rejected; entries ordered since the last flush go to every ready client in one frame. A flush is posted to the
+ * or rejected; entries ordered since the last flush go to every ready client in one frame (several when they are larger than a frame, see {@link EntryFrames}). A flush is posted to the
  * event loop, or, while a frame from a channel that {@linkplain Channel#endsBatches ends its batches} is handled, left
  * to the end of that batch on the same thread. Guarded by the replica's lock.
  */
@@ -184,7 +184,8 @@ final class HostOrdering {
                 origin = null;
             }
         }
-        String frame = FrameCodec.encode(new Frame.Entries(outbox));
+        // frames under the frame limit: a client refuses a bigger one, and would then reconnect without end
+        List<String> frames = EntryFrames.frames(outbox, options.maxFrameBytes());
         outbox.clear();
         // when every entry comes from one peer, that peer (which already shows them) is served last
         Collection<Peer> conns = replica.host.connections();
@@ -196,11 +197,17 @@ final class HostOrdering {
             if (originPeer == null && origin != null && origin.equals(p.peerId)) {
                 originPeer = p;
             } else {
-                p.channel.send(frame);
+                send(p, frames);
             }
         }
         if (originPeer != null) {
-            originPeer.channel.send(frame);
+            send(originPeer, frames);
+        }
+    }
+
+    private static void send(Peer p, List<String> frames) {
+        for (String frame : frames) {
+            p.channel.send(frame);
         }
     }
 }

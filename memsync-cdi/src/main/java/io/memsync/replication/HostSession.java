@@ -343,7 +343,15 @@ final class HostSession {
         List<String> ps = new ArrayList<>();
         ps.add(replica.peerId());
         conns.values().forEach(c -> ps.add(c.peerId));
-        p.channel.send(FrameCodec.encode(new Frame.Welcome(log.term(), entries, ps)));
+        String welcome = FrameCodec.encode(new Frame.Welcome(log.term(), entries, ps));
+        if (!entries.isEmpty() && !EntryFrames.fits(welcome, options.maxFrameBytes())) {
+            // too many (or too large) missing entries for one frame: they go first, under the frame limit
+            for (String frame : EntryFrames.frames(entries, options.maxFrameBytes())) {
+                p.channel.send(frame);
+            }
+            welcome = FrameCodec.encode(new Frame.Welcome(log.term(), List.of(), ps));
+        }
+        p.channel.send(welcome);
     }
 
     /** Opens for writes: welcomes the waiting clients, issues grants, orders the own and the held updates. */

@@ -215,7 +215,9 @@ final class ReplicaState {
      * @param ch where to
      */
     void sendState(Channel ch) {
-        for (Frame.SnapChunk c : SnapshotChunks.split(log.snapshot(), SnapshotChunks.CHUNK_CHARS)) {
+        // a chunk's character takes at most 3 bytes in its frame: chunks stay under a small frame limit too
+        int chars = (int) Math.min(SnapshotChunks.CHUNK_CHARS, (options.maxFrameBytes() - 128L) / 3);
+        for (Frame.SnapChunk c : SnapshotChunks.split(log.snapshot(), chars)) {
             ch.send(FrameCodec.encode(c));
         }
     }
