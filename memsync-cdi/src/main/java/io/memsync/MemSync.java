@@ -17,6 +17,7 @@ import io.memsync.internal.EngineWiring;
 import io.memsync.internal.JsonMapping;
 import io.memsync.internal.ReflectiveRpcHandler;
 import io.memsync.internal.SharedObjectOptions;
+import io.memsync.replication.SendBudget;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -96,6 +97,7 @@ public final class MemSync {
         private long maxEffectBytes = Limits.DEFAULT_MAX_EFFECT_BYTES;
         private long maxDocumentBytes = Limits.DEFAULT_MAX_DOCUMENT_BYTES;
         private int maxDepth = Limits.MAX_DEPTH;
+        private SendBudget sendBudget = SendBudget.DEFAULT;
 
         private Builder(String name) {
             this.name = name;
@@ -398,6 +400,25 @@ public final class MemSync {
             return this;
         }
 
+        /**
+         * What the host holds for one client at most (default 64 MiB and 100,000 frames): a client that has not read
+         * more than that (it stopped reading, or reads slower than the host writes) is disconnected with a warning and
+         * its queue discarded; it catches up when it reconnects (by snapshot once the entries it missed were
+         * compacted). A client that was sent a snapshot on joining may hold that much more.
+         *
+         * @param bytes  at least 1024
+         * @param frames at least 16
+         * @return this builder
+         */
+        public Builder sendBudget(long bytes, int frames) {
+            try {
+                this.sendBudget = new SendBudget(bytes, frames);
+            } catch (MemSyncException e) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "sendBudget of '" + name + "': " + e.detail());
+            }
+            return this;
+        }
+
         private Duration positive(Duration d, String option, boolean zeroOk) {
             Objects.requireNonNull(d, option);
             if (d.isNegative() || (!zeroOk && d.isZero())) {
@@ -445,7 +466,7 @@ public final class MemSync {
             }
             return new SharedObjectOptions(name, data, Map.copyOf(rpc), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
                     waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes,
-                    new Limits(maxEffectBytes, maxDocumentBytes, maxDepth));
+                    new Limits(maxEffectBytes, maxDocumentBytes, maxDepth), sendBudget);
         }
     }
 }

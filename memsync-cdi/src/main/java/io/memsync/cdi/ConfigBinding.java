@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import io.memsync.MemSync;
 import io.memsync.MemSyncException;
 import io.memsync.Role;
+import io.memsync.replication.SendBudget;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -41,13 +42,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
  *   <tr><td>{@code max-effect-size}</td><td>bytes</td></tr>
  *   <tr><td>{@code max-document-size}</td><td>bytes</td></tr>
  *   <tr><td>{@code max-depth}</td><td>levels</td></tr>
+ *   <tr><td>{@code send-budget.bytes}, {@code send-budget.frames}</td><td>bytes, frames</td></tr>
  * </table>
  */
 final class ConfigBinding {
     /** Every property read, as {@code memsync.<name>.<property>}; all but the first three also as {@code memsync.<property>}. */
     static final List<String> PROPERTIES = List.of("data", "file.path", "server.port", "peer.roles",
             "network.max-writers", "network.wait-for-writer-slot", "timeout", "heartbeat", "recovery-wait", "log-events",
-            "rendezvous.dir", "max-frame-size", "max-effect-size", "max-document-size", "max-depth");
+            "rendezvous.dir", "max-frame-size", "max-effect-size", "max-document-size", "max-depth",
+            "send-budget.bytes", "send-budget.frames");
 
     private ConfigBinding() {
     }
@@ -71,6 +74,12 @@ final class ConfigBinding {
         integer(keys.any("max-effect-size"), problems).ifPresent(v -> steps.add(b -> b.maxEffectSize(v)));
         integer(keys.any("max-document-size"), problems).ifPresent(v -> steps.add(b -> b.maxDocumentSize(v)));
         integer(keys.any("max-depth"), problems).ifPresent(v -> steps.add(b -> b.maxDepth(v)));
+        Optional<Integer> budgetBytes = integer(keys.any("send-budget.bytes"), problems);
+        Optional<Integer> budgetFrames = integer(keys.any("send-budget.frames"), problems);
+        if (budgetBytes.isPresent() || budgetFrames.isPresent()) {
+            steps.add(b -> b.sendBudget(budgetBytes.map(Integer::longValue).orElse(SendBudget.DEFAULT.bytes()),
+                    budgetFrames.orElse(SendBudget.DEFAULT.frames())));
+        }
         duration(keys.any("network.wait-for-writer-slot"), problems).ifPresent(v -> steps.add(b -> b.waitForWriterSlot(v)));
         duration(keys.any("timeout"), problems).ifPresent(v -> steps.add(b -> b.timeout(v)));
         duration(keys.any("heartbeat"), problems).ifPresent(v -> steps.add(b -> b.heartbeat(v)));

@@ -100,6 +100,7 @@ public final class EngineWiring {
                 .recoveryWait(options.recoveryWait())
                 .maxFrameBytes(options.maxFrameBytes())
                 .limits(options.limits())
+                .sendBudget(options.sendBudget())
                 .writer(options.writer())
                 .maxWriters(options.maxWriters())
                 .writerSlotWait(options.waitForWriterSlot())

@@ -9,6 +9,7 @@ import java.util.Set;
 import io.memsync.Role;
 import io.memsync.RpcHandler;
 import io.memsync.document.Limits;
+import io.memsync.replication.SendBudget;
 
 import jakarta.json.JsonObject;
 
@@ -32,11 +33,13 @@ import jakarta.json.JsonObject;
  * @param recoveryWait      how long a new host waits for slow members of the old term
  * @param maxFrameBytes     the largest frame accepted on the network
  * @param limits            the size limits of updates (effect, resulting document, depth)
+ * @param sendBudget        what the host holds for one client at most
  */
 public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcHandler> rpc, Path file,
                                   int serverPort, Set<Role> roles, int maxWriters, Duration waitForWriterSlot,
                                   Duration timeout, boolean logEvents, Path rendezvous, Duration heartbeat,
-                                  Duration recoveryWait, int maxFrameBytes, Limits limits) {
+                                  Duration recoveryWait, int maxFrameBytes, Limits limits,
+                                  SendBudget sendBudget) {
     /** Checks that the required components are present and copies the collections. */
     public SharedObjectOptions {
         Objects.requireNonNull(name, "name");
@@ -48,6 +51,7 @@ public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcH
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(recoveryWait, "recoveryWait");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(sendBudget, "sendBudget");
     }
 
     /**

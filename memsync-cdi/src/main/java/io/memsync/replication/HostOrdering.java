@@ -205,9 +205,10 @@ final class HostOrdering {
         }
     }
 
-    private static void send(Peer p, List<String> frames) {
+    private void send(Peer p, List<String> frames) {
         for (String frame : frames) {
             p.channel.send(frame);
         }
+        replica.host.checkBudget(p);
     }
 }

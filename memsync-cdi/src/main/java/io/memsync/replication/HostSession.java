@@ -336,7 +336,7 @@ final class HostSession {
             entries = log.entriesAfter(p.helloVersion);
         } else {
             entries = List.of();
-            state.sendState(p.channel);
+            p.budgetAllowance = state.sendState(p.channel);
         }
         p.ready = true;
         p.acked = Math.min(p.acked, log.version());
@@ -434,6 +434,9 @@ final class HostSession {
                         log.term(), log.version()));
             }
         }
+        for (Peer p : new ArrayList<>(conns.values())) {
+            checkBudget(p);
+        }
         long lw = log.version();
         for (Peer p : conns.values()) {
             if (p.ready) {
@@ -445,6 +448,31 @@ final class HostSession {
         for (Peer p : conns.values()) {
             p.channel.send(hb);
         }
+    }
+
+    /**
+     * Disconnects a client that passed its send budget (it stopped reading, or reads slower than the host writes): its
+     * queue is discarded, it no longer holds back compaction, and it catches up when it comes back.
+     *
+     * @param p the client
+     */
+    void checkBudget(Peer p) {
+        if (p.overBudget) {
+            return;
+        }
+        SendBudget budget = options.sendBudget();
+        long bytes = p.channel.backlogBytes();
+        int frames = p.channel.backlogFrames();
+        if (bytes <= budget.bytes() + p.budgetAllowance && frames <= budget.frames()) {
+            return;
+        }
+        p.overBudget = true;
+        p.ready = false; // nothing more is sent to it, and compaction no longer waits for it
+        LOG.log(System.Logger.Level.WARNING, options.name() + ": disconnected " + p.peerId + " (" + p.channel.remote()
+                + "): it holds " + bytes + " bytes and " + frames + " frames it has not read, past its send budget of "
+                + (budget.bytes() + p.budgetAllowance) + " bytes and " + budget.frames()
+                + " frames; it catches up when it reconnects");
+        p.channel.abort();
     }
 
     /** Stops hosting: connections closed, nothing waits, the lease released (the listener is kept for later). */

@@ -27,11 +27,12 @@ import java.util.Objects;
  *                          with {@code ERR_MAX_WRITERS})
  * @param rpcNames          the RPC methods this process serves
  * @param limits            the size limits of updates (effect, resulting document, depth)
+ * @param sendBudget        what the host holds for one client at most
  */
 public record ReplicaOptions(String name, JsonObject data, long pid, long processStartTime, Duration timeout,
                              Duration heartbeatInterval, Duration recoveryWait, int maxFrameBytes, boolean writer,
                              int maxWriters, InstantSource clock, Duration writerSlotWait, java.util.Set<String> rpcNames,
-                             Limits limits) {
+                             Limits limits, SendBudget sendBudget) {
     /** Validates the options. */
     public ReplicaOptions {
         Objects.requireNonNull(name, "name");
@@ -42,6 +43,7 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(writerSlotWait, "writerSlotWait");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(sendBudget, "sendBudget");
         rpcNames = java.util.Set.copyOf(rpcNames);
         if (name.isBlank() || timeout.isNegative() || timeout.isZero() || heartbeatInterval.isNegative()
                 || heartbeatInterval.isZero() || recoveryWait.isNegative() || maxFrameBytes <= 0 || maxWriters <= 0) {
@@ -76,6 +78,7 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
         private Duration writerSlotWait = Duration.ZERO;
         private java.util.Set<String> rpcNames = java.util.Set.of();
         private Limits limits = Limits.DEFAULT;
+        private SendBudget sendBudget = SendBudget.DEFAULT;
 
         private Builder(String name) {
             this.name = name;
@@ -154,10 +157,16 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
             return this;
         }
 
+        /** @param v what the host holds for one client at most @return this */
+        public Builder sendBudget(SendBudget v) {
+            sendBudget = v;
+            return this;
+        }
+
         /** @return the options */
         public ReplicaOptions build() {
             return new ReplicaOptions(name, data, pid, startTime, timeout, heartbeat, recoveryWait, maxFrameBytes,
-                    writer, maxWriters, clock, writerSlotWait, rpcNames, limits);
+                    writer, maxWriters, clock, writerSlotWait, rpcNames, limits, sendBudget);
         }
     }
 }

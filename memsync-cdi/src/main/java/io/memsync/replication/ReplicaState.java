@@ -213,13 +213,18 @@ final class ReplicaState {
      * Sends the confirmed state in chunks (a document larger than a frame can travel).
      *
      * @param ch where to
+     * @return the characters sent
      */
-    void sendState(Channel ch) {
+    long sendState(Channel ch) {
         // a chunk's character takes at most 3 bytes in its frame: chunks stay under a small frame limit too
         int chars = (int) Math.min(SnapshotChunks.CHUNK_CHARS, (options.maxFrameBytes() - 128L) / 3);
+        long sent = 0;
         for (Frame.SnapChunk c : SnapshotChunks.split(log.snapshot(), chars)) {
-            ch.send(FrameCodec.encode(c));
+            String frame = FrameCodec.encode(c);
+            sent += frame.length();
+            ch.send(frame);
         }
+        return sent;
     }
 
     /** @return an assembler for a snapshot from another process: larger than a frame, but not without bound */
