@@ -228,7 +228,9 @@ final class HostSession {
             Peer p = conns.get(ch);
             if (p == null && !(frame instanceof Frame.Hello)) {
                 if (replica.recovery.helloHeld(ch)) {
-                    replica.recovery.hold(() -> handle(ch, frame)); // after its hello, in arrival order
+                    if (!replica.recovery.hold(() -> handle(ch, frame))) { // after its hello, in arrival order
+                        ch.abort();
+                    }
                     return;
                 }
                 protocolError(ch, "'" + FrameCodec.typeName(frame) + "' before hello");
@@ -268,8 +270,11 @@ final class HostSession {
             replica.ordering.scheduleFlush();
         };
         if (replica.recovery.active() || replica.stopping() || !p.ready) {
-            if (!replica.stopping()) {
-                replica.recovery.hold(work);
+            if (!replica.stopping() && !replica.recovery.hold(work)) {
+                // back-pressure: its updates stay pending there and are sent again when it reconnects
+                LOG.log(System.Logger.Level.WARNING, options.name() + ": disconnected " + peer + ": "
+                        + HostRecovery.MAX_HELD + " updates wait for the end of recovery already");
+                p.channel.abort();
             }
         } else {
             work.run();
@@ -437,6 +442,7 @@ final class HostSession {
         for (Peer p : new ArrayList<>(conns.values())) {
             checkBudget(p);
         }
+        replica.messaging.sweepRelays(env.nanoTime());
         long lw = log.version();
         for (Peer p : conns.values()) {
             if (p.ready) {

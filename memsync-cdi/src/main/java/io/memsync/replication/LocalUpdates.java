@@ -20,6 +20,9 @@ final class LocalUpdates {
     private final ReplicaEnvironment env;
     private final ReplicaState state;
 
+    /** Most updates of this replica waiting for a host (pending); beyond them a submit fails with {@code ERR_BUSY}. */
+    static final int MAX_PENDING = 100_000;
+
     LocalUpdates(Replica replica, ReplicaOptions options, ReplicaEnvironment env, ReplicaState state) {
         this.replica = replica;
         this.options = options;
@@ -47,6 +50,12 @@ final class LocalUpdates {
         if (!options.writer()) {
             f.completeExceptionally(new MemSyncException(MemSyncException.ERR_READ_ONLY,
                     "'" + options.name() + "' was started as a reader", null, log.term(), log.version()));
+            return;
+        }
+        if (state.pending.size() >= MAX_PENDING) {
+            f.completeExceptionally(new MemSyncException(MemSyncException.ERR_BUSY, "'" + options.name() + "' has "
+                    + MAX_PENDING + " updates waiting for a host already (the host is recovering, or none is reachable);"
+                    + " nothing was applied", null, log.term(), log.version()));
             return;
         }
         UpdateEvaluator.Evaluation ev;
