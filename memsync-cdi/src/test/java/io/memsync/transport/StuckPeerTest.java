@@ -5,14 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.memsync.MemSync;
 import io.memsync.SharedObject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -31,24 +28,6 @@ import org.junit.jupiter.api.Test;
 class StuckPeerTest {
     private static final Duration T = Duration.ofSeconds(30);
     private static final long BUDGET = 1 << 20;
-
-    private static JsonObject json(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
-    }
-
-    /** Runs the handshake and the replication hello (protocol version 2) of a reader that holds no document. */
-    static RawSocketPeer stuckPeer(Path recordFile, String name) throws Exception {
-        JsonObject record = json(Files.readString(recordFile));
-        byte[] secret = Base64.getDecoder().decode(record.getString("secret"));
-        RawSocketPeer p = RawSocketPeer.upgraded(record.getString("endpoint"));
-        String serverNonce = json(p.read(T).text()).getString("nonce");
-        String clientNonce = Handshake.nonce();
-        p.sendText(Handshake.hello(name, clientNonce, Handshake.proof(secret, "client", name, serverNonce, clientNonce)));
-        assertThat(json(p.read(T).text()).getString("t")).isEqualTo("welcome");
-        p.sendText("{\"t\":\"hello\",\"pv\":2,\"peer\":\"stuck-peer\",\"pid\":" + Integer.MAX_VALUE + ",\"start\":1,"
-                + "\"writer\":false,\"maxWriters\":2147483647,\"have\":false,\"lt\":0,\"lv\":0,\"pending\":0,\"rpc\":[]}");
-        return p; // and never reads again
-    }
 
     @Test
     void aPeerThatNeverReadsIsDisconnectedAtItsBudgetWhileAClientKeepsWriting() throws Exception {
@@ -76,7 +55,8 @@ class StuckPeerTest {
         try (SharedObject<JsonObject> host = MemSync.builder("stuck").rendezvous(dir).timeout(T)
                 .sendBudget(BUDGET, 10_000).start();
              SharedObject<JsonObject> client = MemSync.builder("stuck").rendezvous(dir).timeout(T).start();
-             RawSocketPeer stuck = stuckPeer(dir.resolve("stuck").resolve("host.json"), "stuck")) {
+             RawSocketPeer stuck = AuthenticatedPeer.open(dir.resolve("stuck").resolve("host.json"), "stuck", "stuck-peer",
+                     false)) {
             String value = "v".repeat(8 * 1024);
             int i = 0;
             // the host writes (8 KiB entries) and the client keeps patching, until the stuck peer is disconnected
