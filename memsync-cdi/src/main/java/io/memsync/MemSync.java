@@ -12,11 +12,13 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.memsync.document.Limits;
 import io.memsync.internal.EngineWiring;
 import io.memsync.internal.HttpSettings;
 import io.memsync.internal.JsonMapping;
 import io.memsync.internal.ReflectiveRpcHandler;
 import io.memsync.internal.SharedObjectOptions;
+import io.memsync.replication.SendBudget;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -98,6 +100,10 @@ public final class MemSync {
         private int maxFrameBytes = 16 * 1024 * 1024;
         private boolean joinOnly;
         private HttpSettings http = HttpSettings.DEFAULTS;
+        private long maxEffectBytes = Limits.DEFAULT_MAX_EFFECT_BYTES;
+        private long maxDocumentBytes = Limits.DEFAULT_MAX_DOCUMENT_BYTES;
+        private int maxDepth = Limits.MAX_DEPTH;
+        private SendBudget sendBudget = SendBudget.DEFAULT;
 
         private Builder(String name) {
             this.name = name;
@@ -510,6 +516,74 @@ public final class MemSync {
             return this;
         }
 
+        /**
+         * Largest effect of one update, written out as compact JSON (default 64 MiB): an update whose effect would be
+         * larger is refused at submit with {@link MemSyncException#ERR_TOO_LARGE}, and nothing is applied. The host
+         * checks it again for every update it orders. Effects larger than {@link #maxFrameSize} travel in chunks.
+         *
+         * @param bytes at least 1024
+         * @return this builder
+         */
+        public Builder maxEffectSize(long bytes) {
+            if (bytes < 1024) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxEffectSize of '" + name + "' must be at least 1024, got " + bytes);
+            }
+            this.maxEffectBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Largest document an update may produce, written out as compact JSON (default 256 MiB): an update that would
+         * make the document larger is refused at submit with {@link MemSyncException#ERR_TOO_LARGE}, and nothing is
+         * applied.
+         *
+         * @param bytes at least 1024
+         * @return this builder
+         */
+        public Builder maxDocumentSize(long bytes) {
+            if (bytes < 1024) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxDocumentSize of '" + name + "' must be at least 1024, got " + bytes);
+            }
+            this.maxDocumentBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Deepest nesting an update may produce, the document itself being level 1 (default and most 1,000, the depth
+         * the wire and snapshot parser accepts for a document): a deeper update is refused at submit with
+         * {@link MemSyncException#ERR_TOO_LARGE}, and nothing is applied.
+         *
+         * @param levels between 1 and 1000
+         * @return this builder
+         */
+        public Builder maxDepth(int levels) {
+            if (levels < 1 || levels > Limits.MAX_DEPTH) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxDepth of '" + name + "' must be between 1 and "
+                        + Limits.MAX_DEPTH + ", got " + levels);
+            }
+            this.maxDepth = levels;
+            return this;
+        }
+
+        /**
+         * What the host holds for one client at most (default 64 MiB and 100,000 frames): a client that has not read
+         * more than that (it stopped reading, or reads slower than the host writes) is disconnected with a warning and
+         * its queue discarded; it catches up when it reconnects (by snapshot once the entries it missed were
+         * compacted). A client that was sent a snapshot on joining may hold that much more.
+         *
+         * @param bytes  at least 1024
+         * @param frames at least 16
+         * @return this builder
+         */
+        public Builder sendBudget(long bytes, int frames) {
+            try {
+                this.sendBudget = new SendBudget(bytes, frames);
+            } catch (MemSyncException e) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "sendBudget of '" + name + "': " + e.detail());
+            }
+            return this;
+        }
+
         private Duration positive(Duration d, String option, boolean zeroOk) {
             Objects.requireNonNull(d, option);
             if (d.isNegative() || (!zeroOk && d.isZero())) {
@@ -558,7 +632,8 @@ public final class MemSync {
             }
             return new SharedObjectOptions(name, data, Map.copyOf(rpc), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
                     waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes, joinOnly, http,
-                    new SharedObjectOptions.Persistence(storage, durability, acks));
+                    new SharedObjectOptions.Persistence(storage, durability, acks),
+                    new Limits(maxEffectBytes, maxDocumentBytes, maxDepth), sendBudget);
         }
     }
 }

@@ -41,6 +41,12 @@ public class MemSyncException extends RuntimeException {
     public static final String ERR_TOO_LARGE = "ERR_TOO_LARGE";
     /** A frame that does not parse or breaks the replication protocol. */
     public static final String ERR_PROTOCOL = "ERR_PROTOCOL";
+    /**
+     * A bounded queue of this process or of the host is full: too many RPC calls running or waiting in this process,
+     * too many calls relayed by the host, or too many updates waiting (while a new host recovers, or for a host).
+     * Nothing was done; the operation may be tried again later.
+     */
+    public static final String ERR_BUSY = "ERR_BUSY";
     /** A configuration value (builder option, name, MicroProfile Config property) is invalid. */
     public static final String ERR_CONFIG = "ERR_CONFIG";
     /** An I/O failure of the rendezvous folder, the network or the persistence files. */

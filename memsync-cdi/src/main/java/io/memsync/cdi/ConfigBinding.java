@@ -14,6 +14,7 @@ import io.memsync.Durability;
 import io.memsync.MemSync;
 import io.memsync.MemSyncException;
 import io.memsync.Role;
+import io.memsync.replication.SendBudget;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -51,6 +52,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
  *   <tr><td>{@code rendezvous.dir}</td><td>base rendezvous folder (also read by the builder from the
  *   {@code memsync.rendezvous.dir} system property and {@code MEMSYNC_RENDEZVOUS_DIR})</td></tr>
  *   <tr><td>{@code max-frame-size}</td><td>bytes</td></tr>
+ *   <tr><td>{@code max-effect-size}</td><td>bytes</td></tr>
+ *   <tr><td>{@code max-document-size}</td><td>bytes</td></tr>
+ *   <tr><td>{@code max-depth}</td><td>levels</td></tr>
+ *   <tr><td>{@code send-budget.bytes}, {@code send-budget.frames}</td><td>bytes, frames</td></tr>
  * </table>
  */
 final class ConfigBinding {
@@ -58,7 +63,8 @@ final class ConfigBinding {
     static final List<String> PROPERTIES = List.of("data", "file.path", "server.port", "server.address", "server.writable",
             "server.token", "server.allowed-hosts", "server.allowed-origins", "peer.roles",
             "network.max-writers", "network.wait-for-writer-slot", "timeout", "heartbeat", "recovery-wait", "log-events",
-            "rendezvous.dir", "max-frame-size", "storage", "file.durability", "acks");
+            "rendezvous.dir", "max-frame-size", "storage", "file.durability", "acks", "max-effect-size", "max-document-size", "max-depth",
+            "send-budget.bytes", "send-budget.frames");
 
     /** A URI with a scheme of two or more characters (so {@code C:\\data} stays a path). */
     private static final java.util.regex.Pattern URI_SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
@@ -112,6 +118,15 @@ final class ConfigBinding {
         keys.own("server.allowed-origins").ifPresent(v -> steps.add(b -> b.serverAllowedOrigins(list(v.value()))));
         integer(keys.any("network.max-writers"), problems).ifPresent(v -> steps.add(b -> b.maxWriters(v)));
         integer(keys.any("max-frame-size"), problems).ifPresent(v -> steps.add(b -> b.maxFrameSize(v)));
+        integer(keys.any("max-effect-size"), problems).ifPresent(v -> steps.add(b -> b.maxEffectSize(v)));
+        integer(keys.any("max-document-size"), problems).ifPresent(v -> steps.add(b -> b.maxDocumentSize(v)));
+        integer(keys.any("max-depth"), problems).ifPresent(v -> steps.add(b -> b.maxDepth(v)));
+        Optional<Integer> budgetBytes = integer(keys.any("send-budget.bytes"), problems);
+        Optional<Integer> budgetFrames = integer(keys.any("send-budget.frames"), problems);
+        if (budgetBytes.isPresent() || budgetFrames.isPresent()) {
+            steps.add(b -> b.sendBudget(budgetBytes.map(Integer::longValue).orElse(SendBudget.DEFAULT.bytes()),
+                    budgetFrames.orElse(SendBudget.DEFAULT.frames())));
+        }
         duration(keys.any("network.wait-for-writer-slot"), problems).ifPresent(v -> steps.add(b -> b.waitForWriterSlot(v)));
         duration(keys.any("timeout"), problems).ifPresent(v -> steps.add(b -> b.timeout(v)));
         duration(keys.any("heartbeat"), problems).ifPresent(v -> steps.add(b -> b.heartbeat(v)));

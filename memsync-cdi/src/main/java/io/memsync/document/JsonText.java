@@ -26,8 +26,11 @@ import org.pcollections.OrderedPMap;
  */
 public final class JsonText {
 
-    /** Deepest nesting accepted (the same as Parsson's default): hostile input cannot overflow the stack. */
-    public static final int MAX_DEPTH = 1000;
+    /**
+     * Deepest nesting accepted, so hostile input cannot overflow the stack: a document's deepest
+     * ({@link Limits#MAX_DEPTH}, as updates are held to) plus the levels of the frame around it.
+     */
+    public static final int MAX_DEPTH = Limits.MAX_DEPTH + Limits.FRAME_NESTING;
 
     /** Longest number accepted (as Parsson): BigDecimal parsing grows faster than linearly with the length. */
     public static final int MAX_NUMBER_CHARS = 1100;

@@ -43,6 +43,10 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
     private final JsonValue[] flat;
     private final TreePVector<JsonValue> elements;
     private int hash;
+    /** Length of the compact JSON text once known (see {@link JsonSize}), else -1. */
+    private volatile long bytes = -1;
+    /** Nesting depth once known, else -1 (computed again by a thread that misses it, like {@link #hash}). */
+    private int depth = -1;
     /** Lookups asked of this value so far (1 means the next one builds {@link #index}). */
     private int lookups;
     /** Hash index of the elements, built at the second lookup of a large array; published through final fields. */
@@ -82,9 +86,14 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
      * @return the new array (this one when nothing changes by identity)
      */
     public PJsonArray with(int index, JsonValue value) {
-        if (get(index) == value) {
+        JsonValue old = get(index);
+        if (old == value) {
             return this;
         }
+        return carry(withElement(index, value), old, value);
+    }
+
+    private PJsonArray withElement(int index, JsonValue value) {
         if (flat != null && flat.length <= SMALL_MAX) {
             JsonValue[] f = flat.clone();
             f[index] = value;
@@ -101,6 +110,10 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
      * @return the new array
      */
     public PJsonArray plus(int index, JsonValue value) {
+        return carry(plusElement(index, value), null, value);
+    }
+
+    private PJsonArray plusElement(int index, JsonValue value) {
         if (flat != null) {
             java.util.Objects.checkIndex(index, flat.length + 1);
             if (flat.length < SMALL_MAX) {
@@ -131,6 +144,10 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
      * @return the new array
      */
     public PJsonArray minus(int index) {
+        return carry(minusElement(index), get(index), null);
+    }
+
+    private PJsonArray minusElement(int index) {
         if (flat != null) {
             java.util.Objects.checkIndex(index, flat.length);
             if (flat.length == 1) {
@@ -144,6 +161,51 @@ public final class PJsonArray extends AbstractList<JsonValue> implements JsonArr
             }
         }
         return of((TreePVector<JsonValue>) tree().minus(index));
+    }
+
+    /**
+     * Gives {@code next}, this array with element {@code old} replaced by {@code value}, inserted ({@code old} null)
+     * or removed ({@code value} null), the size of its text worked out from this one's, when this one's is known.
+     */
+    private PJsonArray carry(PJsonArray next, JsonValue old, JsonValue value) {
+        long b = bytes;
+        if (next == this || b < 0 || b == Long.MAX_VALUE || next.bytes >= 0) {
+            return next;
+        }
+        if (old != null && value != null) {
+            b = b - JsonSize.bytes(old) + JsonSize.bytes(value);
+        } else if (old == null) {
+            b = JsonSize.add(b, JsonSize.bytes(value) + (size() == 0 ? 0 : 1));
+        } else {
+            b = b - JsonSize.bytes(old) - (size() == 1 ? 0 : 1);
+        }
+        if (b > 0 && b != Long.MAX_VALUE) {
+            next.bytes = b;
+        }
+        return next;
+    }
+
+    /** The length of this array's compact JSON text, kept once known. */
+    long bytes() {
+        long b = bytes;
+        if (b < 0) {
+            b = JsonSize.arrayBytes(this);
+            bytes = b;
+        }
+        return b;
+    }
+
+    /** This array's nesting depth, kept once known. */
+    int depth() {
+        int d = depth;
+        if (d < 0) {
+            d = 0;
+            for (JsonValue v : this) {
+                d = Math.max(d, JsonSize.depth(v));
+            }
+            depth = ++d;
+        }
+        return d;
     }
 
     @Override

@@ -40,6 +40,10 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
     private final Object[] flat;
     private final OrderedPMap<String, JsonValue> members;
     private int hash;
+    /** Length of the compact JSON text once known (see {@link JsonSize}), else -1. */
+    private volatile long bytes = -1;
+    /** Nesting depth once known, else -1 (computed again by a thread that misses it, like {@link #hash}). */
+    private int depth = -1;
 
     private PJsonObject(Object[] flat, OrderedPMap<String, JsonValue> members) {
         this.flat = flat;
@@ -108,6 +112,10 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
      * @return the new object (this one when nothing changes by identity)
      */
     public PJsonObject with(String name, JsonValue value) {
+        return carry(withMember(name, value), name, member(name), value);
+    }
+
+    private PJsonObject withMember(String name, JsonValue value) {
         if (flat == null) {
             if (members.get(name) == value) {
                 return this;
@@ -143,6 +151,11 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
      * @return the new object (this one when the member is absent)
      */
     public PJsonObject without(String name) {
+        JsonValue old = member(name);
+        return old == null ? this : carry(withoutMember(name), name, old, null);
+    }
+
+    private PJsonObject withoutMember(String name) {
         if (flat == null) {
             return members.containsKey(name) ? of(members.minus(name)) : this;
         }
@@ -157,6 +170,51 @@ public final class PJsonObject extends AbstractMap<String, JsonValue> implements
         System.arraycopy(flat, 0, kv, 0, i);
         System.arraycopy(flat, i + 2, kv, i, flat.length - i - 2);
         return new PJsonObject(kv, null);
+    }
+
+    /**
+     * Gives {@code next}, this object with member {@code name} changed from {@code old} to {@code value} (either
+     * {@code null} for none), the size of its text worked out from this one's, when this one's is known.
+     */
+    private PJsonObject carry(PJsonObject next, String name, JsonValue old, JsonValue value) {
+        long b = bytes;
+        if (next == this || b < 0 || b == Long.MAX_VALUE || next.bytes >= 0) {
+            return next;
+        }
+        if (old != null && value != null) {
+            b = b - JsonSize.bytes(old) + JsonSize.bytes(value);
+        } else if (old == null) {
+            b = JsonSize.add(b, size() == 0 ? JsonSize.memberBytes(name, value) - 1 : JsonSize.memberBytes(name, value));
+        } else {
+            b = b - (size() == 1 ? JsonSize.memberBytes(name, old) - 1 : JsonSize.memberBytes(name, old));
+        }
+        if (b > 0 && b != Long.MAX_VALUE) {
+            next.bytes = b;
+        }
+        return next;
+    }
+
+    /** The length of this object's compact JSON text, kept once known. */
+    long bytes() {
+        long b = bytes;
+        if (b < 0) {
+            b = JsonSize.objectBytes(this);
+            bytes = b;
+        }
+        return b;
+    }
+
+    /** This object's nesting depth, kept once known. */
+    int depth() {
+        int d = depth;
+        if (d < 0) {
+            d = 0;
+            for (JsonValue v : values()) {
+                d = Math.max(d, JsonSize.depth(v));
+            }
+            depth = ++d;
+        }
+        return d;
     }
 
     @Override

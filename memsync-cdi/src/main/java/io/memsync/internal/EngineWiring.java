@@ -79,6 +79,8 @@ public final class EngineWiring {
                 .heartbeatInterval(options.heartbeat())
                 .recoveryWait(options.recoveryWait())
                 .maxFrameBytes(options.maxFrameBytes())
+                .limits(options.limits())
+                .sendBudget(options.sendBudget())
                 .writer(options.writer())
                 .maxWriters(options.maxWriters())
                 .writerSlotWait(options.waitForWriterSlot())

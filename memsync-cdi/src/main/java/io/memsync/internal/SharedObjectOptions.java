@@ -8,6 +8,8 @@ import java.util.Set;
 
 import io.memsync.Role;
 import io.memsync.RpcHandler;
+import io.memsync.document.Limits;
+import io.memsync.replication.SendBudget;
 
 import jakarta.json.JsonObject;
 
@@ -34,12 +36,14 @@ import jakarta.json.JsonObject;
  *                          {@code ERR_NO_HOST})
  * @param http              the safety settings of the {@code server(port)} listener
  * @param persistence       the storage location URI, durability and acks modes
+ * @param limits            the size limits of updates (effect, resulting document, depth)
+ * @param sendBudget        what the host holds for one client at most
  */
 public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcHandler> rpc, Path file,
                                   int serverPort, Set<Role> roles, int maxWriters, Duration waitForWriterSlot,
                                   Duration timeout, boolean logEvents, Path rendezvous, Duration heartbeat,
                                   Duration recoveryWait, int maxFrameBytes, boolean joinOnly, HttpSettings http,
-                                  Persistence persistence) {
+                                  Persistence persistence, Limits limits, SendBudget sendBudget) {
     /**
      * How the document is persisted and acknowledged.
      *
@@ -73,6 +77,8 @@ public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcH
         Objects.requireNonNull(recoveryWait, "recoveryWait");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(persistence, "persistence");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(sendBudget, "sendBudget");
     }
 
     /**

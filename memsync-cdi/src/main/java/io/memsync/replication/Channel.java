@@ -43,4 +43,31 @@ public interface Channel {
     default boolean endsBatches() {
         return false;
     }
+
+    /**
+     * What this channel holds for the peer: characters queued and not written yet, plus bytes written that the peer
+     * has not confirmed reading (where the transport can tell). The host holds each client to a send budget with it.
+     *
+     * @return the backlog in bytes, {@code 0} when the transport does not track it
+     */
+    default long backlogBytes() {
+        return 0;
+    }
+
+    /**
+     * Frames queued and not written yet.
+     *
+     * @return the count, {@code 0} when the transport does not track it
+     */
+    default int backlogFrames() {
+        return 0;
+    }
+
+    /**
+     * Drops the connection at once, discarding what is queued (a peer past its send budget): nothing more is written,
+     * and the handler's {@link ChannelHandler#onClose} follows, on another thread. Idempotent.
+     */
+    default void abort() {
+        close();
+    }
 }

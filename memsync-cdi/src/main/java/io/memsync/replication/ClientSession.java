@@ -27,6 +27,8 @@ final class ClientSession {
     private volatile long lastHeard;
     /** The snapshot being received from the host (chunks in order), else idle. */
     private SnapshotChunks.Assembler snapIn;
+    /** The frame being received in parts from the host (an entry larger than a frame), else idle. */
+    private SnapshotChunks.Assembler partIn;
     /** Why the last snapshot from the host could not be installed, or {@code null}. */
     private ProtocolException snapFailure;
 
@@ -71,6 +73,7 @@ final class ClientSession {
         hostChannel = ch;
         synced = false;
         snapIn = state.newAssembler();
+        partIn = new SnapshotChunks.Assembler(Math.max(64L << 20, 2 * options.limits().maxEffectBytes() + (1 << 20)));
         snapFailure = null;
         lastHeard = env.nanoTime();
         sendHello();
@@ -231,6 +234,20 @@ final class ClientSession {
                                 + e.getMessage());
                     }
                 }
+                case Frame.Part part -> {
+                    try {
+                        partIn.acceptText(part.index(), part.count(), part.data()).ifPresent(text -> {
+                            Frame.ToClient whole = FrameCodec.decodeToClient(text);
+                            if (whole instanceof Frame.Part) {
+                                throw new ProtocolException("part", "d", "a frame part inside a frame part");
+                            }
+                            handle(whole);
+                        });
+                    } catch (ProtocolException e) {
+                        LOG.log(System.Logger.Level.WARNING, options.name() + ": frame part from the host refused: "
+                                + e.getMessage());
+                    }
+                }
                 case Frame.Welcome w -> welcomed(w);
                 case Frame.Event e -> replica.messaging.deliverEvent(e);
                 case Frame.Handover h -> {
@@ -246,7 +263,12 @@ final class ClientSession {
                     // only the entries the new host lacks when our logs agree at its position, else everything
                     long lv = p.lastVersion();
                     if (p.hasDocument() && lv >= log.base() && lv <= log.version() && log.termAt(lv) == p.lastTerm()) {
-                        hostChannel.send(FrameCodec.encode(new Frame.Tail(log.entriesAfter(lv))));
+                        String tail = FrameCodec.encode(new Frame.Tail(log.entriesAfter(lv)));
+                        if (EntryFrames.fits(tail, options.maxFrameBytes())) {
+                            hostChannel.send(tail);
+                        } else {
+                            state.sendState(hostChannel); // a tail larger than a frame: the state, in chunks
+                        }
                     } else {
                         state.sendState(hostChannel);
                     }

@@ -242,6 +242,26 @@ sealed interface Frame {
     }
 
     /**
+     * One piece of a frame too large for the frame limit (today: entries whose effect is larger than a frame), from the
+     * host to a client. The pieces of one frame travel in order, nothing between them; the receiver puts the text back
+     * together and handles the frame it makes. Built by {@link EntryFrames}, reassembled by
+     * {@link SnapshotChunks.Assembler}.
+     *
+     * @param index the piece's position, {@code 0 <= index < count}
+     * @param count how many pieces the frame has, {@code >= 1}
+     * @param data  the piece of the frame's text
+     */
+    record Part(int index, int count, String data) implements ToClient {
+        /** Checks the position and that there is data. */
+        public Part {
+            Objects.requireNonNull(data, "data");
+            if (count < 1 || index < 0 || index >= count) {
+                throw new IllegalArgumentException("frame part " + index + " of " + count);
+            }
+        }
+    }
+
+    /**
      * A report that the other side sent something wrong (today: the host's answer to a frame it cannot use, with
      * {@code ERR_PROTOCOL}). Informational: the receiver logs it.
      *

@@ -31,6 +31,7 @@ import jakarta.json.stream.JsonParsingException;
  * call     {"t":"call","id":n,"n":s,"a":[…]}
  * res      {"t":"res","id":n,"r":value}  or  {"t":"res","id":n,"code":s,"m":s}
  * snap     {"t":"snap","i":n,"n":n,"d":s}
+ * part     {"t":"part","i":n,"n":n,"d":s}      (a piece of the text of a frame larger than the frame limit)
  * err      {"t":"err","code":s,"m":s}
  * hb       {"t":"hb","term":n,"v":n,"lw":n,"peers":[s…]}
  * sync     {"t":"sync"}
@@ -52,7 +53,7 @@ final class FrameCodec {
      * refuses that process. Raise it with any change of the wire form; {@link #checkProtocolVersion} is the one place
      * to accept older versions if that is ever wanted.
      */
-    static final int PROTOCOL_VERSION = 1;
+    static final int PROTOCOL_VERSION = 2;
 
     /** Static methods only. */
     private FrameCodec() {
@@ -112,6 +113,12 @@ final class FrameCodec {
             }
             case Frame.SnapChunk c -> {
                 StringBuilder sb = head("snap", c.data().length() + c.data().length() / 8 + 40).append(",\"i\":")
+                        .append(c.index()).append(",\"n\":").append(c.count()).append(",\"d\":");
+                JsonWriting.quote(c.data(), sb);
+                yield sb.append('}').toString();
+            }
+            case Frame.Part c -> {
+                StringBuilder sb = head("part", c.data().length() + c.data().length() / 8 + 40).append(",\"i\":")
                         .append(c.index()).append(",\"n\":").append(c.count()).append(",\"d\":");
                 JsonWriting.quote(c.data(), sb);
                 yield sb.append('}').toString();
@@ -320,6 +327,10 @@ final class FrameCodec {
                 case "res" -> f.has("code") ? Frame.Result.failure(f.longValue("id"), f.string("code"), f.string("m"))
                         : Frame.Result.success(f.longValue("id"), f.value("r"));
                 case "snap" -> decodeChunk(f);
+                case "part" -> {
+                    Frame.SnapChunk c = decodeChunk(f);
+                    yield new Frame.Part(c.index(), c.count(), c.data());
+                }
                 case "err" -> new Frame.ErrorReport(f.string("code"), f.string("m"));
                 case "refuse" -> new Frame.Refuse(f.string("code"), f.string("m"));
                 case "welcome" -> new Frame.Welcome(f.longValue("term"), f.objects("entries", FrameCodec::readEntry),
@@ -385,6 +396,7 @@ final class FrameCodec {
             case Frame.Call c -> "call";
             case Frame.Result r -> "res";
             case Frame.SnapChunk c -> "snap";
+            case Frame.Part c -> "part";
             case Frame.ErrorReport e -> "err";
             case Frame.Heartbeat h -> "hb";
             case Frame.Sync s -> "sync";

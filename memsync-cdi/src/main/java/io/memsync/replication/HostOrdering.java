@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Host: orders updates and broadcasts the entries. Each update is checked (duplicate, writer grant, retained log,
  * precondition, the {@link ConflictRule}), evaluated against the confirmed document and appended as an entry, accepted
- * or rejected; entries ordered since the last flush go to every ready client in one frame. A flush is posted to the
+ * or rejected; entries ordered since the last flush go to every ready client in one frame (several when they are larger than a frame, see {@link EntryFrames}). A flush is posted to the
  * event loop, or, while a frame from a channel that {@linkplain Channel#endsBatches ends its batches} is handled, left
  * to the end of that batch on the same thread. Guarded by the replica's lock.
  */
@@ -103,8 +103,13 @@ final class HostOrdering {
         }
         UpdateEvaluator.Evaluation ev;
         try {
-            ev = UpdateEvaluator.evaluate(log.document(), update);
+            ev = UpdateEvaluator.evaluate(log.document(), update, options.limits());
         } catch (MemSyncException e) {
+            if (MemSyncException.ERR_TOO_LARGE.equals(e.code())) {
+                // re-checked here (a client may be hostile): refused to the writer, whatever else changed
+                reject(peer, seq, h, e.code(), "'" + options.name() + "': " + e.detail());
+                return;
+            }
             if (log.conflict(peer, base, h, ConflictRule.declaredPaths(update), false) != null) {
                 reject(peer, seq, h, MemSyncException.ERR_STALE_PATCH, "update no longer applies after a newer change: "
                         + e.detail());
@@ -186,7 +191,8 @@ final class HostOrdering {
                 origin = null;
             }
         }
-        String frame = FrameCodec.encode(new Frame.Entries(batch)); // copies the entries
+        // frames under the frame limit: a client refuses a bigger one, and would then reconnect without end
+        List<String> frames = EntryFrames.frames(batch, options.maxFrameBytes()); // encodes (copies) the entries
         batch.clear();
         // when every entry comes from one peer, that peer (which already shows them) is served last
         Collection<Peer> conns = replica.host.connections();
@@ -198,11 +204,11 @@ final class HostOrdering {
             if (originPeer == null && origin != null && origin.equals(p.peerId)) {
                 originPeer = p;
             } else {
-                p.channel.send(frame);
+                send(p, frames);
             }
         }
         if (originPeer != null) {
-            originPeer.channel.send(frame);
+            send(originPeer, frames);
         }
         if (replica.persistence.waitsForReplicas()) {
             // updates of this process wait for another process to hold their entries: ask for acknowledgements now
@@ -213,5 +219,12 @@ final class HostOrdering {
                 }
             }
         }
+    }
+
+    private void send(Peer p, List<String> frames) {
+        for (String frame : frames) {
+            p.channel.send(frame);
+        }
+        replica.host.checkBudget(p);
     }
 }

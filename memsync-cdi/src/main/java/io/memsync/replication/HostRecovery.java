@@ -90,9 +90,19 @@ final class HostRecovery {
         return oldMembers.stream().anyMatch(m -> m.peerId().equals(peerId));
     }
 
-    /** @param work work that waits for the end of recovery (or for its client's welcome) */
-    void hold(Runnable work) {
+    /** Most pieces of work (mostly clients' updates) held until recovery ends. */
+    static final int MAX_HELD = 10_000;
+
+    /**
+     * @param work work that waits for the end of recovery (or for its client's welcome)
+     * @return {@code false} when {@value #MAX_HELD} are held already (the work was not taken)
+     */
+    boolean hold(Runnable work) {
+        if (held.size() >= MAX_HELD) {
+            return false;
+        }
         held.add(work);
+        return true;
     }
 
     /**

@@ -230,7 +230,9 @@ final class HostSession {
             Peer p = conns.get(ch);
             if (p == null && !(frame instanceof Frame.Hello)) {
                 if (replica.recovery.helloHeld(ch)) {
-                    replica.recovery.hold(() -> handle(ch, frame)); // after its hello, in arrival order
+                    if (!replica.recovery.hold(() -> handle(ch, frame))) { // after its hello, in arrival order
+                        ch.abort();
+                    }
                     return;
                 }
                 protocolError(ch, "'" + FrameCodec.typeName(frame) + "' before hello");
@@ -273,8 +275,11 @@ final class HostSession {
             replica.ordering.scheduleFlush();
         };
         if (replica.recovery.active() || replica.stopping() || !p.ready) {
-            if (!replica.stopping()) {
-                replica.recovery.hold(work);
+            if (!replica.stopping() && !replica.recovery.hold(work)) {
+                // back-pressure: its updates stay pending there and are sent again when it reconnects
+                LOG.log(System.Logger.Level.WARNING, options.name() + ": disconnected " + peer + ": "
+                        + HostRecovery.MAX_HELD + " updates wait for the end of recovery already");
+                p.channel.abort();
             }
         } else {
             work.run();
@@ -342,14 +347,22 @@ final class HostSession {
             entries = log.entriesAfter(p.helloVersion);
         } else {
             entries = List.of();
-            state.sendState(p.channel);
+            p.budgetAllowance = state.sendState(p.channel);
         }
         p.ready = true;
         p.acked = Math.min(p.acked, log.version());
         List<String> ps = new ArrayList<>();
         ps.add(replica.peerId());
         conns.values().forEach(c -> ps.add(c.peerId));
-        p.channel.send(FrameCodec.encode(new Frame.Welcome(log.term(), entries, ps)));
+        String welcome = FrameCodec.encode(new Frame.Welcome(log.term(), entries, ps));
+        if (!entries.isEmpty() && !EntryFrames.fits(welcome, options.maxFrameBytes())) {
+            // too many (or too large) missing entries for one frame: they go first, under the frame limit
+            for (String frame : EntryFrames.frames(entries, options.maxFrameBytes())) {
+                p.channel.send(frame);
+            }
+            welcome = FrameCodec.encode(new Frame.Welcome(log.term(), List.of(), ps));
+        }
+        p.channel.send(welcome);
     }
 
     /** Opens for writes: welcomes the waiting clients, issues grants, orders the own and the held updates. */
@@ -433,6 +446,10 @@ final class HostSession {
                         log.term(), log.version()));
             }
         }
+        for (Peer p : new ArrayList<>(conns.values())) {
+            checkBudget(p);
+        }
+        replica.messaging.sweepRelays(env.nanoTime());
         long lw = log.version();
         for (Peer p : conns.values()) {
             if (p.ready) {
@@ -445,6 +462,31 @@ final class HostSession {
         for (Peer p : conns.values()) {
             p.channel.send(hb);
         }
+    }
+
+    /**
+     * Disconnects a client that passed its send budget (it stopped reading, or reads slower than the host writes): its
+     * queue is discarded, it no longer holds back compaction, and it catches up when it comes back.
+     *
+     * @param p the client
+     */
+    void checkBudget(Peer p) {
+        if (p.overBudget) {
+            return;
+        }
+        SendBudget budget = options.sendBudget();
+        long bytes = p.channel.backlogBytes();
+        int frames = p.channel.backlogFrames();
+        if (bytes <= budget.bytes() + p.budgetAllowance && frames <= budget.frames()) {
+            return;
+        }
+        p.overBudget = true;
+        p.ready = false; // nothing more is sent to it, and compaction no longer waits for it
+        LOG.log(System.Logger.Level.WARNING, options.name() + ": disconnected " + p.peerId + " (" + p.channel.remote()
+                + "): it holds " + bytes + " bytes and " + frames + " frames it has not read, past its send budget of "
+                + (budget.bytes() + p.budgetAllowance) + " bytes and " + budget.frames()
+                + " frames; it catches up when it reconnects");
+        p.channel.abort();
     }
 
     /** Stops hosting: connections closed, nothing waits, the lease released (the listener is kept for later). */

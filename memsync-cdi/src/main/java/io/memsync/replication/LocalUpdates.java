@@ -20,6 +20,9 @@ final class LocalUpdates {
     private final ReplicaEnvironment env;
     private final ReplicaState state;
 
+    /** Most updates of this replica waiting for a host (pending); beyond them a submit fails with {@code ERR_BUSY}. */
+    static final int MAX_PENDING = 100_000;
+
     LocalUpdates(Replica replica, ReplicaOptions options, ReplicaEnvironment env, ReplicaState state) {
         this.replica = replica;
         this.options = options;
@@ -49,9 +52,15 @@ final class LocalUpdates {
                     "'" + options.name() + "' was started as a reader", null, log.term(), log.version()));
             return;
         }
+        if (state.pending.size() >= MAX_PENDING) {
+            f.completeExceptionally(new MemSyncException(MemSyncException.ERR_BUSY, "'" + options.name() + "' has "
+                    + MAX_PENDING + " updates waiting for a host already (the host is recovering, or none is reachable);"
+                    + " nothing was applied", null, log.term(), log.version()));
+            return;
+        }
         UpdateEvaluator.Evaluation ev;
         try {
-            ev = UpdateEvaluator.evaluate(state.view(), update);
+            ev = UpdateEvaluator.evaluate(state.view(), update, options.limits());
         } catch (MemSyncException e) {
             f.completeExceptionally(new MemSyncException(e.code(), e.detail(), e, log.term(), log.version()));
             return;

@@ -93,8 +93,11 @@ final class Messaging {
     }
 
     /** A call the host forwarded to a client that serves the method. */
-    private record Relay(Peer caller, long callerId, Peer provider, String method) {
+    private record Relay(Peer caller, long callerId, Peer provider, String method, long deadline) {
     }
+
+    /** Most calls the host relays at once; a call beyond them fails with {@code ERR_BUSY}. */
+    static final int MAX_RELAYS = 4096;
 
     private final ReplicaOptions options;
     private final ReplicaListener listener;
@@ -407,6 +410,30 @@ final class Messaging {
         }
     }
 
+    /**
+     * Host: relayed calls whose provider has not answered within the timeout fail with {@code ERR_TIMEOUT} and are
+     * forgotten (a late answer is dropped), so a provider that never answers holds nothing for long.
+     *
+     * @param now the current reading of the replica's nano clock
+     */
+    void sweepRelays(long now) {
+        if (relays.isEmpty()) {
+            return;
+        }
+        List<Relay> late = new ArrayList<>();
+        relays.values().removeIf(r -> now - r.deadline > 0 && late.add(r));
+        for (Relay r : late) {
+            replyTo(r.caller, r.callerId, r.method, null, new MemSyncException(MemSyncException.ERR_TIMEOUT,
+                    "the process serving RPC method '" + r.method + "' of '" + options.name() + "' did not answer within "
+                            + options.timeout()));
+        }
+    }
+
+    /** @return the calls the host relays now (tests) */
+    int relaysInFlight() {
+        return relays.size();
+    }
+
     /** Host: this replica stops hosting: its own relayed calls fail, the others' are forgotten. */
     void hostingEnded() {
         for (Relay r : relays.values()) {
@@ -458,8 +485,14 @@ final class Messaging {
         }
         for (Peer q : replica.connections()) {
             if (q.ready && q != caller && q.rpc.contains(method)) {
+                if (relays.size() >= MAX_RELAYS) {
+                    replyTo(caller, callerId, method, null, new MemSyncException(MemSyncException.ERR_BUSY, "RPC method '"
+                            + method + "' of '" + options.name() + "' refused: the host relays " + MAX_RELAYS
+                            + " calls already"));
+                    return;
+                }
                 long rid = ++relaySeq;
-                relays.put(rid, new Relay(caller, callerId, q, method));
+                relays.put(rid, new Relay(caller, callerId, q, method, replica.nanoTime() + options.timeout().toNanos()));
                 q.channel.send(FrameCodec.encode(new Frame.Call(rid, method, args)));
                 return;
             }

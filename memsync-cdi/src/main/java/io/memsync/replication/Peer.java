@@ -25,6 +25,10 @@ final class Peer {
     boolean ready;
     /** Admitted as a writer while every slot was taken (it had lost its grant): its writes fail. */
     boolean demoted;
+    /** Bytes of the snapshot sent to it on this connection: its send budget is that much larger. */
+    long budgetAllowance;
+    /** Disconnected for passing its send budget (logged once). */
+    boolean overBudget;
     /** The snapshot it is sending in recovery (chunks in order), else {@code null}. */
     SnapshotChunks.Assembler snap;
 

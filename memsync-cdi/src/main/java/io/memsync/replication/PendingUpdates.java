@@ -3,6 +3,7 @@ package io.memsync.replication;
 import io.memsync.MemSyncException;
 import io.memsync.Precondition;
 import io.memsync.Update;
+import io.memsync.document.Limits;
 import io.memsync.document.UpdateEvaluator;
 import jakarta.json.JsonObject;
 import java.time.Duration;
@@ -53,10 +54,17 @@ final class PendingUpdates {
     /** Inserted in increasing sequence order, so iteration is in order. */
     private final LinkedHashMap<Long, Pending> bySeq = new LinkedHashMap<>();
     private long nextSeq;
+    private final Limits limits;
 
     /** @param name the shared object's name, for messages */
     PendingUpdates(String name) {
+        this(name, Limits.DEFAULT);
+    }
+
+    /** @param name the shared object's name, for messages @param limits the size limits of updates */
+    PendingUpdates(String name, Limits limits) {
         this.name = name;
+        this.limits = limits;
     }
 
     /** @return the number of pending updates */
@@ -156,7 +164,7 @@ final class PendingUpdates {
         JsonObject v = confirmed;
         for (Pending p : bySeq.values()) {
             try {
-                v = UpdateEvaluator.evaluate(v, p.update).document();
+                v = UpdateEvaluator.evaluate(v, p.update, limits).document();
             } catch (MemSyncException ex) {
                 // a pending update that no longer evaluates is left out of the view
             }

@@ -1,6 +1,7 @@
 package io.memsync.replication;
 
 import io.memsync.MemSyncException;
+import io.memsync.document.Limits;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Duration;
@@ -27,11 +28,13 @@ import java.util.Objects;
  * @param rpcNames          the RPC methods this process serves
  * @param joinOnly          never take the host lease: join a live host or fail the start with {@code ERR_NO_HOST}
  *                          (and after a host loss wait for another process to take over)
+ * @param limits            the size limits of updates (effect, resulting document, depth)
+ * @param sendBudget        what the host holds for one client at most
  */
 public record ReplicaOptions(String name, JsonObject data, long pid, long processStartTime, Duration timeout,
                              Duration heartbeatInterval, Duration recoveryWait, int maxFrameBytes, boolean writer,
                              int maxWriters, InstantSource clock, Duration writerSlotWait, java.util.Set<String> rpcNames,
-                             boolean joinOnly) {
+                             boolean joinOnly, Limits limits, SendBudget sendBudget) {
     /** Validates the options. */
     public ReplicaOptions {
         Objects.requireNonNull(name, "name");
@@ -41,6 +44,8 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
         Objects.requireNonNull(recoveryWait, "recoveryWait");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(writerSlotWait, "writerSlotWait");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(sendBudget, "sendBudget");
         rpcNames = java.util.Set.copyOf(rpcNames);
         if (name.isBlank() || timeout.isNegative() || timeout.isZero() || heartbeatInterval.isNegative()
                 || heartbeatInterval.isZero() || recoveryWait.isNegative() || maxFrameBytes <= 0 || maxWriters <= 0) {
@@ -50,7 +55,7 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
 
     /**
      * Starts a builder with the defaults: empty document, this process's pid and start time, timeout 30 s,
-     * heartbeat 100 ms, recovery wait 2 s, 16 MiB frames, writer, no writer cap, the system clock.
+     * heartbeat 100 ms, recovery wait 2 s, 16 MiB frames, the {@linkplain Limits#DEFAULT default limits}, writer, no writer cap, the system clock.
      *
      * @param name the shared object's name
      * @return a builder
@@ -75,6 +80,8 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
         private Duration writerSlotWait = Duration.ZERO;
         private java.util.Set<String> rpcNames = java.util.Set.of();
         private boolean joinOnly;
+        private Limits limits = Limits.DEFAULT;
+        private SendBudget sendBudget = SendBudget.DEFAULT;
 
         private Builder(String name) {
             this.name = name;
@@ -153,10 +160,22 @@ public record ReplicaOptions(String name, JsonObject data, long pid, long proces
             return this;
         }
 
+        /** @param v the size limits of updates @return this */
+        public Builder limits(Limits v) {
+            limits = v;
+            return this;
+        }
+
+        /** @param v what the host holds for one client at most @return this */
+        public Builder sendBudget(SendBudget v) {
+            sendBudget = v;
+            return this;
+        }
+
         /** @return the options */
         public ReplicaOptions build() {
             return new ReplicaOptions(name, data, pid, startTime, timeout, heartbeat, recoveryWait, maxFrameBytes,
-                    writer, maxWriters, clock, writerSlotWait, rpcNames, joinOnly);
+                    writer, maxWriters, clock, writerSlotWait, rpcNames, joinOnly, limits, sendBudget);
         }
     }
 }

@@ -52,7 +52,7 @@ final class ReplicaState {
         this.listener = listener;
         this.peerId = peerId;
         this.started = started;
-        this.pending = new PendingUpdates(options.name());
+        this.pending = new PendingUpdates(options.name(), options.limits());
     }
 
     /** @return the view: the confirmed document with the pending updates re-evaluated on top (read without the lock) */
@@ -227,11 +227,18 @@ final class ReplicaState {
      * Sends the confirmed state in chunks (a document larger than a frame can travel).
      *
      * @param ch where to
+     * @return the characters sent
      */
-    void sendState(Channel ch) {
-        for (Frame.SnapChunk c : SnapshotChunks.split(log.snapshot(), SnapshotChunks.CHUNK_CHARS)) {
-            ch.send(FrameCodec.encode(c));
+    long sendState(Channel ch) {
+        // a chunk's character takes at most 3 bytes in its frame: chunks stay under a small frame limit too
+        int chars = (int) Math.min(SnapshotChunks.CHUNK_CHARS, (options.maxFrameBytes() - 128L) / 3);
+        long sent = 0;
+        for (Frame.SnapChunk c : SnapshotChunks.split(log.snapshot(), chars)) {
+            String frame = FrameCodec.encode(c);
+            sent += frame.length();
+            ch.send(frame);
         }
+        return sent;
     }
 
     /** @return an assembler for a snapshot from another process: larger than a frame, but not without bound */

@@ -21,6 +21,12 @@ import java.util.Map;
 final class ReplicatedLog {
     /** Entries kept in the log at least, even below the low-water mark, for stale checks after failover. */
     static final int MIN_RETAINED = 1024;
+    /**
+     * Most bytes of effects those {@link #MIN_RETAINED} entries below the low-water mark may hold: beyond it the oldest
+     * are dropped even so (1,024 large entries would otherwise stay in memory; a client that needs them gets a
+     * snapshot, a stale check finds the base older than the log).
+     */
+    static final long MAX_RETAINED_BYTES = 16L << 20;
 
     /** Whether {@link #doc} is a real state of the network (else this replica has not received one yet). */
     private boolean haveDoc;
@@ -143,7 +149,8 @@ final class ReplicatedLog {
     }
 
     /**
-     * Drops retained entries at or below a low-water mark, keeping at least {@link #MIN_RETAINED}.
+     * Drops retained entries at or below a low-water mark, keeping at least {@link #MIN_RETAINED} while they hold
+     * at most {@link #MAX_RETAINED_BYTES}.
      *
      * @param lowWater the lowest version every live replica has
      */
@@ -152,6 +159,16 @@ final class ReplicatedLog {
         while (entries.size() - k > MIN_RETAINED && entries.get(k).version() <= lowWater) {
             k++;
         }
+        if (k < entries.size() && entries.get(k).version() <= lowWater) {
+            long retained = 0;
+            for (int i = k; i < entries.size(); i++) {
+                retained = Math.min(Long.MAX_VALUE / 2, retained + bytes(entries.get(i)));
+            }
+            while (retained > MAX_RETAINED_BYTES && k < entries.size() && entries.get(k).version() <= lowWater) {
+                retained -= bytes(entries.get(k));
+                k++;
+            }
+        }
         if (k > 0) {
             Entry last = entries.get(k - 1);
             logBase = last.version();
@@ -159,6 +176,12 @@ final class ReplicatedLog {
             entries.subList(0, k).clear();
             lastAccepted.values().removeIf(v -> v <= logBase);
         }
+    }
+
+    /** What an entry holds, about: the length of its effect's text, or of its rejection. */
+    private static long bytes(Entry e) {
+        return 64 + (e.effect() != null ? Math.min(Long.MAX_VALUE / 4, io.memsync.document.JsonSize.bytes(e.effect()))
+                : e.message() != null ? e.message().length() : 0);
     }
 
     /**

@@ -114,34 +114,47 @@ final class SnapshotChunks {
          *                           the limit, or the complete text is not a snapshot; what was gathered is discarded
          */
         Optional<Snapshot> accept(Frame.SnapChunk chunk) {
+            return acceptText(chunk.index(), chunk.count(), chunk.data()).map(FrameCodec::decodeSnapshot);
+        }
+
+        /**
+         * Takes the next piece of a text cut into pieces (a snapshot's, or a frame's: {@link Frame.Part}).
+         *
+         * @param index the piece's position
+         * @param count how many pieces the text has
+         * @param data  the piece
+         * @return the whole text when this was its last piece, else empty
+         * @throws ProtocolException (frame type {@code snap}) when the piece does not follow or the text grows beyond the
+         *                           limit; what was gathered is discarded
+         */
+        Optional<String> acceptText(int index, int count, String data) {
             if (text == null) {
-                if (chunk.index() != 0) {
-                    throw refuse("i", "chunk " + chunk.index() + " of " + chunk.count() + " without the chunks before it");
+                if (index != 0) {
+                    throw refuse("i", "chunk " + index + " of " + count + " without the chunks before it");
                 }
-                // room for the whole snapshot at once, but never more than the limit or 16 Mi chars up front
-                long expected = Math.min(maxChars, (long) chunk.data().length() * chunk.count());
+                // room for the whole text at once, but never more than the limit or 16 Mi chars up front
+                long expected = Math.min(maxChars, (long) data.length() * count);
                 text = new StringBuilder((int) Math.min(expected, 16L << 20));
-                count = chunk.count();
+                this.count = count;
                 next = 0;
-            } else if (chunk.count() != count) {
-                throw refuse("n", "chunk " + chunk.index() + " says " + chunk.count() + " chunks, the snapshot's first said "
-                        + count);
-            } else if (chunk.index() != next) {
-                throw refuse("i", chunk.index() < next ? "chunk " + chunk.index() + " of " + count + " again (duplicate)"
-                        : "chunk " + chunk.index() + " of " + count + " where chunk " + next + " was due");
+            } else if (count != this.count) {
+                throw refuse("n", "chunk " + index + " says " + count + " chunks, the first said " + this.count);
+            } else if (index != next) {
+                throw refuse("i", index < next ? "chunk " + index + " of " + count + " again (duplicate)"
+                        : "chunk " + index + " of " + count + " where chunk " + next + " was due");
             }
-            if (text.length() + (long) chunk.data().length() > maxChars) {
-                throw refuse("d", "snapshot larger than the limit of " + maxChars + " characters (at chunk "
-                        + chunk.index() + " of " + count + ")");
+            if (text.length() + (long) data.length() > maxChars) {
+                throw refuse("d", "text larger than the limit of " + maxChars + " characters (at chunk "
+                        + index + " of " + count + ")");
             }
-            text.append(chunk.data());
+            text.append(data);
             next++;
             if (next < count) {
                 return Optional.empty();
             }
             String complete = text.toString();
             reset();
-            return Optional.of(FrameCodec.decodeSnapshot(complete));
+            return Optional.of(complete);
         }
 
         /** Discards what was gathered and returns the exception to throw. */

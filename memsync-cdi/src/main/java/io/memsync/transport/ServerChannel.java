@@ -57,6 +57,8 @@ final class ServerChannel extends WsChannel implements WsListener {
      * sends. (A message from the client proves nothing about its reading, so it does not count.)
      */
     private long written;
+    /** {@link #written}, for other threads. */
+    private volatile long writtenShared;
     private long pinged;
     private volatile long confirmed;
     static final long PING_EVERY_BYTES = 16 * 1024;
@@ -141,6 +143,7 @@ final class ServerChannel extends WsChannel implements WsListener {
         try {
             write(message);
             written += bytes;
+            writtenShared = written;
             if (written - pinged >= PING_EVERY_BYTES && state.get() == AUTHENTICATED) {
                 pinged = written;
                 session.ping(io.helidon.common.buffers.BufferData.create(Long.toString(written)));
@@ -256,6 +259,8 @@ final class ServerChannel extends WsChannel implements WsListener {
         }
         try {
             long n = Long.parseLong(buffer.readString(Math.min(buffer.available(), 20)));
+            // never more than was written: a forged count must not let writes block the sending thread
+            n = Math.min(n, writtenShared);
             if (n > confirmed) {
                 confirmed = n;
             }
@@ -413,7 +418,18 @@ final class ServerChannel extends WsChannel implements WsListener {
 
     @Override
     void abortConnection() {
-        closeConnection();
+        // the socket itself, at once and off the caller's thread: a close frame could block on a peer that does not
+        // read; a writer blocked on the socket fails and stops
+        Thread.ofVirtual().name("memsync-ws-abort").start(() -> {
+            closeSocket();
+            connectionClosed();
+        });
+    }
+
+    /** Characters queued plus bytes written that the client has not confirmed reading (its pongs carry the count). */
+    @Override
+    public long backlogBytes() {
+        return queuedChars() + Math.max(0, writtenShared - confirmed);
     }
 
     @Override

@@ -22,6 +22,9 @@ abstract class WsChannel implements Channel {
     private static final String CLOSE = new String("<close>");
 
     private final LinkedBlockingQueue<String> outbox = new LinkedBlockingQueue<>();
+    /** Characters and frames in {@link #outbox} (the close sentinel not counted). */
+    private final java.util.concurrent.atomic.AtomicLong queuedChars = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger queuedFrames = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean closeNotified = new AtomicBoolean();
     private final ReentrantLock handlerLock = new ReentrantLock();
@@ -67,7 +70,7 @@ abstract class WsChannel implements Channel {
     @Override
     public final void send(String frame) {
         if (open && !closing.get()) {
-            outbox.add(frame);
+            queue(frame);
             wake();
         }
     }
@@ -75,8 +78,49 @@ abstract class WsChannel implements Channel {
     /** Queues a frame even while the channel is not yet handed over (handshake, errors). */
     final void sendInternal(String frame) {
         if (!closing.get()) {
-            outbox.add(frame);
+            queue(frame);
             wake();
+        }
+    }
+
+    private void queue(String frame) {
+        queuedChars.addAndGet(frame.length());
+        queuedFrames.incrementAndGet();
+        outbox.add(frame);
+    }
+
+    private String dequeue() {
+        String frame = outbox.poll();
+        if (frame != null && frame != CLOSE) {
+            queuedChars.addAndGet(-frame.length());
+            queuedFrames.decrementAndGet();
+        }
+        return frame;
+    }
+
+    /** Characters queued and not written yet. */
+    final long queuedChars() {
+        return queuedChars.get();
+    }
+
+    @Override
+    public long backlogBytes() {
+        return queuedChars.get();
+    }
+
+    @Override
+    public final int backlogFrames() {
+        return queuedFrames.get();
+    }
+
+    @Override
+    public final void abort() {
+        if (closing.compareAndSet(false, true)) {
+            open = false;
+            outbox.clear();
+            queuedChars.set(0);
+            queuedFrames.set(0);
+            abortConnection();
         }
     }
 
@@ -112,7 +156,7 @@ abstract class WsChannel implements Channel {
      * @return the message, {@link #isClose the close sentinel}, or {@code null} when the outbox is empty
      */
     final String pollMessage(int maxChars) {
-        String frame = outbox.poll();
+        String frame = dequeue();
         if (frame == null || frame == CLOSE) {
             return frame;
         }
@@ -123,7 +167,11 @@ abstract class WsChannel implements Channel {
         StringBuilder batch = new StringBuilder(Math.min(maxChars, 4 * (frame.length() + next.length())));
         batch.append(frame);
         while ((next = outbox.peek()) != null && next != CLOSE && batch.length() + next.length() < maxChars) {
-            batch.append('\n').append(outbox.poll());
+            String polled = dequeue();
+            if (polled == null) {
+                break; // aborted meanwhile
+            }
+            batch.append('\n').append(polled);
         }
         return batch.toString();
     }

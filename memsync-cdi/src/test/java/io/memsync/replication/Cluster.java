@@ -82,6 +82,15 @@ final class Cluster implements AutoCloseable {
         final List<ReplicaStatus> roles = new CopyOnWriteArrayList<>();
         private volatile boolean inside;
         volatile boolean overlapped;
+        /** Serves RPC calls when set. */
+        volatile java.util.function.BiFunction<String, jakarta.json.JsonArray,
+                java.util.concurrent.CompletionStage<jakarta.json.JsonValue>> rpc;
+
+        @Override
+        public java.util.concurrent.CompletionStage<jakarta.json.JsonValue> invoke(String method, jakarta.json.JsonArray args) {
+            var r = rpc;
+            return r != null ? r.apply(method, args) : ReplicaListener.super.invoke(method, args);
+        }
 
         @Override
         public void viewChanged(ViewChange change) {

@@ -160,6 +160,7 @@ class FrameCodecPropertyTest {
                 Combinators.combine(n, value(2)).as(Frame.Result::success),
                 Combinators.combine(n, text(), text()).as(Frame.Result::failure),
                 chunk,
+                chunk.map(c -> new Frame.Part(c.index(), c.count(), c.data())),
                 Combinators.combine(text(), text()).as(Frame.ErrorReport::new),
                 Combinators.combine(n, n, n, names).as(Frame.Heartbeat::new),
                 Arbitraries.just(new Frame.Sync()),

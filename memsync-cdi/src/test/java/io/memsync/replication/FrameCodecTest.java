@@ -31,7 +31,7 @@ class FrameCodecTest {
                 todo.addAll(List.of(c.getPermittedSubclasses()));
             }
         }
-        assertThat(records).hasSize(19);
+        assertThat(records).hasSize(20);
         assertThat(FrameSamples.frames()).extracting(Object::getClass).containsAll(records);
     }
 
@@ -186,7 +186,7 @@ class FrameCodecTest {
         {"{\"t\":\"e\",\"entries\":[{\"t\":1,\"v\":2,\"p\":\"p\",\"s\":1,\"h\":1,\"e\":[],\"cm\":1}]}", "e", "entries[0].cm"},
         {"{\"t\":\"e\",\"entries\":[{\"t\":1,\"v\":2,\"p\":null,\"s\":1,\"h\":1,\"c\":\"X\"}]}", "e", "entries[0].p"},
         {"{\"t\":\"hb\",\"term\":1,\"v\":1,\"lw\":1,\"peers\":[null]}", "hb", "peers[0]"},
-        {"{\"t\":\"hello\",\"pv\":1,\"peer\":\"p\",\"pid\":1,\"start\":1,\"writer\":true,\"maxWriters\":4294967296,"
+        {"{\"t\":\"hello\",\"pv\":2,\"peer\":\"p\",\"pid\":1,\"start\":1,\"writer\":true,\"maxWriters\":4294967296,"
             + "\"have\":true,\"lt\":1,\"lv\":1,\"pending\":0,\"rpc\":[]}", "hello", "maxWriters"},
         {"{\"t\":\"hello\",\"pv\":\"1\"}", "hello", "pv"},
         {"{\"t\":\"snap\",\"i\":1,\"n\":1,\"d\":\"\"}", "snap", "i"},

@@ -176,6 +176,7 @@ final class FrameSamples {
         out.add(Frame.Result.failure(Long.MAX_VALUE, "", ""));
         out.add(new Frame.SnapChunk(0, 1, ""));
         out.add(new Frame.SnapChunk(2, 3, AWKWARD + "{\"lt\":"));
+        out.add(new Frame.Part(0, 2, "{\"t\":\"e\",\"entries\":[" + AWKWARD));
         out.add(new Frame.ErrorReport("ERR_PROTOCOL", "'patch' before hello"));
         out.add(new Frame.ErrorReport("", ""));
         out.add(new Frame.Heartbeat(1, Long.MAX_VALUE, 0, List.of(AWKWARD, "")));

@@ -31,6 +31,10 @@ final class InMemoryNetwork implements AutoCloseable {
     private final Map<String, Node> running = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile long maxDelayMicros;
+    /** The frame limit in UTF-8 bytes, as a WebSocket peer holds it: a bigger frame is dropped and counted. */
+    volatile long maxFrameBytes = Long.MAX_VALUE;
+    /** Frames dropped for the frame limit. */
+    final AtomicInteger oversized = new AtomicInteger();
     private Lease holder;
     private HostRecord record;
     private final java.util.List<HostRecord> published = new java.util.ArrayList<>();
@@ -168,6 +172,8 @@ final class InMemoryNetwork implements AutoCloseable {
         final Simulation.Proc proc;
         volatile boolean alive = true;
         volatile long extraDelayMicros;
+        /** While set, this process cannot open connections (it stays alive and keeps the ones it has). */
+        volatile boolean refuseConnects;
         final Set<Pipe> pipes = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
         final Set<MemListener> listeners = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
@@ -209,7 +215,7 @@ final class InMemoryNetwork implements AutoCloseable {
                 public Channel connect(String endpoint, String name, byte[] secret, ChannelHandler handler,
                                        Duration timeout) throws IOException {
                     MemListener l = InMemoryNetwork.this.listeners.get(endpoint);
-                    if (!alive || l == null || l.closed || !l.owner.alive || !l.name.equals(name)
+                    if (refuseConnects || !alive || l == null || l.closed || !l.owner.alive || !l.name.equals(name)
                             || !Arrays.equals(l.secret, secret)) {
                         throw new IOException("cannot connect to " + endpoint);
                     }
@@ -414,6 +420,10 @@ final class InMemoryNetwork implements AutoCloseable {
         @Override
         public void send(String frame) {
             if (pipe.closing || !node.alive) {
+                return;
+            }
+            if (frame.length() * 3L > maxFrameBytes && EntryFrames.utf8Bytes(frame) > maxFrameBytes) {
+                oversized.incrementAndGet();
                 return;
             }
             long at;

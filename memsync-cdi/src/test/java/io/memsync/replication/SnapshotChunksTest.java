@@ -168,7 +168,7 @@ class SnapshotChunksTest {
         List<Frame.SnapChunk> c = threeChunks();
         SnapshotChunks.Assembler a = new SnapshotChunks.Assembler(Long.MAX_VALUE);
         a.accept(c.get(0));
-        refused(a, new Frame.SnapChunk(1, 4, c.get(1).data()), "n", "chunk 1 says 4 chunks, the snapshot's first said 3");
+        refused(a, new Frame.SnapChunk(1, 4, c.get(1).data()), "n", "chunk 1 says 4 chunks, the first said 3");
     }
 
     @Test

@@ -49,6 +49,7 @@ import jakarta.json.JsonObjectBuilder;
  *   <li>{@code ponger}: answers each {@code ping} with a {@code $set} of {@code pong} to the same value;
  *       {@code pinger <rounds> [from]}: ping-pong round trips, timed on the pinger's thread, percentiles of rounds
  *       {@code from}… ; {@code rpcbench <rounds> [from]}: the same for calls of {@code echo}</li>
+ *   <li>{@code bigstring <path> <chars>}: one {@code $set} of a new string of {@code chars} characters at the path</li>
  *   <li>{@code heap}: heap bytes in use after a full collection</li>
  *   <li>{@code data}, {@code status}, {@code ping}, {@code stop}, {@code exit}</li>
  * </ul>
@@ -174,6 +175,15 @@ public final class Peer {
                 yield "{\"length\":" + text.length() + ",\"hash\":" + text.hashCode() + ",\"version\":" + shared.status().version() + "}";
             }
             case "bigdoc" -> bigdoc(Integer.parseInt(rest.trim()));
+            case "bigstring" -> {
+                String[] a = rest.trim().split(" ");
+                int chars = Integer.parseInt(a[1]);
+                // a new value each time (an equal one would change nothing): the clock's reading at its end
+                String tail = String.format("%020d", System.nanoTime());
+                String value = chars >= 20 ? "s".repeat(chars - 20) + tail : tail.substring(20 - chars);
+                var r = shared.patch(Update.set(a[0], value)).toCompletableFuture().join();
+                yield "{\"version\":" + r.version() + "}";
+            }
             case "observe" -> {
                 String path = rest.trim();
                 shared.observe(path, c -> say("! change " + path + " " + c.state() + " " + c.origin() + " " + c.value()));
