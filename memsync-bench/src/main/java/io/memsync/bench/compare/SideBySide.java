@@ -30,14 +30,16 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 /**
- * memsync, Hazelcast's {@code ReplicatedMap} and Hazelcast's {@code IMap} measured side by side in one run, as a
+ * memsync, Hazelcast's {@code ReplicatedMap} and {@code IMap} and JGroups' {@code ReplicatedHashMap} measured side by
+ * side in one run, as a
  * user would measure them: every JVM of every system started with the same options (the JVM's defaults plus the
  * module flags Hazelcast asks for, unless {@code -Dbench.jvmOptions} adds some), every latency timed on the thread
  * that made the request. Run with {@code ./bench.sh compare [quick] [scenario…]}; scenarios: {@code pingpong}
  * (cold: rounds 500–3,500 of fresh JVMs; warm: 10,000 rounds after 20,000 more), {@code rpc}, {@code throughput}
  * (one writer pipelining, until every replica has the last value), {@code join} (a new replica of a 10 MB
- * document: time and heap), {@code failover} (memsync: stall after {@code kill -9} of the host, the writer a client
- * or becoming host). Writes a table, JSON and a PNG chart to {@code -Dbench.out} ({@code memsync-bench/results}).
+ * document: time and heap), {@code failover} (stall after {@code kill -9} of memsync's host, of the Hazelcast member
+ * owning the written key's partition, the writer a client or becoming host; not for JGroups, which has no owner).
+ * {@code -Dbench.systems=a,b} runs only the systems named. Writes a table, JSON and a PNG chart to {@code -Dbench.out} ({@code memsync-bench/results}).
  *
  * <p>Not a test: it asserts nothing, and its figures depend on the machine and on what else runs on it (the load
  * average before and after each scenario is recorded with the figures).
