@@ -267,17 +267,25 @@ public final class JsonText {
         StringBuilder sb = new StringBuilder(pos - start + 16).append(text, start, pos);
         int len = text.length();
         while (pos < len) {
-            char c = text.charAt(pos++);
+            // plain characters are copied a run at a time (a snapshot chunk is one long string full of escapes)
+            int run = pos;
+            char c = text.charAt(pos);
+            while (c != '"' && c != '\\' && c >= 0x20 && ++pos < len) {
+                c = text.charAt(pos);
+            }
+            if (pos > run) {
+                sb.append(text, run, pos);
+            }
+            if (pos >= len) {
+                break;
+            }
+            pos++;
             if (c == '"') {
                 return sb.toString();
             }
             if (c < 0x20) {
                 pos--;
                 throw fail("control character U+" + String.format("%04X", (int) c) + " in a string");
-            }
-            if (c != '\\') {
-                sb.append(c);
-                continue;
             }
             if (pos >= len) {
                 break;

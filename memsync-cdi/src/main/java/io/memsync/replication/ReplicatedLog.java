@@ -261,7 +261,7 @@ final class ReplicatedLog {
         logBase = s.logBase();
         logBaseTerm = s.logBaseTerm();
         entries.clear();
-        entries.addAll(s.log());
+        entries.addAll(SharedEffects.withDocument(s.log(), doc)); // one copy of a value in both, as on the sender
         lastAccepted.clear();
         for (Entry e : entries) {
             if (e.accepted()) {

@@ -36,7 +36,10 @@ import io.memsync.it.RoundTrips;
  * <p>Commands: {@code start <replicated|imap> <label> <port> <port,port,…>}, {@code awaitMembers <n>},
  * {@code ponger}, {@code pinger <rounds> <from>}, {@code rpcbench <rounds> <from> <label>}, {@code writes <key>
  * <count> <window>}, {@code awaitValue <key> <value>}, {@code fill <entries>}, {@code awaitSize <entries>},
- * {@code awaitSafe}, {@code heap}.
+ * {@code awaitSafe}, {@code heap}; for the failover stall {@code ownedKey <label>} (a key whose partition the member
+ * labelled so owns), {@code owner <key>} (the label of the member owning the key's partition) and {@code incloop
+ * <key>} (writes {@code 1, 2, …} one at a time until the process ends, printing {@code ! sent <key> <n>} before
+ * each and {@code ! ack <key> <n>} when it returned, {@code ! failed <key> <n> <exception>} when it threw).
  */
 public final class HazelcastPeer {
 
@@ -95,6 +98,10 @@ public final class HazelcastPeer {
                 yield "{\"micros\":" + (System.nanoTime() - t0) / 1000 + "}";
             }
             case "heap" -> "{\"bytes\":" + RoundTrips.heapAfterGc() + "}";
+            case "ownedKey" -> ownedKey(a[0]);
+            case "owner" -> "{\"label\":\"" + hz.getPartitionService().getPartition(a[0]).getOwner().getAttribute("label")
+                    + "\"}";
+            case "incloop" -> incloop(a[0]);
             default -> throw new IllegalArgumentException("unknown command " + cmd);
         };
     }
@@ -264,6 +271,29 @@ public final class HazelcastPeer {
             unlisten(id);
         }
         return "{}";
+    }
+
+    private String ownedKey(String label) {
+        for (int i = 0; i < 100_000; i++) {
+            Member owner = hz.getPartitionService().getPartition("n" + i).getOwner();
+            if (owner != null && label.equals(owner.getAttribute("label"))) {
+                return "{\"key\":\"n" + i + "\"}";
+            }
+        }
+        throw new IllegalStateException("member " + label + " owns no partition");
+    }
+
+    /** One write at a time, as memsync's failover writer does; the stall shows in the gap between acknowledgements. */
+    private String incloop(String key) {
+        for (long n = 1; ; n++) {
+            loop.say("! sent " + key + " " + n);
+            try {
+                put(key, n, false);
+                loop.say("! ack " + key + " " + n);
+            } catch (RuntimeException e) {
+                loop.say("! failed " + key + " " + n + " " + e.getClass().getSimpleName());
+            }
+        }
     }
 
     /**

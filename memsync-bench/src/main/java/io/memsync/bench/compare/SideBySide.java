@@ -30,14 +30,16 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 /**
- * memsync, Hazelcast's {@code ReplicatedMap} and Hazelcast's {@code IMap} measured side by side in one run, as a
+ * memsync, Hazelcast's {@code ReplicatedMap} and {@code IMap} and JGroups' {@code ReplicatedHashMap} measured side by
+ * side in one run, as a
  * user would measure them: every JVM of every system started with the same options (the JVM's defaults plus the
  * module flags Hazelcast asks for, unless {@code -Dbench.jvmOptions} adds some), every latency timed on the thread
  * that made the request. Run with {@code ./bench.sh compare [quick] [scenario…]}; scenarios: {@code pingpong}
  * (cold: rounds 500–3,500 of fresh JVMs; warm: 10,000 rounds after 20,000 more), {@code rpc}, {@code throughput}
  * (one writer pipelining, until every replica has the last value), {@code join} (a new replica of a 10 MB
- * document: time and heap), {@code failover} (memsync: stall after {@code kill -9} of the host, the writer a client
- * or becoming host). Writes a table, JSON and a PNG chart to {@code -Dbench.out} ({@code memsync-bench/results}).
+ * document: time and heap), {@code failover} (stall after {@code kill -9} of memsync's host, of the Hazelcast member
+ * owning the written key's partition, the writer a client or becoming host; not for JGroups, which has no owner).
+ * {@code -Dbench.systems=a,b} runs only the systems named. Writes a table, JSON and a PNG chart to {@code -Dbench.out} ({@code memsync-bench/results}).
  *
  * <p>Not a test: it asserts nothing, and its figures depend on the machine and on what else runs on it (the load
  * average before and after each scenario is recorded with the figures).
@@ -53,7 +55,10 @@ public final class SideBySide {
             "--add-opens", "java.management/sun.management=ALL-UNNAMED",
             "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
-    private static final List<String> SYSTEMS = List.of("memsync", "hazelcast-replicatedmap", "hazelcast-imap");
+    private static final List<String> SYSTEMS = List.of("memsync", "hazelcast-replicatedmap", "hazelcast-imap",
+            "jgroups-replicatedhashmap");
+    /** The systems with a remote call to measure (a ReplicatedHashMap has none). */
+    private static final List<String> RPC_SYSTEMS = List.of("memsync", "hazelcast-replicatedmap", "hazelcast-imap");
     private static final List<String> SCENARIOS = List.of("pingpong", "rpc", "throughput", "join", "failover");
     private static final Duration LONG = Duration.ofMinutes(10);
 
@@ -76,6 +81,7 @@ public final class SideBySide {
     private final List<String> jvmOptions;
     private final boolean quick;
     private final List<Figure> figures = new ArrayList<>();
+    private final List<String> systems = new ArrayList<>(SYSTEMS);
     private final Map<String, String> loads = new LinkedHashMap<>();
     private int nextPort = 5901;
 
@@ -111,14 +117,18 @@ public final class SideBySide {
         }
         options.addAll(HAZELCAST_FLAGS);
         SideBySide run = new SideBySide(options, quick);
+        String only = System.getProperty("bench.systems", "").trim();
+        if (!only.isEmpty()) {
+            run.systems.retainAll(List.of(only.split(",")));
+        }
         Instant started = Instant.now();
         for (String s : scenarios) {
             String before = load();
             switch (s) {
-                case "pingpong" -> SYSTEMS.forEach(run.each(run::pingPong));
-                case "rpc" -> SYSTEMS.forEach(run.each(run::rpc));
-                case "throughput" -> SYSTEMS.forEach(run.each(run::throughput));
-                case "join" -> SYSTEMS.forEach(run.each(run::join));
+                case "pingpong" -> run.systems.forEach(run.each(run::pingPong));
+                case "rpc" -> run.systems.stream().filter(RPC_SYSTEMS::contains).forEach(run.each(run::rpc));
+                case "throughput" -> run.systems.forEach(run.each(run::throughput));
+                case "join" -> run.systems.forEach(run.each(run::join));
                 case "failover" -> run.failover();
                 default -> throw new IllegalStateException(s);
             }
@@ -191,9 +201,13 @@ public final class SideBySide {
             }
             List<CompletableFuture<String>> starts = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                PeerProcess p = PeerProcess.launchMain(label(i), dir, HazelcastPeer.class.getName(), jvmOptions);
+                PeerProcess p = PeerProcess.launchMain(label(i), dir, peerClass(system), jvmOptions);
                 g.peers.add(p);
-                starts.add(p.send(hazelcastStart(system, label(i), ports.get(i), ports)));
+                starts.add(p.send(startCommand(system, label(i), ports.get(i), ports)));
+                if (system.startsWith("jgroups")) {
+                    // one after the other: members started together may each found a cluster, merged only later
+                    starts.get(i).get(2, TimeUnit.MINUTES);
+                }
             }
             for (CompletableFuture<String> st : starts) {
                 String reply = st.get(2, TimeUnit.MINUTES);
@@ -215,9 +229,13 @@ public final class SideBySide {
         return group(system, name, n, data, startArgs, 0);
     }
 
-    private static String hazelcastStart(String system, String label, String port, List<String> ports) {
-        return "start " + (system.equals("hazelcast-imap") ? "imap" : "replicated") + " " + label + " " + port + " "
-                + String.join(",", ports);
+    private static String peerClass(String system) {
+        return system.startsWith("jgroups") ? JGroupsPeer.class.getName() : HazelcastPeer.class.getName();
+    }
+
+    private static String startCommand(String system, String label, String port, List<String> ports) {
+        String kind = system.startsWith("jgroups") ? "" : system.equals("hazelcast-imap") ? "imap " : "replicated ";
+        return "start " + kind + label + " " + port + " " + String.join(",", ports);
     }
 
     private static String label(int i) {
@@ -319,9 +337,9 @@ public final class SideBySide {
                     throw new IllegalStateException("joined replica differs: " + joinedLength + " vs " + hostLength);
                 }
             } else {
-                j = PeerProcess.launchMain("J", g.dir, HazelcastPeer.class.getName(), jvmOptions);
+                j = PeerProcess.launchMain("J", g.dir, peerClass(system), jvmOptions);
                 g.peers.add(j);
-                joinMicros = num(j.call(hazelcastStart(system, "J", g.ports.get(1), g.ports), LONG), "micros");
+                joinMicros = num(j.call(startCommand(system, "J", g.ports.get(1), g.ports), LONG), "micros");
                 joinMicros += num(j.call(system.equals("hazelcast-imap") ? "awaitSafe" : "awaitSize " + entries, LONG),
                         "micros");
             }
@@ -343,25 +361,39 @@ public final class SideBySide {
         List<Double> asClient = new ArrayList<>();
         List<Double> asHost = new ArrayList<>();
         int attempts = 0;
-        while (asClient.size() < rounds && attempts++ < 4 * rounds) {
+        while (systems.contains("memsync") && asClient.size() < rounds && attempts++ < 4 * rounds) {
             double[] r = failoverRound(3);
             (r[1] == 0 ? asClient : asHost).add(r[0]);
         }
-        while (asHost.size() < rounds) {
+        while (systems.contains("memsync") && asHost.size() < rounds) {
             asHost.add(failoverRound(2)[0]);
         }
-        addStall("writer is a client", asClient);
-        addStall("writer becomes host", asHost);
+        addStall("memsync", "writer is a client", asClient);
+        addStall("memsync", "writer becomes host", asHost);
+        for (String system : systems.stream().filter(s -> s.startsWith("hazelcast")).toList()) {
+            List<Double> other = new ArrayList<>();
+            List<Double> owner = new ArrayList<>();
+            attempts = 0;
+            while (other.size() < rounds && attempts++ < 4 * rounds) {
+                double[] r = hazelcastFailoverRound(system, 3);
+                (r[1] == 0 ? other : owner).add(r[0]);
+            }
+            while (owner.size() < rounds) {
+                owner.add(hazelcastFailoverRound(system, 2)[0]);
+            }
+            addStall(system, "writer is a client", other);
+            addStall(system, "writer becomes host", owner);
+        }
     }
 
-    private void addStall(String position, List<Double> millis) {
+    private void addStall(String system, String position, List<Double> millis) {
         if (millis.isEmpty()) {
             return;
         }
         List<Double> sorted = new ArrayList<>(millis);
         sorted.sort(null);
-        add("failover", "memsync", position + ", median", sorted.get(sorted.size() / 2), "ms");
-        add("failover", "memsync", position + ", max", sorted.get(sorted.size() - 1), "ms");
+        add("failover", system, position + ", median", sorted.get(sorted.size() / 2), "ms");
+        add("failover", system, position + ", max", sorted.get(sorted.size() - 1), "ms");
     }
 
     /** One round with {@code n} processes; returns {stall ms, 1 if the writer became host else 0}. */
@@ -388,6 +420,47 @@ public final class SideBySide {
             String role = writer.call("status").getString("role");
             run.cancel(true);
             return new double[] {(acked - killedAt.get()) / 1e6, role.equals("HOST") ? 1 : 0};
+        }
+    }
+
+    /**
+     * One Hazelcast round with {@code n} members: writer A {@code put}s a key owned by member H one write at a time
+     * (the counterpart of memsync's host: every write of that key goes through H); {@code kill -9} of H; the stall
+     * is the time from the kill to the acknowledgement of the first write A started after H was gone (so no write H
+     * itself answered counts). Returns {stall ms, 1 if A owns the key's partition afterwards else 0}: with three
+     * members, "writer is a client" are the rounds in which the third member took the partition over.
+     */
+    private double[] hazelcastFailoverRound(String system, int n) throws Exception {
+        try (Group g = group(system, "failover", n, null, Map.of())) {
+            PeerProcess h = g.get(0);
+            PeerProcess writer = g.get(1);
+            String key = h.call("ownedKey H").getString("key");
+            AtomicLong goneAt = new AtomicLong();
+            AtomicLong sentAfter = new AtomicLong(Long.MAX_VALUE);
+            CompletableFuture<Long> firstAck = new CompletableFuture<>();
+            writer.onLine(l -> {
+                String[] f = l.split(" ");
+                if (f.length < 4) {
+                    return;
+                }
+                long seq = Long.parseLong(f[3]);
+                if (f[1].equals("sent") && goneAt.get() != 0 && sentAfter.get() == Long.MAX_VALUE) {
+                    sentAfter.set(seq);
+                } else if (f[1].equals("ack") && seq >= sentAfter.get()) {
+                    firstAck.complete(System.nanoTime());
+                }
+            });
+            CompletableFuture<String> run = writer.send("incloop " + key);
+            while (writer.acks() < 2000) {
+                Thread.sleep(1); // benchmark pacing: let the writer warm up
+            }
+            long killedAt = System.nanoTime();
+            h.kill9();
+            goneAt.set(System.nanoTime());
+            long acked = firstAck.get(5, TimeUnit.MINUTES);
+            String owner = writer.call("owner " + key).getString("label");
+            run.cancel(true);
+            return new double[] {(acked - killedAt) / 1e6, owner.equals("A") ? 1 : 0};
         }
     }
 
