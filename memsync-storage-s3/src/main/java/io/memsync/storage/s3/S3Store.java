@@ -24,7 +24,9 @@ import io.memsync.storage.log.LogReplay;
 import io.memsync.storage.log.LogSequence;
 import io.memsync.storage.log.RecordCodec;
 import io.memsync.storage.log.SnapshotCodec;
+import io.memsync.storage.log.StoreGuard;
 import io.memsync.storage.log.StoreNames;
+import io.memsync.storage.log.StorePosition;
 
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -79,26 +81,25 @@ public final class S3Store implements Store {
     private final Object snapshotLock = new Object();
     private final List<SegmentObject> segments = new ArrayList<>();
     private final GroupCommit commit;
-    private LogSequence sequence;
-    private boolean hasSnapshot;
-    private long snapshotTerm;
-    private long snapshotVersion;
+    /** The log's sequence and newest snapshot. Under the mutex. */
+    private final StorePosition logPosition;
     private long nextSequence;
     private ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private long pendingBaseTerm;
     private long pendingBaseVersion;
     private long appended;
     private LoadedState openState;
-    private volatile MemSyncException failure;
-    private volatile boolean closed;
+    private final StoreGuard guard;
 
     private S3Store(S3Objects objects, String root, String description, StoreOptions options) {
         this.objects = objects;
         this.root = root;
         this.description = description;
         this.options = options;
+        this.guard = new StoreGuard(description, LOG);
+        this.logPosition = new StorePosition(description);
         this.commit = new GroupCommit(description, options.durability() == Durability.ALWAYS ? java.time.Duration.ZERO
-                : options.batchWindow(), this::upload, this::failed);
+                : options.batchWindow(), this::upload, guard::failed);
     }
 
     /**
@@ -176,12 +177,8 @@ public final class S3Store implements Store {
                 segments.add(s);
             }
         }
-        sequence = result.sequence();
-        if (snapshot != null) {
-            hasSnapshot = true;
-            snapshotTerm = snapshot.term();
-            snapshotVersion = snapshot.version();
-        }
+        logPosition.recovered(result.sequence(), snapshot);
+        LogSequence sequence = logPosition.sequence();
         nextSequence = all.isEmpty() ? 1 : all.get(all.size() - 1).sequence() + 1;
         pendingBaseTerm = sequence.lastTerm();
         pendingBaseVersion = sequence.lastVersion();
@@ -234,7 +231,7 @@ public final class S3Store implements Store {
     public LoadedState load() {
         mutex.lock();
         try {
-            ensureOpen();
+            guard.ensureOpen();
             if (openState != null) {
                 return openState;
             }
@@ -270,17 +267,13 @@ public final class S3Store implements Store {
         long position;
         mutex.lock();
         try {
-            ensureWritable();
-            String refusal = sequence.refusal(record.term(), record.version());
-            if (refusal != null) {
-                throw new MemSyncException(MemSyncException.ERR_PROTOCOL, "store " + description + " refuses (term "
-                        + record.term() + ", version " + record.version() + "): " + refusal, null, sequence.lastTerm(), sequence.lastVersion());
-            }
+            guard.ensureWritable();
+            logPosition.checkAppend(record);
             openState = null;
             ByteBuffer b = RecordCodec.encode(RecordCodec.ENTRY, record.term(), record.version(), record.payload());
             int size = b.remaining();
             pending.write(b.array(), 0, size);
-            sequence.accept(record.term(), record.version(), size);
+            logPosition.sequence().accept(record.term(), record.version(), size);
             position = ++appended;
         } finally {
             mutex.unlock();
@@ -315,8 +308,8 @@ public final class S3Store implements Store {
                 baseTerm = pendingBaseTerm;
                 baseVersion = pendingBaseVersion;
                 seq = nextSequence;
-                lastTerm = sequence.lastTerm();
-                lastVersion = sequence.lastVersion();
+                lastTerm = logPosition.sequence().lastTerm();
+                lastVersion = logPosition.sequence().lastVersion();
             } finally {
                 mutex.unlock();
             }
@@ -353,8 +346,8 @@ public final class S3Store implements Store {
         synchronized (snapshotLock) {
             mutex.lock();
             try {
-                ensureWritable();
-                if (!checkSnapshot(snapshot)) {
+                guard.ensureWritable();
+                if (!logPosition.checkSnapshot(snapshot)) {
                     return;
                 }
             } finally {
@@ -368,18 +361,15 @@ public final class S3Store implements Store {
             List<String> obsolete = new ArrayList<>();
             mutex.lock();
             try {
-                ensureWritable();
-                if (!checkSnapshot(snapshot)) {
+                guard.ensureWritable();
+                if (!logPosition.checkSnapshot(snapshot)) {
                     return;
                 }
-                sequence.rebase(snapshot.term(), snapshot.version());
-                hasSnapshot = true;
-                snapshotTerm = snapshot.term();
-                snapshotVersion = snapshot.version();
+                logPosition.snapshotWritten(snapshot);
                 openState = null;
                 if (pending.size() == 0) {
-                    pendingBaseTerm = sequence.lastTerm();
-                    pendingBaseVersion = sequence.lastVersion();
+                    pendingBaseTerm = logPosition.sequence().lastTerm();
+                    pendingBaseVersion = logPosition.sequence().lastVersion();
                 }
             } finally {
                 mutex.unlock();
@@ -416,23 +406,11 @@ public final class S3Store implements Store {
         }
     }
 
-    private boolean checkSnapshot(SnapshotRecord s) {
-        if (hasSnapshot && s.version() == snapshotVersion && s.term() == snapshotTerm) {
-            return false;
-        }
-        String refusal = sequence.snapshotRefusal(s.term(), s.version(), hasSnapshot);
-        if (refusal != null) {
-            throw new MemSyncException(MemSyncException.ERR_PROTOCOL, "store " + description + " refuses snapshot (term " + s.term()
-                    + ", version " + s.version() + "): " + refusal, null, sequence.lastTerm(), sequence.lastVersion());
-        }
-        return true;
-    }
-
     @Override
     public boolean snapshotDue() {
         mutex.lock();
         try {
-            return sequence.count() >= options.snapshotEveryEntries() || sequence.bytes() >= options.snapshotEveryBytes();
+            return logPosition.snapshotDue(options);
         } finally {
             mutex.unlock();
         }
@@ -440,11 +418,7 @@ public final class S3Store implements Store {
 
     @Override
     public void flush() {
-        ensureOpen();
-        MemSyncException f = failure;
-        if (f != null) {
-            throw new MemSyncException(f.code(), f.detail(), f);
-        }
+        guard.ensureHealthy();
         commit.forceNow();
     }
 
@@ -455,11 +429,11 @@ public final class S3Store implements Store {
 
     @Override
     public void close() {
-        if (closed) {
+        if (guard.closed()) {
             return;
         }
         try {
-            if (failure == null) {
+            if (guard.failure() == null) {
                 flush();
             }
         } finally {
@@ -468,31 +442,9 @@ public final class S3Store implements Store {
     }
 
     private void release() {
-        closed = true;
+        guard.close();
         commit.close();
         objects.close();
-    }
-
-    private void failed(MemSyncException e) {
-        if (failure == null) {
-            failure = e;
-            LOG.log(Level.WARNING, e.getMessage(), e);
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new MemSyncException(MemSyncException.ERR_STOPPED, "store " + description + " is closed");
-        }
-    }
-
-    private void ensureWritable() {
-        ensureOpen();
-        MemSyncException f = failure;
-        if (f != null) {
-            throw new MemSyncException(MemSyncException.ERR_IO, "store " + description + " failed earlier and takes no more writes: "
-                    + f.detail(), f);
-        }
     }
 
     @Override
