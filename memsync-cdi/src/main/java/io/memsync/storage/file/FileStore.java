@@ -163,7 +163,7 @@ public final class FileStore implements Store {
         }
         LogReplay.Result result;
         try {
-            result = LogReplay.replay(read, snapshot != null, snapshot == null ? 0 : snapshot.term(), snapshot == null ? 0 : snapshot.version());
+            result = LogReplay.replay(read, snapshot);
         } catch (IllegalStateException e) {
             throw new MemSyncException(MemSyncException.ERR_IO, "store " + description + " is inconsistent: " + e.getMessage(), e);
         }
@@ -231,11 +231,8 @@ public final class FileStore implements Store {
         names.sort(Comparator.comparingLong(StoreNames.SnapshotName::version).thenComparingLong(StoreNames.SnapshotName::term).reversed());
         for (StoreNames.SnapshotName n : names) {
             Path p = dir.resolve(n.name());
-            SnapshotCodec.Decoded d = SnapshotCodec.decode(Files.readAllBytes(p));
+            SnapshotCodec.Decoded d = SnapshotCodec.decode(Files.readAllBytes(p), n);
             String problem = d.problem();
-            if (problem == null && (d.snapshot().version() != n.version() || d.snapshot().term() != n.term())) {
-                problem = "holds (term " + d.snapshot().term() + ", version " + d.snapshot().version() + "), not what its name says";
-            }
             if (problem == null) {
                 return d.snapshot();
             }
@@ -384,8 +381,7 @@ public final class FileStore implements Store {
                 for (SegmentFile s : all.subList(firstNeeded(all, snapshot), all.size())) {
                     read.add(new LogReplay.Segment(s.path().getFileName().toString(), Files.readAllBytes(s.path())));
                 }
-                LogReplay.Result r = LogReplay.replay(read, snapshot != null, snapshot == null ? 0 : snapshot.term(),
-                        snapshot == null ? 0 : snapshot.version());
+                LogReplay.Result r = LogReplay.replay(read, snapshot);
                 cuts.addAll(r.cuts());
                 return new LoadedState(Optional.ofNullable(snapshot), r.tail(), r.sequence().lastTerm(), r.sequence().lastVersion(), cuts);
             } catch (IOException | IllegalStateException e) {

@@ -145,7 +145,7 @@ public final class S3Store implements Store {
         }
         LogReplay.Result result;
         try {
-            result = LogReplay.replay(read, snapshot != null, snapshot == null ? 0 : snapshot.term(), snapshot == null ? 0 : snapshot.version());
+            result = LogReplay.replay(read, snapshot);
         } catch (IllegalStateException e) {
             throw new MemSyncException(MemSyncException.ERR_IO, "store " + description + " is inconsistent: " + e.getMessage(), e);
         }
@@ -196,11 +196,8 @@ public final class S3Store implements Store {
         names.sort(Comparator.comparingLong(StoreNames.SnapshotName::version).thenComparingLong(StoreNames.SnapshotName::term).reversed());
         for (StoreNames.SnapshotName n : names) {
             String key = root + "snapshot/" + n.name();
-            SnapshotCodec.Decoded d = SnapshotCodec.decode(objects.get(key));
+            SnapshotCodec.Decoded d = SnapshotCodec.decode(objects.get(key), n);
             String problem = d.problem();
-            if (problem == null && (d.snapshot().version() != n.version() || d.snapshot().term() != n.term())) {
-                problem = "holds (term " + d.snapshot().term() + ", version " + d.snapshot().version() + "), not what its name says";
-            }
             if (problem == null) {
                 return d.snapshot();
             }
@@ -252,8 +249,7 @@ public final class S3Store implements Store {
                 }
             }
             try {
-                LogReplay.Result r = LogReplay.replay(read, snapshot != null, snapshot == null ? 0 : snapshot.term(),
-                        snapshot == null ? 0 : snapshot.version());
+                LogReplay.Result r = LogReplay.replay(read, snapshot);
                 cuts.addAll(r.cuts());
                 return new LoadedState(Optional.ofNullable(snapshot), r.tail(), r.sequence().lastTerm(), r.sequence().lastVersion(), cuts);
             } catch (IllegalStateException e) {
