@@ -1,22 +1,17 @@
 package io.memsync;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import io.memsync.document.Limits;
+import io.memsync.internal.BuilderSupport;
 import io.memsync.internal.EngineWiring;
 import io.memsync.internal.HttpSettings;
 import io.memsync.internal.JsonMapping;
-import io.memsync.internal.ReflectiveRpcHandler;
 import io.memsync.internal.SharedObjectOptions;
 import io.memsync.replication.SendBudget;
 
@@ -37,7 +32,6 @@ import jakarta.json.JsonValue;
 public final class MemSync {
     /** Longest accepted shared-object name. */
     public static final int MAX_NAME_LENGTH = 100;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private MemSync() {
     }
@@ -51,29 +45,7 @@ public final class MemSync {
      * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when the name is invalid
      */
     public static Builder builder(String name) {
-        return new Builder(validateName(name));
-    }
-
-    /**
-     * Checks a shared-object name.
-     *
-     * @param name the name
-     * @return the name
-     * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} naming the problem
-     */
-    static String validateName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new MemSyncException(MemSyncException.ERR_CONFIG, "shared object name must not be empty");
-        }
-        if (name.length() > MAX_NAME_LENGTH) {
-            throw new MemSyncException(MemSyncException.ERR_CONFIG, "shared object name '" + name.substring(0, 20)
-                    + "…' is " + name.length() + " characters long; at most " + MAX_NAME_LENGTH + " are allowed");
-        }
-        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw new MemSyncException(MemSyncException.ERR_CONFIG, "shared object name '" + name
-                    + "' is invalid: use letters, digits, '.', '_' and '-' only (no path separators or spaces)");
-        }
-        return name;
+        return new Builder(BuilderSupport.validateName(name, MAX_NAME_LENGTH));
     }
 
     /**
@@ -82,8 +54,7 @@ public final class MemSync {
     public static final class Builder {
         private final String name;
         private JsonObject data = JsonValue.EMPTY_JSON_OBJECT;
-        private final Map<String, RpcHandler> rpc = new LinkedHashMap<>();
-        private final Map<String, String> rpcOrigins = new LinkedHashMap<>();
+        private final BuilderSupport.Rpc rpc;
         private Path file;
         private String storage;
         private Durability durability = Durability.BATCH;
@@ -107,6 +78,7 @@ public final class MemSync {
 
         private Builder(String name) {
             this.name = name;
+            this.rpc = new BuilderSupport.Rpc(name);
         }
 
         /**
@@ -144,18 +116,8 @@ public final class MemSync {
             if (value instanceof String s) {
                 return data(s);
             }
-            JsonValue json;
-            try {
-                json = JsonMapping.toJson(value);
-            } catch (IllegalArgumentException e) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, "initial data of '" + name + "': " + e.getMessage(), e);
-            }
-            if (json instanceof JsonObject o) {
-                this.data = o;
-                return this;
-            }
-            throw new MemSyncException(MemSyncException.ERR_CONFIG, "initial data of '" + name
-                    + "' must map to a JSON object, got " + json.getValueType());
+            this.data = BuilderSupport.initialData(name, value);
+            return this;
         }
 
         /**
@@ -168,7 +130,8 @@ public final class MemSync {
          */
         public Builder rpc(String method, RpcHandler handler) {
             Objects.requireNonNull(handler, "handler");
-            return addRpc(method, handler, "handler " + handler.getClass().getName());
+            rpc.add(method, handler, "handler " + handler.getClass().getName());
+            return this;
         }
 
         /**
@@ -179,41 +142,7 @@ public final class MemSync {
          * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when it has none, or a name is taken
          */
         public Builder rpc(Object bean) {
-            Objects.requireNonNull(bean, "bean");
-            int found = 0;
-            for (Method m : bean.getClass().getMethods()) {
-                RpcMethod ann = m.getAnnotation(RpcMethod.class);
-                if (ann == null) {
-                    continue;
-                }
-                if (Modifier.isStatic(m.getModifiers())) {
-                    throw new MemSyncException(MemSyncException.ERR_CONFIG, "@RpcMethod " + describe(m) + " must not be static");
-                }
-                String rpcName = ann.value().isEmpty() ? m.getName() : ann.value();
-                addRpc(rpcName, new ReflectiveRpcHandler(() -> bean, m, rpcName), describe(m));
-                found++;
-            }
-            if (found == 0) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, bean.getClass().getName()
-                        + " has no public @RpcMethod methods");
-            }
-            return this;
-        }
-
-        private static String describe(Method m) {
-            return m.getDeclaringClass().getName() + "." + m.getName() + "()";
-        }
-
-        private Builder addRpc(String method, RpcHandler handler, String origin) {
-            if (method == null || method.isBlank()) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, "RPC name must not be empty (" + origin + ")");
-            }
-            String previous = rpcOrigins.putIfAbsent(method, origin);
-            if (previous != null) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, "RPC method '" + method + "' of '" + name
-                        + "' is registered twice: by " + previous + " and by " + origin);
-            }
-            rpc.put(method, handler);
+            rpc.addBean(bean);
             return this;
         }
 
@@ -411,10 +340,7 @@ public final class MemSync {
          * @throws MemSyncException {@link MemSyncException#ERR_CONFIG} when below 1
          */
         public Builder maxWriters(int max) {
-            if (max < 1) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxWriters of '" + name + "' must be at least 1, got " + max);
-            }
-            this.maxWriters = max;
+            this.maxWriters = (int) BuilderSupport.atLeast(name, "maxWriters", max, 1);
             return this;
         }
 
@@ -494,10 +420,7 @@ public final class MemSync {
          * @return this builder
          */
         public Builder maxFrameSize(int bytes) {
-            if (bytes < 64 * 1024) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxFrameSize of '" + name + "' must be at least 65536, got " + bytes);
-            }
-            this.maxFrameBytes = bytes;
+            this.maxFrameBytes = (int) BuilderSupport.atLeast(name, "maxFrameSize", bytes, 64 * 1024);
             return this;
         }
 
@@ -525,10 +448,7 @@ public final class MemSync {
          * @return this builder
          */
         public Builder maxEffectSize(long bytes) {
-            if (bytes < 1024) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxEffectSize of '" + name + "' must be at least 1024, got " + bytes);
-            }
-            this.maxEffectBytes = bytes;
+            this.maxEffectBytes = BuilderSupport.atLeast(name, "maxEffectSize", bytes, 1024);
             return this;
         }
 
@@ -541,10 +461,7 @@ public final class MemSync {
          * @return this builder
          */
         public Builder maxDocumentSize(long bytes) {
-            if (bytes < 1024) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxDocumentSize of '" + name + "' must be at least 1024, got " + bytes);
-            }
-            this.maxDocumentBytes = bytes;
+            this.maxDocumentBytes = BuilderSupport.atLeast(name, "maxDocumentSize", bytes, 1024);
             return this;
         }
 
@@ -557,11 +474,7 @@ public final class MemSync {
          * @return this builder
          */
         public Builder maxDepth(int levels) {
-            if (levels < 1 || levels > Limits.MAX_DEPTH) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxDepth of '" + name + "' must be between 1 and "
-                        + Limits.MAX_DEPTH + ", got " + levels);
-            }
-            this.maxDepth = levels;
+            this.maxDepth = (int) BuilderSupport.between(name, "maxDepth", levels, 1, Limits.MAX_DEPTH);
             return this;
         }
 
@@ -585,12 +498,7 @@ public final class MemSync {
         }
 
         private Duration positive(Duration d, String option, boolean zeroOk) {
-            Objects.requireNonNull(d, option);
-            if (d.isNegative() || (!zeroOk && d.isZero())) {
-                throw new MemSyncException(MemSyncException.ERR_CONFIG, option + " of '" + name + "' must be "
-                        + (zeroOk ? "zero or positive" : "positive") + ", got " + d);
-            }
-            return d;
+            return BuilderSupport.positive(name, d, option, zeroOk);
         }
 
         /**
@@ -630,7 +538,7 @@ public final class MemSync {
             if (!rpc.isEmpty()) {
                 effectiveRoles.add(Role.RPC);
             }
-            return new SharedObjectOptions(name, data, Map.copyOf(rpc), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
+            return new SharedObjectOptions(name, data, rpc.handlers(), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
                     waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes, joinOnly, http,
                     new SharedObjectOptions.Persistence(storage, durability, acks),
                     new Limits(maxEffectBytes, maxDocumentBytes, maxDepth), sendBudget);

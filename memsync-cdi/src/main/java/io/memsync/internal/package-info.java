@@ -8,7 +8,8 @@
  * release, and once memsync ships a {@code module-info.java} this package is not exported. Applications import only
  * {@code io.memsync}. A few types here are {@code public} only because {@code io.memsync} must reach them across the
  * package boundary ({@link io.memsync.internal.EngineWiring}, {@link io.memsync.internal.SharedObjectOptions},
- * {@link io.memsync.internal.JsonMapping}, {@link io.memsync.internal.ReflectiveRpcHandler}); everything else is
+ * {@link io.memsync.internal.JsonMapping}, {@link io.memsync.internal.ReflectiveRpcHandler},
+ * {@link io.memsync.internal.BuilderSupport}); everything else is
  * package-private.
  *
  * <p>Layering: this package sits beside {@code io.memsync} (DESIGN.md §2, level 6). It uses the engine packages

@@ -6,9 +6,7 @@ import io.memsync.Update;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,8 +18,9 @@ import java.util.concurrent.TimeoutException;
  * client, and takes over when the host dies. Transport-independent: it reaches other processes only through a
  * {@link Transport}, finds the host through an {@link Election} and checks members with a {@link Liveness}.
  *
- * <p><b>Roles.</b> This class is the role switch: the public API, start and stop, and the wiring of the parts that
- * do the work: {@link ReplicaState} (the log, pending updates and the view), {@link HostSearch} (finding a host),
+ * <p><b>Roles.</b> This class is the role switch: the public API and the wiring of the parts that do the work:
+ * {@link ReplicaLifecycle} (start and stop of a run), {@link ReplicaState} (the log, pending updates and the view),
+ * {@link HostSearch} (finding a host),
  * {@link ClientSession} (the session with the host), {@link HostSession} (the host's protocol),
  * {@link HostOrdering} (ordering and broadcast), {@link HostRecovery} (a new host's recovery), {@link Messaging}
  * (RPC and events) and {@link WriterAdmission} (the writer cap).
@@ -44,7 +43,6 @@ public final class Replica {
     private static final System.Logger LOG = System.getLogger(Replica.class.getName());
 
     private final ReplicaOptions options;
-    private final Election election;
     private final ReplicaListener listener;
     private final ReplicaEnvironment env;
     /** The event loop and the one lock that guards every part below. */
@@ -63,21 +61,15 @@ public final class Replica {
     /** The host's store and the gating of acknowledgements on durability and replicas. */
     final HostPersistence persistence;
     /** This replica's own updates, from submit until sent or ordered. */
-    private final LocalUpdates localUpdates;
+    final LocalUpdates localUpdates;
+    /** Start and stop of the current run, its deadlines and its heartbeat timer. */
+    final ReplicaLifecycle lifecycle;
     private volatile ReplicaStatus status;
 
     // ---- guarded by the lock ----
     private ReplicaStatus.Role role = ReplicaStatus.Role.STOPPED;
     private String peerId = "";
-    private CompletableFuture<Void> started = new CompletableFuture<>();
-    private CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private long startDeadline;
-    private long slotDeadline;
     private List<String> peers = List.of();
-    private ReplicaEnvironment.Timer ticker;
-    private boolean stopping;
-    /** This run's mark as running in the rendezvous; closed at stop, lost with the process. */
-    private Election.Registration registration;
 
     /**
      * Creates a replica; nothing happens until {@link #start()}.
@@ -108,10 +100,10 @@ public final class Replica {
                    ReplicaListener listener, ReplicaEnvironment env) {
         this.env = env;
         this.options = options;
-        this.election = election;
         this.listener = listener;
+        this.lifecycle = new ReplicaLifecycle(this, options, env, election);
         this.loop = new ReplicaLoop(options.name(), this::touch, () -> role == ReplicaStatus.Role.STOPPED);
-        this.state = new ReplicaState(options, listener, () -> peerId, () -> started.isDone());
+        this.state = new ReplicaState(options, listener, () -> peerId, () -> lifecycle.started().isDone());
         this.search = new HostSearch(this, options, env, election, transport);
         this.client = new ClientSession(this, options, env, election, state);
         this.host = new HostSession(this, options, env, election, liveness, transport, state);
@@ -141,7 +133,7 @@ public final class Replica {
     public void start() {
         CompletableFuture<Void> s = startAsync();
         try {
-            s.get(startBudget().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            s.get(lifecycle.startBudget().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             stop();
             throw e.getCause() instanceof MemSyncException m ? m
@@ -164,41 +156,7 @@ public final class Replica {
      * @throws IllegalStateException when already started
      */
     CompletableFuture<Void> startAsync() {
-        CompletableFuture<Void> s;
-        synchronized (this) {
-            if (loop.current() != null) {
-                throw new IllegalStateException("replica '" + options.name() + "' already started");
-            }
-            loop.set(env.newEventLoop(options.name()));
-            s = new CompletableFuture<>();
-            started = s;
-            stopped = new CompletableFuture<>();
-            // pending updates time out with a precision of a tenth of the timeout (at most 100 ms)
-            loop.every(Math.clamp(options.timeout().toMillis() / 10, 1, 100), localUpdates::sweepTimeouts);
-            loop.post(() -> {
-                resetState();
-                peerId = newPeerId();
-                try {
-                    registration = election.register(peerId);
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, options.name() + ": cannot mark this replica running in the"
-                            + " rendezvous (a next host may then wait for it after it stopped): " + e);
-                }
-                startDeadline = env.nanoTime() + startBudget().toNanos();
-                slotDeadline = env.nanoTime() + options.writerSlotWait().toNanos();
-                setRole(ReplicaStatus.Role.CONNECTING);
-                if (!options.joinOnly()) {
-                    host.prestartListener(); // in the background, from the start: a failover may come early
-                }
-                search.seek();
-            });
-        }
-        return s;
-    }
-
-    private Duration startBudget() {
-        return options.timeout().compareTo(options.writerSlotWait()) >= 0 ? options.timeout()
-                : options.writerSlotWait().plus(options.timeout());
+        return lifecycle.startAsync();
     }
 
     /**
@@ -440,27 +398,7 @@ public final class Replica {
      * @return the stop's completion, or {@code null} when not started
      */
     CompletableFuture<Void> stopAsync() {
-        ReplicaEnvironment.EventLoop l;
-        CompletableFuture<Void> s;
-        synchronized (this) {
-            l = loop.current();
-            s = stopped;
-        }
-        if (l == null) {
-            return null;
-        }
-        CompletableFuture<Void> done = s.whenComplete((v, e) -> {
-            synchronized (this) {
-                if (loop.current() == l) {
-                    l.shutdownNow();
-                    loop.set(null);
-                }
-            }
-        });
-        if (!loop.post(this::beginStop)) {
-            s.complete(null);
-        }
-        return done;
+        return lifecycle.stopAsync();
     }
 
     /** Test hook: the number of writer grants this replica's log holds (read on the event loop or in a simulation). */
@@ -495,29 +433,34 @@ public final class Replica {
         return peerId;
     }
 
+    /** @param p this run's peer id */
+    void peerId(String p) {
+        peerId = p;
+    }
+
     /** @return the outcome of the current start */
     CompletableFuture<Void> started() {
-        return started;
+        return lifecycle.started();
     }
 
     /** @return when the current start gives up (nano clock) */
     long startDeadline() {
-        return startDeadline;
+        return lifecycle.startDeadline();
     }
 
     /** @return until when a writer waits for a slot at start (nano clock) */
     long slotDeadline() {
-        return slotDeadline;
+        return lifecycle.slotDeadline();
     }
 
     /** @return whether a graceful stop is under way */
     boolean stopping() {
-        return stopping;
+        return lifecycle.stopping();
     }
 
     /** @param s whether a graceful stop is under way */
     void stopping(boolean s) {
-        stopping = s;
+        lifecycle.stopping(s);
     }
 
     /** @return the members as last published or heard */
@@ -530,7 +473,8 @@ public final class Replica {
         peers = p;
     }
 
-    private void touch() {
+    /** Refreshes the published {@link #status()}. */
+    void touch() {
         ReplicaStatus s = status;
         ReplicatedLog log = state.log;
         int pendingCount = state.pending.size();
@@ -560,97 +504,24 @@ public final class Replica {
         }
     }
 
-    private void resetState() {
-        state.reset();
-        admission.clear();
-        peers = List.of();
-        client.reset();
-        search.reset();
-        stopping = false;
-        recovery.clear();
-        host.reset();
-        ordering.clear();
-    }
-
     /** @return the failure of anything asked of a stopped replica */
     MemSyncException stoppedException() {
         return new MemSyncException(MemSyncException.ERR_STOPPED, "shared object '" + options.name() + "' is stopped",
                 null, state.log.term(), state.log.version());
     }
 
-    /** A random 128-bit peer id in 22 URL-safe characters (it travels in every entry: shorter than a UUID's 36). */
-    private String newPeerId() {
-        byte[] b = new byte[16];
-        env.random().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
     /** (Re)starts the heartbeat timer. */
     void startTicker() {
-        if (ticker != null) {
-            ticker.cancel();
-        }
-        ticker = loop.current() == null ? null : loop.every(options.heartbeatInterval().toMillis(), this::tick);
-    }
-
-    private void tick() {
-        if (stopping && role != ReplicaStatus.Role.HOST) {
-            return; // a client leaving only waits for its outcomes
-        }
-        if (role == ReplicaStatus.Role.HOST) {
-            host.tick();
-        } else {
-            client.tick();
-        }
-    }
-
-    // =====================================================================================================
-    // stop
-    // =====================================================================================================
-
-    private void beginStop() {
-        if (role == ReplicaStatus.Role.STOPPED) {
-            finishStop();
-            return;
-        }
-        if (role == ReplicaStatus.Role.HOST && !recovery.active()) {
-            host.handOver();
-            return;
-        }
-        if (client.awaitsOutcomes()) {
-            // the host may be ordering what was sent: its outcome arrives soon, and a stop must not report an update
-            // as failed that the host applied
-            stopping = true;
-            client.awaitOutcomes(env.nanoTime() + options.timeout().toNanos());
-            return;
-        }
-        leave();
+        lifecycle.startTicker();
     }
 
     /** Says goodbye to the host (if connected), closes and stops. */
     void leave() {
-        client.sayGoodbye();
-        host.close();
-        finishStop();
+        lifecycle.leave();
     }
 
     /** Ends a stop (or a failed start): everything still waiting fails with {@code ERR_STOPPED}. */
     void finishStop() {
-        if (ticker != null) {
-            ticker.cancel();
-            ticker = null;
-        }
-        host.closeListeners();
-        state.pending.stop(this::stoppedException, state.log.term(), state.log.version());
-        messaging.stop(this::stoppedException);
-        peers = List.of();
-        started.completeExceptionally(stoppedException());
-        if (registration != null) {
-            registration.close();
-            registration = null;
-        }
-        setRole(ReplicaStatus.Role.STOPPED);
-        touch();
-        stopped.complete(null);
+        lifecycle.finishStop();
     }
 }

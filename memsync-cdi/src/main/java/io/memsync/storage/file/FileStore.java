@@ -30,7 +30,9 @@ import io.memsync.storage.log.LogReplay;
 import io.memsync.storage.log.LogSequence;
 import io.memsync.storage.log.RecordCodec;
 import io.memsync.storage.log.SnapshotCodec;
+import io.memsync.storage.log.StoreGuard;
 import io.memsync.storage.log.StoreNames;
+import io.memsync.storage.log.StorePosition;
 
 /**
  * The file store of one shared object: a folder holding
@@ -90,25 +92,24 @@ public final class FileStore implements Store {
     private long appended;
     /** Records not yet written under {@link Durability#NONE}; {@code null} in the other modes. Under the mutex. */
     private final ByteBuffer buffer;
-    private LogSequence sequence;
-    private long snapshotTerm;
-    private long snapshotVersion;
-    private boolean hasSnapshot;
+    /** The log's sequence and newest snapshot. Under the mutex. */
+    private final StorePosition logPosition;
     private LoadedState openState;
-    private volatile MemSyncException failure;
-    private volatile boolean closed;
+    private final StoreGuard guard;
 
     private FileStore(Path dir, StoreOptions options, StoreLock storeLock) {
         this.dir = dir;
         this.description = "file:" + dir;
         this.options = options;
         this.storeLock = storeLock;
+        this.guard = new StoreGuard(description, LOG);
+        this.logPosition = new StorePosition(description);
         Durability d = options.durability();
         this.buffer = d == Durability.NONE ? ByteBuffer.allocate(BUFFER_BYTES) : null;
         // NONE: the thread writes the buffer out; BATCH: it fsyncs once per window; ALWAYS: it fsyncs back to back
-        this.commit = d == Durability.NONE ? new GroupCommit(description, options.batchWindow(), this::writeOut, this::failed)
+        this.commit = d == Durability.NONE ? new GroupCommit(description, options.batchWindow(), this::writeOut, guard::failed)
                 : new GroupCommit(description, d == Durability.BATCH ? options.batchWindow() : Duration.ZERO, this::forceCurrent,
-                this::failed);
+                guard::failed);
     }
 
     /**
@@ -162,7 +163,7 @@ public final class FileStore implements Store {
         }
         LogReplay.Result result;
         try {
-            result = LogReplay.replay(read, snapshot != null, snapshot == null ? 0 : snapshot.term(), snapshot == null ? 0 : snapshot.version());
+            result = LogReplay.replay(read, snapshot);
         } catch (IllegalStateException e) {
             throw new MemSyncException(MemSyncException.ERR_IO, "store " + description + " is inconsistent: " + e.getMessage(), e);
         }
@@ -195,12 +196,8 @@ public final class FileStore implements Store {
                 segments.add(new SegmentFile(s.path(), s.sequence(), s.baseVersion(), result.entries()[i]));
             }
         }
-        sequence = result.sequence();
-        if (snapshot != null) {
-            hasSnapshot = true;
-            snapshotTerm = snapshot.term();
-            snapshotVersion = snapshot.version();
-        }
+        logPosition.recovered(result.sequence(), snapshot);
+        LogSequence sequence = logPosition.sequence();
         nextSequence = all.isEmpty() ? 1 : all.get(all.size() - 1).sequence() + 1;
         startSegment();
         // segments holding nothing but a base equal to the new one's are redundant
@@ -234,11 +231,8 @@ public final class FileStore implements Store {
         names.sort(Comparator.comparingLong(StoreNames.SnapshotName::version).thenComparingLong(StoreNames.SnapshotName::term).reversed());
         for (StoreNames.SnapshotName n : names) {
             Path p = dir.resolve(n.name());
-            SnapshotCodec.Decoded d = SnapshotCodec.decode(Files.readAllBytes(p));
+            SnapshotCodec.Decoded d = SnapshotCodec.decode(Files.readAllBytes(p), n);
             String problem = d.problem();
-            if (problem == null && (d.snapshot().version() != n.version() || d.snapshot().term() != n.term())) {
-                problem = "holds (term " + d.snapshot().term() + ", version " + d.snapshot().version() + "), not what its name says";
-            }
             if (problem == null) {
                 return d.snapshot();
             }
@@ -280,6 +274,7 @@ public final class FileStore implements Store {
 
     /** Creates the next segment with its base record (the current last position) and forces it and the folder. */
     private void startSegment() throws IOException {
+        LogSequence sequence = logPosition.sequence();
         long base = sequence.lastVersion();
         Path p = dir.resolve(StoreNames.segment(nextSequence, base));
         FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -335,13 +330,13 @@ public final class FileStore implements Store {
     private long writeOut() throws IOException {
         mutex.lock();
         try {
-            if (closed) {
+            if (guard.closed()) {
                 return appended;
             }
             writeBuffer();
             return written;
         } catch (IOException e) {
-            throw failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot write appended records: " + e, e));
+            throw guard.failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot write appended records: " + e, e));
         } finally {
             mutex.unlock();
         }
@@ -368,7 +363,7 @@ public final class FileStore implements Store {
     public LoadedState load() {
         mutex.lock();
         try {
-            ensureOpen();
+            guard.ensureOpen();
             if (openState != null) {
                 return openState;
             }
@@ -386,8 +381,7 @@ public final class FileStore implements Store {
                 for (SegmentFile s : all.subList(firstNeeded(all, snapshot), all.size())) {
                     read.add(new LogReplay.Segment(s.path().getFileName().toString(), Files.readAllBytes(s.path())));
                 }
-                LogReplay.Result r = LogReplay.replay(read, snapshot != null, snapshot == null ? 0 : snapshot.term(),
-                        snapshot == null ? 0 : snapshot.version());
+                LogReplay.Result r = LogReplay.replay(read, snapshot);
                 cuts.addAll(r.cuts());
                 return new LoadedState(Optional.ofNullable(snapshot), r.tail(), r.sequence().lastTerm(), r.sequence().lastVersion(), cuts);
             } catch (IOException | IllegalStateException e) {
@@ -403,12 +397,8 @@ public final class FileStore implements Store {
         long position;
         mutex.lock();
         try {
-            ensureWritable();
-            String refusal = sequence.refusal(record.term(), record.version());
-            if (refusal != null) {
-                throw new MemSyncException(MemSyncException.ERR_PROTOCOL, "store " + description + " refuses (term "
-                        + record.term() + ", version " + record.version() + "): " + refusal, null, sequence.lastTerm(), sequence.lastVersion());
-            }
+            guard.ensureWritable();
+            logPosition.checkAppend(record);
             openState = null;
             ByteBuffer b = RecordCodec.encode(RecordCodec.ENTRY, record.term(), record.version(), record.payload());
             int size = b.remaining();
@@ -431,10 +421,10 @@ public final class FileStore implements Store {
                     }
                 }
             } catch (IOException e) {
-                throw failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot append version "
+                throw guard.failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot append version "
                         + record.version() + ": " + e, e));
             }
-            sequence.accept(record.term(), record.version(), size);
+            logPosition.sequence().accept(record.term(), record.version(), size);
             segmentBytes += size;
             segmentEntries++;
             appended += size;
@@ -475,14 +465,14 @@ public final class FileStore implements Store {
         synchronized (snapshotLock) {
             mutex.lock();
             try {
-                ensureWritable();
-                if (!checkSnapshot(snapshot)) {
+                guard.ensureWritable();
+                if (!logPosition.checkSnapshot(snapshot)) {
                     return;
                 }
                 // the log up to now goes first (NONE), so that the snapshot never lies ahead of the log a kill leaves
                 writeBuffer();
             } catch (IOException e) {
-                throw failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot write appended records: " + e, e));
+                throw guard.failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot write appended records: " + e, e));
             } finally {
                 mutex.unlock();
             }
@@ -507,19 +497,16 @@ public final class FileStore implements Store {
             List<Path> obsolete = new ArrayList<>();
             mutex.lock();
             try {
-                ensureWritable();
-                if (!checkSnapshot(snapshot)) {
+                guard.ensureWritable();
+                if (!logPosition.checkSnapshot(snapshot)) {
                     return;
                 }
-                sequence.rebase(snapshot.term(), snapshot.version());
-                hasSnapshot = true;
-                snapshotTerm = snapshot.term();
-                snapshotVersion = snapshot.version();
+                logPosition.snapshotWritten(snapshot);
                 openState = null;
                 try {
                     rotate();
                 } catch (IOException e) {
-                    throw failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description
+                    throw guard.failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description
                             + ": cannot start a log segment after snapshot " + name + ": " + e, e));
                 }
                 obsolete.addAll(compactable());
@@ -536,19 +523,6 @@ public final class FileStore implements Store {
                 }
             }
         }
-    }
-
-    /** Checks a snapshot against the version rule; {@code false} when the same snapshot is already there. Under the mutex. */
-    private boolean checkSnapshot(SnapshotRecord s) {
-        if (hasSnapshot && s.version() == snapshotVersion && s.term() == snapshotTerm) {
-            return false;
-        }
-        String refusal = sequence.snapshotRefusal(s.term(), s.version(), hasSnapshot);
-        if (refusal != null) {
-            throw new MemSyncException(MemSyncException.ERR_PROTOCOL, "store " + description + " refuses snapshot (term " + s.term()
-                    + ", version " + s.version() + "): " + refusal, null, sequence.lastTerm(), sequence.lastVersion());
-        }
-        return true;
     }
 
     /** Snapshots beyond the two newest, and the segments the older of the two makes unnecessary. Under the mutex. */
@@ -581,7 +555,7 @@ public final class FileStore implements Store {
     public boolean snapshotDue() {
         mutex.lock();
         try {
-            return sequence.count() >= options.snapshotEveryEntries() || sequence.bytes() >= options.snapshotEveryBytes();
+            return logPosition.snapshotDue(options);
         } finally {
             mutex.unlock();
         }
@@ -589,17 +563,14 @@ public final class FileStore implements Store {
 
     @Override
     public void flush() {
-        ensureOpen();
-        if (failure != null) {
-            throw new MemSyncException(failure.code(), failure.detail(), failure);
-        }
+        guard.ensureHealthy();
         commit.forceNow();
         if (buffer != null) {
             // NONE: forceNow wrote the buffer out; now the fsync
             try {
                 forceCurrent();
             } catch (IOException e) {
-                throw failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot flush: " + e, e));
+                throw guard.failed(new MemSyncException(MemSyncException.ERR_IO, "store " + description + ": cannot flush: " + e, e));
             }
         }
     }
@@ -622,14 +593,14 @@ public final class FileStore implements Store {
     public void close() {
         mutex.lock();
         try {
-            if (closed) {
+            if (guard.closed()) {
                 return;
             }
         } finally {
             mutex.unlock();
         }
         try {
-            if (failure == null) {
+            if (guard.failure() == null) {
                 flush();
             }
         } finally {
@@ -640,7 +611,7 @@ public final class FileStore implements Store {
     private void release() {
         mutex.lock();
         try {
-            closed = true;
+            guard.close();
         } finally {
             mutex.unlock();
         }
@@ -655,29 +626,6 @@ public final class FileStore implements Store {
             }
         }
         storeLock.close();
-    }
-
-    private MemSyncException failed(MemSyncException e) {
-        if (failure == null) {
-            failure = e;
-            LOG.log(Level.WARNING, e.getMessage(), e);
-        }
-        return e;
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new MemSyncException(MemSyncException.ERR_STOPPED, "store " + description + " is closed");
-        }
-    }
-
-    private void ensureWritable() {
-        ensureOpen();
-        MemSyncException f = failure;
-        if (f != null) {
-            throw new MemSyncException(MemSyncException.ERR_IO, "store " + description + " failed earlier and takes no more writes: "
-                    + f.detail(), f);
-        }
     }
 
     @Override

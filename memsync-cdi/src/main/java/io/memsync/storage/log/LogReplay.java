@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.memsync.storage.LoadedState;
 import io.memsync.storage.LogRecord;
+import io.memsync.storage.SnapshotRecord;
 
 /**
  * Recovers a log from its segments: reads them in order, checks every record (length, checksum, version rule),
@@ -52,6 +53,18 @@ public final class LogReplay {
      */
     public record Result(List<LogRecord> tail, LogSequence sequence, List<Truncation> truncations, int discardFrom,
                          int[] entries, List<LoadedState.Cut> cuts) {
+    }
+
+    /**
+     * Replays segments after a snapshot, if any.
+     *
+     * @param segments the segments, in sequence order
+     * @param snapshot the snapshot, or {@code null}
+     * @return the outcome
+     * @throws IllegalStateException when the log disagrees with the snapshot about the term at the snapshot's version
+     */
+    public static Result replay(List<Segment> segments, SnapshotRecord snapshot) {
+        return snapshot == null ? replay(segments, false, 0, 0) : replay(segments, true, snapshot.term(), snapshot.version());
     }
 
     /**

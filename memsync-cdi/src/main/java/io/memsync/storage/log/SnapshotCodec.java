@@ -49,6 +49,22 @@ public final class SnapshotCodec {
     }
 
     /**
+     * Decodes and checks the blob of a snapshot file or object, and that it holds what its name says.
+     *
+     * @param blob the blob
+     * @param name its parsed name
+     * @return the snapshot or the problem
+     */
+    public static Decoded decode(byte[] blob, StoreNames.SnapshotName name) {
+        Decoded d = decode(blob);
+        if (d.problem() == null && (d.snapshot().version() != name.version() || d.snapshot().term() != name.term())) {
+            return new Decoded(null, "holds (term " + d.snapshot().term() + ", version " + d.snapshot().version()
+                    + "), not what its name says");
+        }
+        return d;
+    }
+
+    /**
      * Decodes and checks a blob.
      *
      * @param blob the blob

@@ -24,7 +24,9 @@ import io.memsync.storage.log.LogReplay;
 import io.memsync.storage.log.LogSequence;
 import io.memsync.storage.log.RecordCodec;
 import io.memsync.storage.log.SnapshotCodec;
+import io.memsync.storage.log.StoreGuard;
 import io.memsync.storage.log.StoreNames;
+import io.memsync.storage.log.StorePosition;
 
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -79,26 +81,25 @@ public final class S3Store implements Store {
     private final Object snapshotLock = new Object();
     private final List<SegmentObject> segments = new ArrayList<>();
     private final GroupCommit commit;
-    private LogSequence sequence;
-    private boolean hasSnapshot;
-    private long snapshotTerm;
-    private long snapshotVersion;
+    /** The log's sequence and newest snapshot. Under the mutex. */
+    private final StorePosition logPosition;
     private long nextSequence;
     private ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private long pendingBaseTerm;
     private long pendingBaseVersion;
     private long appended;
     private LoadedState openState;
-    private volatile MemSyncException failure;
-    private volatile boolean closed;
+    private final StoreGuard guard;
 
     private S3Store(S3Objects objects, String root, String description, StoreOptions options) {
         this.objects = objects;
         this.root = root;
         this.description = description;
         this.options = options;
+        this.guard = new StoreGuard(description, LOG);
+        this.logPosition = new StorePosition(description);
         this.commit = new GroupCommit(description, options.durability() == Durability.ALWAYS ? java.time.Duration.ZERO
-                : options.batchWindow(), this::upload, this::failed);
+                : options.batchWindow(), this::upload, guard::failed);
     }
 
     /**
@@ -144,7 +145,7 @@ public final class S3Store implements Store {
         }
         LogReplay.Result result;
         try {
-            result = LogReplay.replay(read, snapshot != null, snapshot == null ? 0 : snapshot.term(), snapshot == null ? 0 : snapshot.version());
+            result = LogReplay.replay(read, snapshot);
         } catch (IllegalStateException e) {
             throw new MemSyncException(MemSyncException.ERR_IO, "store " + description + " is inconsistent: " + e.getMessage(), e);
         }
@@ -176,12 +177,8 @@ public final class S3Store implements Store {
                 segments.add(s);
             }
         }
-        sequence = result.sequence();
-        if (snapshot != null) {
-            hasSnapshot = true;
-            snapshotTerm = snapshot.term();
-            snapshotVersion = snapshot.version();
-        }
+        logPosition.recovered(result.sequence(), snapshot);
+        LogSequence sequence = logPosition.sequence();
         nextSequence = all.isEmpty() ? 1 : all.get(all.size() - 1).sequence() + 1;
         pendingBaseTerm = sequence.lastTerm();
         pendingBaseVersion = sequence.lastVersion();
@@ -199,11 +196,8 @@ public final class S3Store implements Store {
         names.sort(Comparator.comparingLong(StoreNames.SnapshotName::version).thenComparingLong(StoreNames.SnapshotName::term).reversed());
         for (StoreNames.SnapshotName n : names) {
             String key = root + "snapshot/" + n.name();
-            SnapshotCodec.Decoded d = SnapshotCodec.decode(objects.get(key));
+            SnapshotCodec.Decoded d = SnapshotCodec.decode(objects.get(key), n);
             String problem = d.problem();
-            if (problem == null && (d.snapshot().version() != n.version() || d.snapshot().term() != n.term())) {
-                problem = "holds (term " + d.snapshot().term() + ", version " + d.snapshot().version() + "), not what its name says";
-            }
             if (problem == null) {
                 return d.snapshot();
             }
@@ -234,7 +228,7 @@ public final class S3Store implements Store {
     public LoadedState load() {
         mutex.lock();
         try {
-            ensureOpen();
+            guard.ensureOpen();
             if (openState != null) {
                 return openState;
             }
@@ -255,8 +249,7 @@ public final class S3Store implements Store {
                 }
             }
             try {
-                LogReplay.Result r = LogReplay.replay(read, snapshot != null, snapshot == null ? 0 : snapshot.term(),
-                        snapshot == null ? 0 : snapshot.version());
+                LogReplay.Result r = LogReplay.replay(read, snapshot);
                 cuts.addAll(r.cuts());
                 return new LoadedState(Optional.ofNullable(snapshot), r.tail(), r.sequence().lastTerm(), r.sequence().lastVersion(), cuts);
             } catch (IllegalStateException e) {
@@ -270,17 +263,13 @@ public final class S3Store implements Store {
         long position;
         mutex.lock();
         try {
-            ensureWritable();
-            String refusal = sequence.refusal(record.term(), record.version());
-            if (refusal != null) {
-                throw new MemSyncException(MemSyncException.ERR_PROTOCOL, "store " + description + " refuses (term "
-                        + record.term() + ", version " + record.version() + "): " + refusal, null, sequence.lastTerm(), sequence.lastVersion());
-            }
+            guard.ensureWritable();
+            logPosition.checkAppend(record);
             openState = null;
             ByteBuffer b = RecordCodec.encode(RecordCodec.ENTRY, record.term(), record.version(), record.payload());
             int size = b.remaining();
             pending.write(b.array(), 0, size);
-            sequence.accept(record.term(), record.version(), size);
+            logPosition.sequence().accept(record.term(), record.version(), size);
             position = ++appended;
         } finally {
             mutex.unlock();
@@ -315,8 +304,8 @@ public final class S3Store implements Store {
                 baseTerm = pendingBaseTerm;
                 baseVersion = pendingBaseVersion;
                 seq = nextSequence;
-                lastTerm = sequence.lastTerm();
-                lastVersion = sequence.lastVersion();
+                lastTerm = logPosition.sequence().lastTerm();
+                lastVersion = logPosition.sequence().lastVersion();
             } finally {
                 mutex.unlock();
             }
@@ -353,8 +342,8 @@ public final class S3Store implements Store {
         synchronized (snapshotLock) {
             mutex.lock();
             try {
-                ensureWritable();
-                if (!checkSnapshot(snapshot)) {
+                guard.ensureWritable();
+                if (!logPosition.checkSnapshot(snapshot)) {
                     return;
                 }
             } finally {
@@ -368,18 +357,15 @@ public final class S3Store implements Store {
             List<String> obsolete = new ArrayList<>();
             mutex.lock();
             try {
-                ensureWritable();
-                if (!checkSnapshot(snapshot)) {
+                guard.ensureWritable();
+                if (!logPosition.checkSnapshot(snapshot)) {
                     return;
                 }
-                sequence.rebase(snapshot.term(), snapshot.version());
-                hasSnapshot = true;
-                snapshotTerm = snapshot.term();
-                snapshotVersion = snapshot.version();
+                logPosition.snapshotWritten(snapshot);
                 openState = null;
                 if (pending.size() == 0) {
-                    pendingBaseTerm = sequence.lastTerm();
-                    pendingBaseVersion = sequence.lastVersion();
+                    pendingBaseTerm = logPosition.sequence().lastTerm();
+                    pendingBaseVersion = logPosition.sequence().lastVersion();
                 }
             } finally {
                 mutex.unlock();
@@ -416,23 +402,11 @@ public final class S3Store implements Store {
         }
     }
 
-    private boolean checkSnapshot(SnapshotRecord s) {
-        if (hasSnapshot && s.version() == snapshotVersion && s.term() == snapshotTerm) {
-            return false;
-        }
-        String refusal = sequence.snapshotRefusal(s.term(), s.version(), hasSnapshot);
-        if (refusal != null) {
-            throw new MemSyncException(MemSyncException.ERR_PROTOCOL, "store " + description + " refuses snapshot (term " + s.term()
-                    + ", version " + s.version() + "): " + refusal, null, sequence.lastTerm(), sequence.lastVersion());
-        }
-        return true;
-    }
-
     @Override
     public boolean snapshotDue() {
         mutex.lock();
         try {
-            return sequence.count() >= options.snapshotEveryEntries() || sequence.bytes() >= options.snapshotEveryBytes();
+            return logPosition.snapshotDue(options);
         } finally {
             mutex.unlock();
         }
@@ -440,11 +414,7 @@ public final class S3Store implements Store {
 
     @Override
     public void flush() {
-        ensureOpen();
-        MemSyncException f = failure;
-        if (f != null) {
-            throw new MemSyncException(f.code(), f.detail(), f);
-        }
+        guard.ensureHealthy();
         commit.forceNow();
     }
 
@@ -455,11 +425,11 @@ public final class S3Store implements Store {
 
     @Override
     public void close() {
-        if (closed) {
+        if (guard.closed()) {
             return;
         }
         try {
-            if (failure == null) {
+            if (guard.failure() == null) {
                 flush();
             }
         } finally {
@@ -468,31 +438,9 @@ public final class S3Store implements Store {
     }
 
     private void release() {
-        closed = true;
+        guard.close();
         commit.close();
         objects.close();
-    }
-
-    private void failed(MemSyncException e) {
-        if (failure == null) {
-            failure = e;
-            LOG.log(Level.WARNING, e.getMessage(), e);
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new MemSyncException(MemSyncException.ERR_STOPPED, "store " + description + " is closed");
-        }
-    }
-
-    private void ensureWritable() {
-        ensureOpen();
-        MemSyncException f = failure;
-        if (f != null) {
-            throw new MemSyncException(MemSyncException.ERR_IO, "store " + description + " failed earlier and takes no more writes: "
-                    + f.detail(), f);
-        }
     }
 
     @Override
