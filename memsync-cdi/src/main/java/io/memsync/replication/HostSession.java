@@ -234,7 +234,9 @@ final class HostSession {
             if (p == null && !(frame instanceof Frame.Hello)) {
                 if (replica.recovery.helloHeld(ch)) {
                     if (!replica.recovery.hold(() -> handle(ch, frame))) { // after its hello, in arrival order
-                        ch.abort();
+                        LOG.log(System.Logger.Level.WARNING, options.name() + ": disconnected " + ch.remote() + ": "
+                                + HostRecovery.MAX_HELD + " updates wait for the end of recovery already");
+                        ch.abort(); // once per connection: it is closed now
                     }
                     return;
                 }
