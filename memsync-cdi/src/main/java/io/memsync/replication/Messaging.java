@@ -96,9 +96,6 @@ final class Messaging {
     private record Relay(Peer caller, long callerId, Peer provider, String method, long deadline) {
     }
 
-    /** Bytes of the frame limit kept for the ids the host rewrites when it relays an event, call or result. */
-    static final int RELAY_MARGIN = 64;
-
     /** Most calls the host relays at once; a call beyond them fails with {@code ERR_BUSY}. */
     static final int MAX_RELAYS = 4096;
 
@@ -119,10 +116,14 @@ final class Messaging {
      * @param listener serves local RPC methods and receives events
      * @param replica  the replica's side
      */
+    /** Events, calls and results must fit in one frame. */
+    private final MessageFrames sizes;
+
     Messaging(ReplicaOptions options, ReplicaListener listener, Wiring replica) {
         this.options = options;
         this.listener = listener;
         this.replica = replica;
+        this.sizes = new MessageFrames(options);
     }
 
     // ---- the API side (called holding the lock) ----
@@ -150,34 +151,15 @@ final class Messaging {
      * @param event   the event name
      * @param payload the payload
      * @return the frame
-     * @throws MemSyncException {@code ERR_TOO_LARGE} when its frame would exceed {@link #maxMessageBytes}
+     * @throws MemSyncException {@code ERR_TOO_LARGE} when its frame would exceed {@link MessageFrames#max}
      */
     Frame.Event eventFrame(String event, JsonValue payload) {
         Frame.Event frame = new Frame.Event(event, payload, replica.peerId());
-        long size = tooLarge(FrameCodec.encode(frame));
-        if (size > 0) {
-            throw new MemSyncException(MemSyncException.ERR_TOO_LARGE, "event '" + event + "' of '" + options.name()
-                    + "' is " + size + " bytes as a frame, over the limit of " + maxMessageBytes() + " bytes");
+        MemSyncException e = sizes.tooLarge(FrameCodec.encode(frame), "event '" + event + "'");
+        if (e != null) {
+            throw e;
         }
         return frame;
-    }
-
-    /**
-     * The largest frame an event, call or result may take: the frame limit less a margin for the ids the host
-     * rewrites when it relays one.
-     *
-     * @return bytes
-     */
-    long maxMessageBytes() {
-        return options.maxFrameBytes() - RELAY_MARGIN;
-    }
-
-    /** @return the UTF-8 size of {@code frame} when it exceeds {@link #maxMessageBytes}, else 0 */
-    private long tooLarge(String frame) {
-        if (EntryFrames.fits(frame, maxMessageBytes())) {
-            return 0;
-        }
-        return EntryFrames.utf8Bytes(frame);
     }
 
     /**
@@ -189,11 +171,9 @@ final class Messaging {
      */
     void call(String method, JsonArray args, CompletableFuture<JsonValue> f) {
         String frame = FrameCodec.encode(new Frame.Call(callSeq + 1, method, args));
-        long size = tooLarge(frame);
-        if (size > 0) {
-            f.completeExceptionally(new MemSyncException(MemSyncException.ERR_TOO_LARGE, "RPC call '" + method + "' on '"
-                    + options.name() + "' is " + size + " bytes as a frame, over the limit of " + maxMessageBytes()
-                    + " bytes"));
+        MemSyncException tooLarge = sizes.tooLarge(frame, "RPC call '" + method + "'");
+        if (tooLarge != null) {
+            f.completeExceptionally(tooLarge);
             return;
         }
         long id = ++callSeq;
@@ -581,14 +561,10 @@ final class Messaging {
     private String resultFrame(long id, String method, JsonValue v, MemSyncException e) {
         String frame = FrameCodec.encode(e != null ? Frame.Result.failure(id, e.code(), e.detail())
                 : Frame.Result.success(id, v));
-        long size = tooLarge(frame);
-        if (size == 0) {
-            return frame;
-        }
-        String why = e != null ? "the failure of RPC method '" + method + "' (" + e.code() + ")"
-                : "the result of RPC method '" + method + "'";
-        return FrameCodec.encode(Frame.Result.failure(id, MemSyncException.ERR_TOO_LARGE, why + " on '" + options.name()
-                + "' is " + size + " bytes as a frame, over the limit of " + maxMessageBytes() + " bytes"));
+        MemSyncException tooLarge = sizes.tooLarge(frame, e != null ? "the failure of RPC method '" + method + "' ("
+                + e.code() + ")" : "the result of RPC method '" + method + "'");
+        return tooLarge == null ? frame
+                : FrameCodec.encode(Frame.Result.failure(id, tooLarge.code(), tooLarge.detail()));
     }
 
     /** Host: answers a call of a client, or completes its own call. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class MessageLimitScenarioTest {
     private static final int FRAME = 64 * 1024;
     private static final String BIG = "x\"é".repeat(30_000); // about 120 KB as a frame
-    private static final String LIMIT = "over the limit of " + (FRAME - Messaging.RELAY_MARGIN) + " bytes";
+    private static final String LIMIT = "over the limit of " + (FRAME - MessageFrames.RELAY_MARGIN) + " bytes";
     private final Cluster cluster = new Cluster(11);
 
     @AfterEach
