@@ -15,7 +15,8 @@ public interface EventBus {
      *
      * @param event   the event name, not empty
      * @param payload the payload: JSON-P value, scalar, record or POJO (through JSON-B), or {@code null}
-     * @throws MemSyncException {@link MemSyncException#ERR_STOPPED} when the shared object is stopped
+     * @throws MemSyncException {@link MemSyncException#ERR_STOPPED} when the shared object is stopped;
+     *         {@link MemSyncException#ERR_TOO_LARGE} when the event would not fit in a frame (see README "Limits")
      */
     void emit(String event, Object payload);
 

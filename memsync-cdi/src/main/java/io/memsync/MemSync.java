@@ -14,6 +14,7 @@ import io.memsync.internal.HttpSettings;
 import io.memsync.internal.JsonMapping;
 import io.memsync.internal.SharedObjectOptions;
 import io.memsync.replication.SendBudget;
+import io.memsync.transport.WebSocketTransport;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -75,6 +76,8 @@ public final class MemSync {
         private long maxDocumentBytes = Limits.DEFAULT_MAX_DOCUMENT_BYTES;
         private int maxDepth = Limits.MAX_DEPTH;
         private SendBudget sendBudget = SendBudget.DEFAULT;
+        private Duration handshakeTimeout = WebSocketTransport.DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration idleTimeout = WebSocketTransport.DEFAULT_IDLE_TIMEOUT;
 
         private Builder(String name) {
             this.name = name;
@@ -497,6 +500,37 @@ public final class MemSync {
             return this;
         }
 
+        /**
+         * How long a connection to this process's listener may take to authenticate before it is refused (default 10 s).
+         *
+         * @param timeout from 100 ms to 10 min
+         * @return this builder
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = transportTimeout(timeout, "handshakeTimeout", Duration.ofMillis(100), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * Silence after which this process's listener closes a connection, authenticated or not (default 15 s, checked
+         * every second). Clients acknowledge every heartbeat, so keep it well above {@link #heartbeat}.
+         *
+         * @param timeout from 1 s to 1 h
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = transportTimeout(timeout, "idleTimeout", Duration.ofSeconds(1), Duration.ofHours(1));
+            return this;
+        }
+
+        private Duration transportTimeout(Duration d, String option, Duration min, Duration max) {
+            try {
+                return WebSocketTransport.within(d, option, min, max);
+            } catch (MemSyncException e) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, e.detail() + " (shared object '" + name + "')");
+            }
+        }
+
         private Duration positive(Duration d, String option, boolean zeroOk) {
             return BuilderSupport.positive(name, d, option, zeroOk);
         }
@@ -541,7 +575,7 @@ public final class MemSync {
             return new SharedObjectOptions(name, data, rpc.handlers(), file, serverPort, Set.copyOf(effectiveRoles), maxWriters,
                     waitForWriterSlot, timeout, logEvents, rendezvous, heartbeat, recoveryWait, maxFrameBytes, joinOnly, http,
                     new SharedObjectOptions.Persistence(storage, durability, acks),
-                    new Limits(maxEffectBytes, maxDocumentBytes, maxDepth), sendBudget);
+                    new Limits(maxEffectBytes, maxDocumentBytes, maxDepth), sendBudget, handshakeTimeout, idleTimeout);
         }
     }
 }

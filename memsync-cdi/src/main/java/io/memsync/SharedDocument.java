@@ -125,8 +125,9 @@ public interface SharedDocument extends AutoCloseable {
      * @param resultType the result's type (JSON-B)
      * @param args       arguments (JSON-B)
      * @param <R>        the result type
-     * @return the result; fails with {@code ERR_RPC_NOT_FOUND}, {@code ERR_RPC_FAILED}, {@code ERR_RPC_PEER_GONE}
-     *         or {@code ERR_TIMEOUT}
+     * @return the result; fails with {@code ERR_RPC_NOT_FOUND}, {@code ERR_RPC_FAILED}, {@code ERR_RPC_PEER_GONE},
+     *         {@code ERR_TIMEOUT}, or {@code ERR_TOO_LARGE} (at once when the call, else when the result, would not fit
+     *         in a frame)
      */
     <R> CompletionStage<R> call(String method, Class<R> resultType, Object... args);
 

@@ -64,7 +64,7 @@ final class ConfigBinding {
             "server.token", "server.allowed-hosts", "server.allowed-origins", "peer.roles",
             "network.max-writers", "network.wait-for-writer-slot", "timeout", "heartbeat", "recovery-wait", "log-events",
             "rendezvous.dir", "max-frame-size", "storage", "file.durability", "acks", "max-effect-size", "max-document-size", "max-depth",
-            "send-budget.bytes", "send-budget.frames");
+            "send-budget.bytes", "send-budget.frames", "handshake-timeout", "idle-timeout");
 
     /** A URI with a scheme of two or more characters (so {@code C:\\data} stays a path). */
     private static final java.util.regex.Pattern URI_SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
@@ -131,6 +131,8 @@ final class ConfigBinding {
         duration(keys.any("timeout"), problems).ifPresent(v -> steps.add(b -> b.timeout(v)));
         duration(keys.any("heartbeat"), problems).ifPresent(v -> steps.add(b -> b.heartbeat(v)));
         duration(keys.any("recovery-wait"), problems).ifPresent(v -> steps.add(b -> b.recoveryWait(v)));
+        duration(keys.any("handshake-timeout"), problems).ifPresent(v -> steps.add(b -> b.handshakeTimeout(v)));
+        duration(keys.any("idle-timeout"), problems).ifPresent(v -> steps.add(b -> b.idleTimeout(v)));
         keys.any("log-events").ifPresent(v -> steps.add(b -> b.logEvents(Boolean.parseBoolean(v.value().trim()))));
         keys.any("peer.roles").ifPresent(found -> {
             String v = found.value();

@@ -87,7 +87,8 @@ public final class EngineWiring {
                 .rpcNames(options.rpc().keySet())
                 .joinOnly(options.joinOnly())
                 .build();
-        Replica r = replica(ro, options.rendezvous(), listener);
+        Replica r = new Replica(ro, new WebSocketTransport(ro.maxFrameBytes(), options.handshakeTimeout(),
+                options.idleTimeout()), rendezvous(ro.name(), options.rendezvous()), Liveness.ofOperatingSystem(), listener);
         SharedObjectOptions.Persistence p = options.persistence();
         r.persistence(options.persisted()
                 ? new StorePersistence(options.name(), options.file(), p.location(), p.durability()) : null,

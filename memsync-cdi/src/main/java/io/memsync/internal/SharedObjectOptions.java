@@ -38,12 +38,15 @@ import jakarta.json.JsonObject;
  * @param persistence       the storage location URI, durability and acks modes
  * @param limits            the size limits of updates (effect, resulting document, depth)
  * @param sendBudget        what the host holds for one client at most
+ * @param handshakeTimeout  how long a connection to this process's listener may take to authenticate
+ * @param idleTimeout       silence after which this process's listener closes a connection
  */
 public record SharedObjectOptions(String name, JsonObject data, Map<String, RpcHandler> rpc, Path file,
                                   int serverPort, Set<Role> roles, int maxWriters, Duration waitForWriterSlot,
                                   Duration timeout, boolean logEvents, Path rendezvous, Duration heartbeat,
                                   Duration recoveryWait, int maxFrameBytes, boolean joinOnly, HttpSettings http,
-                                  Persistence persistence, Limits limits, SendBudget sendBudget) {
+                                  Persistence persistence, Limits limits, SendBudget sendBudget,
+                                  Duration handshakeTimeout, Duration idleTimeout) {
     /**
      * How the document is persisted and acknowledged.
      *

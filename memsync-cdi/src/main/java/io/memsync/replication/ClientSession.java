@@ -31,6 +31,8 @@ final class ClientSession {
     private SnapshotChunks.Assembler partIn;
     /** Why the last snapshot from the host could not be installed, or {@code null}. */
     private ProtocolException snapFailure;
+    /** The warnings the host causes frame by frame, rate-limited per connection. */
+    private final PeerLog warnings;
 
     ClientSession(Replica replica, ReplicaOptions options, ReplicaEnvironment env, Election election, ReplicaState state) {
         this.replica = replica;
@@ -39,6 +41,7 @@ final class ClientSession {
         this.election = election;
         this.state = state;
         this.log = state.log;
+        this.warnings = new PeerLog(LOG, options.name(), env::nanoTime);
     }
 
     /** Forgets the session (a new start). */
@@ -87,6 +90,7 @@ final class ClientSession {
         synced = false;
         if (ch != null) {
             ch.close();
+            warnings.closed(ch);
         }
     }
 
@@ -105,8 +109,7 @@ final class ClientSession {
                     replica.loop.inline(() -> {
                         if (channel == hostChannel) {
                             lastHeard = env.nanoTime();
-                            LOG.log(System.Logger.Level.WARNING, options.name() + ": malformed frame from host ignored: "
-                                    + e.getMessage());
+                            warn("malformed frame", () -> "malformed frame from host ignored: " + e.getMessage());
                         }
                     });
                     return;
@@ -230,8 +233,7 @@ final class ClientSession {
                         });
                     } catch (ProtocolException e) {
                         snapFailure = e;
-                        LOG.log(System.Logger.Level.WARNING, options.name() + ": snapshot from the host refused: "
-                                + e.getMessage());
+                        warn("snapshot refused", () -> "snapshot from the host refused: " + e.getMessage());
                     }
                 }
                 case Frame.Part part -> {
@@ -244,8 +246,7 @@ final class ClientSession {
                             handle(whole);
                         });
                     } catch (ProtocolException e) {
-                        LOG.log(System.Logger.Level.WARNING, options.name() + ": frame part from the host refused: "
-                                + e.getMessage());
+                        warn("frame part refused", () -> "frame part from the host refused: " + e.getMessage());
                     }
                 }
                 case Frame.Welcome w -> welcomed(w);
@@ -274,15 +275,20 @@ final class ClientSession {
                     }
                 }
                 case Frame.Refuse r -> refused(r);
-                case Frame.ErrorReport e -> LOG.log(System.Logger.Level.WARNING,
-                        options.name() + ": host reported " + e.code() + ": " + e.message());
+                case Frame.ErrorReport e -> warn("error report", () -> "host reported " + e.code() + ": " + e.message());
             }
         } catch (ReplicaState.GapException e) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": " + e.getMessage() + "; reconnecting");
             lostHost();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, options.name() + ": bad frame from host: " + e);
+            warn("bad frame", () -> "bad frame from host: " + e);
         }
+    }
+
+    /** A warning the host's frame caused, rate-limited per connection ({@link PeerLog}). */
+    private void warn(String cause, java.util.function.Supplier<String> line) {
+        Channel ch = hostChannel;
+        warnings.warn(ch == null ? this : ch, ch == null ? "the host" : "the host " + ch.remote(), cause, line, null);
     }
 
     /** The host admitted this replica: it joins, unless the document did not arrive. */

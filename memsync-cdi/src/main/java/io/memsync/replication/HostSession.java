@@ -25,6 +25,8 @@ final class HostSession {
     private final Replica replica;
     private final ReplicaOptions options;
     private final ReplicaEnvironment env;
+    /** The warnings clients cause frame by frame, rate-limited per connection. */
+    private final PeerLog warnings;
     private final Election election;
     private final Liveness liveness;
     private final ReplicaState state;
@@ -45,6 +47,7 @@ final class HostSession {
         this.replica = replica;
         this.options = options;
         this.env = env;
+        this.warnings = new PeerLog(LOG, options.name(), env::nanoTime);
         this.election = election;
         this.liveness = liveness;
         this.state = state;
@@ -200,7 +203,7 @@ final class HostSession {
      * @param message what was wrong
      */
     void protocolError(Channel ch, String message) {
-        LOG.log(System.Logger.Level.WARNING, options.name() + ": protocol error from " + ch.remote() + ": " + message);
+        warnings.warn(ch, ch.remote(), "protocol error", () -> "protocol error from " + ch.remote() + ": " + message, null);
         ch.send(FrameCodec.encode(new Frame.ErrorReport(MemSyncException.ERR_PROTOCOL, message)));
     }
 
@@ -231,7 +234,9 @@ final class HostSession {
             if (p == null && !(frame instanceof Frame.Hello)) {
                 if (replica.recovery.helloHeld(ch)) {
                     if (!replica.recovery.hold(() -> handle(ch, frame))) { // after its hello, in arrival order
-                        ch.abort();
+                        LOG.log(System.Logger.Level.WARNING, options.name() + ": disconnected " + ch.remote() + ": "
+                                + HostRecovery.MAX_HELD + " updates wait for the end of recovery already");
+                        ch.abort(); // once per connection: it is closed now
                     }
                     return;
                 }
@@ -253,8 +258,8 @@ final class HostSession {
                 case Frame.Bye b -> onBye(ch, p);
                 case Frame.Tail t -> replica.recovery.onTail(p, t);
                 case Frame.SnapChunk c -> replica.recovery.onSnapChunk(p, c);
-                case Frame.ErrorReport e -> LOG.log(System.Logger.Level.WARNING, options.name() + ": client reported "
-                        + e.code() + ": " + e.message());
+                case Frame.ErrorReport e -> warnings.warn(ch, ch.remote(), "error report", () -> p.peerId + " ("
+                        + ch.remote() + ") reported " + e.code() + ": " + e.message(), null);
             }
         } catch (RuntimeException e) {
             protocolError(ch, "bad frame: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -411,6 +416,7 @@ final class HostSession {
      * @param ch the connection
      */
     void hostClosed(Channel ch) {
+        warnings.closed(ch);
         replica.recovery.forget(ch);
         Peer p = conns.remove(ch);
         if (p == null || replica.role() != ReplicaStatus.Role.HOST) {

@@ -116,27 +116,50 @@ final class Messaging {
      * @param listener serves local RPC methods and receives events
      * @param replica  the replica's side
      */
+    /** Events, calls and results must fit in one frame. */
+    private final MessageFrames sizes;
+
     Messaging(ReplicaOptions options, ReplicaListener listener, Wiring replica) {
         this.options = options;
         this.listener = listener;
         this.replica = replica;
+        this.sizes = new MessageFrames(options);
     }
 
     // ---- the API side (called holding the lock) ----
 
     /**
-     * Emits an event from this replica: the host delivers it at once, a client sends it (or queues it).
+     * Emits an event from this replica (its frame checked by {@link #eventFrame}): the host delivers it at once, a
+     * client sends it (or queues it).
      *
-     * @param event   the event name
-     * @param payload the payload
+     * @param frame the event
      */
-    void emit(String event, JsonValue payload) {
-        Frame.Event frame = new Frame.Event(event, payload, replica.peerId());
+    void emit(Frame.Event checked) {
+        // built off the lock: the id it read may be stale (a restart), the size is the same within the margin
+        Frame.Event frame = checked.from().equals(replica.peerId()) ? checked
+                : new Frame.Event(checked.name(), checked.payload(), replica.peerId());
         if (replica.role() == ReplicaStatus.Role.HOST) {
             hostEvent(frame);
         } else {
             sendOrQueue(FrameCodec.encode(frame));
         }
+    }
+
+    /**
+     * The frame of an event this replica emits, checked against the frame limit (any thread, no lock needed).
+     *
+     * @param event   the event name
+     * @param payload the payload
+     * @return the frame
+     * @throws MemSyncException {@code ERR_TOO_LARGE} when its frame would exceed {@link MessageFrames#max}
+     */
+    Frame.Event eventFrame(String event, JsonValue payload) {
+        Frame.Event frame = new Frame.Event(event, payload, replica.peerId());
+        MemSyncException e = sizes.tooLarge(FrameCodec.encode(frame), "event '" + event + "'");
+        if (e != null) {
+            throw e;
+        }
+        return frame;
     }
 
     /**
@@ -147,6 +170,12 @@ final class Messaging {
      * @param f      completed with the result
      */
     void call(String method, JsonArray args, CompletableFuture<JsonValue> f) {
+        String frame = FrameCodec.encode(new Frame.Call(callSeq + 1, method, args));
+        MemSyncException tooLarge = sizes.tooLarge(frame, "RPC call '" + method + "'");
+        if (tooLarge != null) {
+            f.completeExceptionally(tooLarge);
+            return;
+        }
         long id = ++callSeq;
         Call c = new Call(method, f);
         calls.put(id, c);
@@ -159,7 +188,7 @@ final class Messaging {
         if (replica.role() == ReplicaStatus.Role.HOST) {
             hostRoute(null, id, method, args);
         } else {
-            c.sent = sendOrQueue(FrameCodec.encode(new Frame.Call(id, method, args)));
+            c.sent = sendOrQueue(frame);
         }
     }
 
@@ -316,13 +345,13 @@ final class Messaging {
         long id = f.id();
         String method = f.method();
         if (!options.rpcNames().contains(method)) {
-            via.send(resultFrame(id, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
+            via.send(resultFrame(id, method, null, new MemSyncException(MemSyncException.ERR_RPC_NOT_FOUND,
                     "RPC method '" + method + "' is not served by " + replica.peerId())));
             return;
         }
         runHandler(method, f.args(), (v, e) -> {
             if (via.isOpen()) {
-                via.send(resultFrame(id, v, e == null ? null : rpcFailure(method, e)));
+                via.send(resultFrame(id, method, v, e == null ? null : rpcFailure(method, e)));
             }
         });
     }
@@ -528,8 +557,14 @@ final class Messaging {
                 + e.getClass().getName() + ": " + e.getMessage(), e);
     }
 
-    private static String resultFrame(long id, JsonValue v, MemSyncException e) {
-        return FrameCodec.encode(e != null ? Frame.Result.failure(id, e.code(), e.detail()) : Frame.Result.success(id, v));
+    /** A result's frame; a result too large for a frame becomes an {@code ERR_TOO_LARGE} failure of the call. */
+    private String resultFrame(long id, String method, JsonValue v, MemSyncException e) {
+        String frame = FrameCodec.encode(e != null ? Frame.Result.failure(id, e.code(), e.detail())
+                : Frame.Result.success(id, v));
+        MemSyncException tooLarge = sizes.tooLarge(frame, e != null ? "the failure of RPC method '" + method + "' ("
+                + e.code() + ")" : "the result of RPC method '" + method + "'");
+        return tooLarge == null ? frame
+                : FrameCodec.encode(Frame.Result.failure(id, tooLarge.code(), tooLarge.detail()));
     }
 
     /** Host: answers a call of a client, or completes its own call. */
@@ -539,7 +574,7 @@ final class Messaging {
             completeCall(id, v, failure);
         } else if (caller.channel.isOpen()) {
             replica.flushFirst();
-            caller.channel.send(resultFrame(id, v, failure));
+            caller.channel.send(resultFrame(id, method, v, failure));
         }
     }
 

@@ -197,13 +197,15 @@ public final class Replica {
      * @param event   the event name
      * @param payload the payload
      * @return {@code false} when the replica is stopped
+     * @throws io.memsync.MemSyncException {@code ERR_TOO_LARGE} when the event's frame would exceed the frame limit
      */
     public boolean emit(String event, JsonValue payload) {
+        Frame.Event frame = messaging.eventFrame(event, payload); // ERR_TOO_LARGE at once, on the caller's thread
         return loop.enter(true, () -> {
             if (role == ReplicaStatus.Role.STOPPED) {
                 return;
             }
-            messaging.emit(event, payload);
+            messaging.emit(frame);
         });
     }
 

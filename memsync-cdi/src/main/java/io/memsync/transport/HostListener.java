@@ -31,23 +31,25 @@ import io.memsync.replication.Transport;
  *       fragments of at most {@value ClientChannel#FRAGMENT_CHARS} characters, which {@link WsChannel} reassembles;</li>
  *   <li>before authentication a frame of more than {@value Handshake#MAX_HANDSHAKE_BYTES} bytes, a fragmented or a
  *       binary message is refused;</li>
- *   <li>a connection that has not authenticated within {@value #HANDSHAKE_TIMEOUT_MS} ms is refused;</li>
+ *   <li>a connection that has not authenticated within the handshake timeout (default {@value #HANDSHAKE_TIMEOUT_MS}
+ *       ms) is refused;</li>
  *   <li>at most {@value #MAX_UNAUTHENTICATED} connections may await authentication at a time; a further one makes
  *       the oldest of them be refused;</li>
  *   <li>a refusal sends an error frame and a close frame, and the socket is closed
  *       {@value #REFUSED_CLOSE_GRACE_MS} ms later if the peer has not closed it by then;</li>
  *   <li>a TCP connection that never sends its HTTP upgrade request (or any connection, authenticated or not, that
- *       sends nothing for {@value #IDLE_TIMEOUT_SECONDS} s; an authenticated client acknowledges every heartbeat) is
+ *       sends nothing for the idle timeout, default {@value #IDLE_TIMEOUT_SECONDS} s; an authenticated client
+ *       acknowledges every heartbeat) is
  *       closed by Helidon's idle-connection check, which runs every second;</li>
  *   <li>at most {@value #MAX_TCP_CONNECTIONS} TCP connections are open at a time, authenticated or not; further
  *       ones wait in the kernel's accept backlog until one closes;</li>
  *   <li>each refusal is logged through a {@link RefusalLog}: one {@code WARNING} line per cause and window, with the
  *       count of those suppressed.</li>
  * </ul>
- * These are constants of the transport, not options: they are far from what a legitimate peer needs.
+ * The two timeouts are options of the transport; the rest are constants, far from what a legitimate peer needs.
  */
 final class HostListener implements Transport.Listener {
-    /** How long a connection may take to authenticate. */
+    /** How long a connection may take to authenticate, by default. */
     static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     /** Most connections awaiting authentication at a time. */
     static final int MAX_UNAUTHENTICATED = 64;
@@ -57,7 +59,7 @@ final class HostListener implements Transport.Listener {
     static final long REFUSED_CLOSE_GRACE_MS = 1_000;
     /** How long an authenticated peer has to answer the host's close frame before the host closes the socket. */
     static final long CLOSE_GRACE_MS = 5_000;
-    /** Silence after which Helidon closes a connection (Helidon's timestamps have a one-second granularity). */
+    /** Silence after which Helidon closes a connection, by default (Helidon's timestamps have a one-second granularity). */
     static final long IDLE_TIMEOUT_SECONDS = 15;
     /** Most TCP connections open at a time. */
     static final int MAX_TCP_CONNECTIONS = 512;
@@ -73,13 +75,17 @@ final class HostListener implements Transport.Listener {
     private final ConcurrentLinkedQueue<ServerChannel> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unauthenticated = new AtomicInteger();
     private final RefusalLog refusals;
+    /** How long a connection may take to authenticate. */
+    final long handshakeTimeoutMs;
     private volatile byte[] secret;
     private volatile boolean closed;
     /** How long {@link #close()} waits for the close frames to be written. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    HostListener(String name, byte[] secret, Function<Channel, ChannelHandler> onAccept, long maxFrameBytes) {
+    HostListener(String name, byte[] secret, Function<Channel, ChannelHandler> onAccept, long maxFrameBytes,
+                 Duration handshakeTimeout, Duration idleTimeout) {
         this.name = name;
+        this.handshakeTimeoutMs = handshakeTimeout.toMillis();
         this.secret = secret.clone();
         this.onAccept = onAccept;
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("memsync-ws-timer").factory());
@@ -100,7 +106,7 @@ final class HostListener implements Transport.Listener {
                 // small frames (acknowledgements, entries) must not wait for Nagle's algorithm
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .maxTcpConnections(MAX_TCP_CONNECTIONS)
-                .idleConnectionTimeout(Duration.ofSeconds(IDLE_TIMEOUT_SECONDS))
+                .idleConnectionTimeout(idleTimeout)
                 .idleConnectionPeriod(Duration.ofSeconds(1))
                 .addProtocol(WsConfig.builder().maxFrameLength(MAX_WIRE_FRAME_BYTES).build())
                 .addRouting(WsRouting.builder().endpoint(WebSocketTransport.PATH, () -> new ServerChannel(this, maxFrameBytes)))

@@ -37,7 +37,7 @@ final class RefusalLog {
         FRAGMENTED("fragmented handshake frame"),
         /** A binary message before authentication. */
         BINARY("binary frame before authentication"),
-        /** No hello within {@link HostListener#HANDSHAKE_TIMEOUT_MS}. */
+        /** No hello within the handshake timeout. */
         TIMEOUT("no authentication in time"),
         /** More than {@link HostListener#MAX_UNAUTHENTICATED} connections awaiting authentication. */
         TOO_MANY("too many connections awaiting authentication"),

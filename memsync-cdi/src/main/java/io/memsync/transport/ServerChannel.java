@@ -206,9 +206,9 @@ final class ServerChannel extends WsChannel implements WsListener {
                 // off the timer thread: the refusal writes to the socket, and a peer that does not read must not
                 // hold up every other connection's deadline
                 Thread.ofVirtual().name("memsync-ws-deadline").start(() -> refuse(RefusalLog.Cause.TIMEOUT,
-                        MemSyncException.ERR_PROTOCOL, "no authentication within " + HostListener.HANDSHAKE_TIMEOUT_MS + " ms", null));
+                        MemSyncException.ERR_PROTOCOL, "no authentication within " + host.handshakeTimeoutMs + " ms", null));
             }
-        }, HostListener.HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }, host.handshakeTimeoutMs, TimeUnit.MILLISECONDS);
         sendInternal(Handshake.challenge(serverNonce));
     }
 

@@ -52,10 +52,16 @@ import io.memsync.replication.Transport;
 public final class WebSocketTransport implements Transport {
     /** Default largest message, 16 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+    /** How long a connection may take to authenticate by default: 10 s. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofMillis(HostListener.HANDSHAKE_TIMEOUT_MS);
+    /** Silence after which a connection is closed by default: 15 s. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(HostListener.IDLE_TIMEOUT_SECONDS);
     /** The WebSocket route path. */
     public static final String PATH = "/memsync";
 
     private final int maxFrameBytes;
+    private final Duration handshakeTimeout;
+    private final Duration idleTimeout;
     private volatile HttpClient client;
 
     /** A transport with the default limit of {@value #DEFAULT_MAX_FRAME_BYTES} bytes per message. */
@@ -70,10 +76,45 @@ public final class WebSocketTransport implements Transport {
      * @throws MemSyncException {@code ERR_CONFIG} when the limit is below 1024
      */
     public WebSocketTransport(int maxFrameBytes) {
+        this(maxFrameBytes, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * A transport with a given message size limit and the timeouts of its listeners' connections.
+     *
+     * @param maxFrameBytes    the largest message (UTF-8 bytes) accepted in either direction, at least 1024
+     * @param handshakeTimeout how long a connection may take to authenticate before it is refused (default
+     *                         {@link #DEFAULT_HANDSHAKE_TIMEOUT}), from 100 ms to 10 min
+     * @param idleTimeout      silence after which a connection is closed (default {@link #DEFAULT_IDLE_TIMEOUT}), from
+     *                         1 s to 1 h, checked every second; keep it well above the heartbeat interval
+     * @throws MemSyncException {@code ERR_CONFIG} when a value is out of range
+     */
+    public WebSocketTransport(int maxFrameBytes, Duration handshakeTimeout, Duration idleTimeout) {
         if (maxFrameBytes < 1024) {
             throw new MemSyncException(MemSyncException.ERR_CONFIG, "maxFrameBytes must be at least 1024, was " + maxFrameBytes);
         }
         this.maxFrameBytes = maxFrameBytes;
+        this.handshakeTimeout = within(handshakeTimeout, "handshakeTimeout", Duration.ofMillis(100), Duration.ofMinutes(10));
+        this.idleTimeout = within(idleTimeout, "idleTimeout", Duration.ofSeconds(1), Duration.ofHours(1));
+    }
+
+    /**
+     * Checks a timeout against its range.
+     *
+     * @param d      the timeout
+     * @param option its option's name, for the message
+     * @param min    the least allowed
+     * @param max    the most allowed
+     * @return {@code d}
+     * @throws MemSyncException {@code ERR_CONFIG} naming the option, the value and the range
+     */
+    public static Duration within(Duration d, String option, Duration min, Duration max) {
+        Objects.requireNonNull(d, option);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new MemSyncException(MemSyncException.ERR_CONFIG, option + " must be from " + min + " to " + max
+                    + ", was " + d);
+        }
+        return d;
     }
 
     /**
@@ -102,7 +143,7 @@ public final class WebSocketTransport implements Transport {
         Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(onAccept, "onAccept");
         try {
-            return new HostListener(name, secret, onAccept, maxFrameBytes);
+            return new HostListener(name, secret, onAccept, maxFrameBytes, handshakeTimeout, idleTimeout);
         } catch (RuntimeException e) {
             throw new IOException("cannot start the WebSocket listener for '" + name + "': " + e.getMessage(), e);
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.memsync.replication.Channel;
 import io.memsync.replication.ChannelHandler;
+import io.memsync.replication.PeerLog;
 
 /**
  * What both ends of a WebSocket channel share: a non-blocking ordered outbox (drained by the subclass: a writer
@@ -18,6 +19,8 @@ import io.memsync.replication.ChannelHandler;
  */
 abstract class WsChannel implements Channel {
     static final System.Logger LOG = System.getLogger(WsChannel.class.getName());
+    /** The warnings a peer causes frame by frame, rate-limited per channel. */
+    static final PeerLog WARNINGS = new PeerLog(LOG, "WebSocket channel", System::nanoTime);
     /** Identity sentinel that tells the writer to close the connection after the frames queued before it. */
     private static final String CLOSE = new String("<close>");
 
@@ -219,7 +222,8 @@ abstract class WsChannel implements Channel {
         partialBytes = 0;
         if (dropping) {
             dropping = false;
-            LOG.log(Level.WARNING, () -> "dropped a frame of " + size + " bytes from " + remote + " (limit " + maxFrameBytes + ")");
+            WARNINGS.warn(this, remote, "frame too large", () -> "dropped a frame of " + size + " bytes from " + remote
+                    + " (limit " + maxFrameBytes + ")", null);
             sendInternal(Handshake.tooLarge(size, maxFrameBytes));
             return null;
         }
@@ -266,7 +270,8 @@ abstract class WsChannel implements Channel {
                     h.onBatchEnd(this);
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "channel handler failed at the end of a message from " + remote, e);
+                WARNINGS.warn(this, remote, "handler failed", () -> "channel handler failed at the end of a message from "
+                        + remote, e);
             } finally {
                 handlerLock.unlock();
             }
@@ -278,7 +283,7 @@ abstract class WsChannel implements Channel {
         try {
             h.onFrame(this, frame);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "channel handler failed on a frame from " + remote, e);
+            WARNINGS.warn(this, remote, "handler failed", () -> "channel handler failed on a frame from " + remote, e);
         }
     }
 
@@ -299,6 +304,7 @@ abstract class WsChannel implements Channel {
             return;
         }
         onClosed();
+        WARNINGS.closed(this);
         ChannelHandler h = handler;
         if (h == null) {
             return;

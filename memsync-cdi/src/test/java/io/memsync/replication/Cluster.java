@@ -92,6 +92,14 @@ final class Cluster implements AutoCloseable {
             return r != null ? r.apply(method, args) : ReplicaListener.super.invoke(method, args);
         }
 
+        /** The names of the events delivered. */
+        final List<String> eventNames = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void event(String event, jakarta.json.JsonValue payload, boolean local) {
+            eventNames.add(event);
+        }
+
         @Override
         public void viewChanged(ViewChange change) {
             if (inside) {

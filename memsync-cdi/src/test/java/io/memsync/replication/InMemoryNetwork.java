@@ -410,6 +410,8 @@ final class InMemoryNetwork implements AutoCloseable {
         End other;
         final ArrayDeque<String> queue = new ArrayDeque<>();
         volatile long lastAt;
+        /** Characters sent and not yet taken by the other end (a paused process takes nothing): its backlog. */
+        private long queuedChars;
 
         End(Pipe pipe, Node node, String remote) {
             this.pipe = pipe;
@@ -431,12 +433,14 @@ final class InMemoryNetwork implements AutoCloseable {
                 at = Math.max(lastAt, scheduler.nanoTime() + delayMicros(node) * 1000);
                 lastAt = at;
                 queue.add(frame);
+                queuedChars += frame.length();
             }
             try {
                 scheduler.schedule(() -> other.node.deliver(() -> {
                     String f;
                     synchronized (this) {
                         f = queue.poll();
+                        queuedChars -= f == null ? 0 : f.length();
                     }
                     if (f != null && !pipe.dropped && other.node.alive && node.alive) {
                         other.handler.onFrame(other, f);
@@ -450,6 +454,25 @@ final class InMemoryNetwork implements AutoCloseable {
         @Override
         public void close() {
             pipe.closeGracefully();
+        }
+
+        @Override
+        public synchronized long backlogBytes() {
+            return queuedChars;
+        }
+
+        @Override
+        public synchronized int backlogFrames() {
+            return queue.size();
+        }
+
+        @Override
+        public void abort() {
+            synchronized (this) {
+                queue.clear();
+                queuedChars = 0;
+            }
+            pipe.drop();
         }
 
         @Override
