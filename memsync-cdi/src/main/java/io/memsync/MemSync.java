@@ -513,7 +513,8 @@ public final class MemSync {
 
         /**
          * Silence after which this process's listener closes a connection, authenticated or not (default 15 s, checked
-         * every second). Clients acknowledge every heartbeat, so keep it well above {@link #heartbeat}.
+         * every second). Clients acknowledge every heartbeat, so keep it well above {@link #heartbeat}: {@code start()}
+         * fails with {@link MemSyncException#ERR_CONFIG} unless it is longer than three heartbeats.
          *
          * @param timeout from 1 s to 1 h
          * @return this builder
@@ -568,6 +569,11 @@ public final class MemSync {
          * @return the options
          */
         SharedObjectOptions options() {
+            if (idleTimeout.compareTo(heartbeat.multipliedBy(3)) <= 0) {
+                throw new MemSyncException(MemSyncException.ERR_CONFIG, "idleTimeout of '" + name + "' (" + idleTimeout
+                        + ") must be longer than three heartbeats (" + heartbeat.multipliedBy(3)
+                        + "): the listener would close healthy connections");
+            }
             Set<Role> effectiveRoles = EnumSet.copyOf(roles);
             if (!rpc.isEmpty()) {
                 effectiveRoles.add(Role.RPC);

@@ -54,6 +54,9 @@ class TransportTimeoutsTest {
                 .isInstanceOfSatisfying(MemSyncException.class, e -> assertThat(e.code()).isEqualTo(MemSyncException.ERR_CONFIG))
                 .hasMessageContaining("idleTimeout");
         MemSync.builder("t").handshakeTimeout(Duration.ofSeconds(2)).idleTimeout(Duration.ofSeconds(30)); // in range
+        assertThatThrownBy(() -> MemSync.builder("t").heartbeat(Duration.ofMillis(500)).idleTimeout(Duration.ofSeconds(1)).start())
+                .isInstanceOfSatisfying(MemSyncException.class, e -> assertThat(e.code()).isEqualTo(MemSyncException.ERR_CONFIG))
+                .hasMessageContaining("idleTimeout").hasMessageContaining("three heartbeats");
     }
 
     private static JsonObject json(RawSocketPeer.Frame f) {
