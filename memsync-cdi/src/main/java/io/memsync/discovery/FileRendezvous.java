@@ -394,14 +394,17 @@ public final class FileRendezvous implements Election {
             members.add(JsonProviders.JSON.createObjectBuilder().add("peerId", m.peerId()).add("pid", m.pid())
                     .add("startTime", m.startTime()).add("writer", m.writer()));
         }
-        return JsonProviders.JSON.createObjectBuilder()
+        var record = JsonProviders.JSON.createObjectBuilder()
                 .add("endpoint", r.endpoint())
                 .add("term", r.term())
                 .add("version", r.version())
                 .add("secret", r.secret())
                 .add("members", members)
-                .add("handoverVersion", r.handoverVersion())
-                .build().toString();
+                .add("handoverVersion", r.handoverVersion());
+        if (r.maxWriters() != Integer.MAX_VALUE) {
+            record.add("maxWriters", r.maxWriters());
+        }
+        return record.build().toString();
     }
 
     static HostRecord parse(String text) {
@@ -416,7 +419,8 @@ public final class FileRendezvous implements Election {
                     num(m, "startTime"), m.getBoolean("writer")));
         }
         return new HostRecord(o.getString("endpoint"), num(o, "term"), num(o, "version"), o.getString("secret"),
-                members, num(o, "handoverVersion"));
+                members, num(o, "handoverVersion"),
+                o.containsKey("maxWriters") ? (int) num(o, "maxWriters") : Integer.MAX_VALUE);
     }
 
     private static long num(JsonObject o, String key) {

@@ -162,7 +162,7 @@ final class HostSession {
         }
         try {
             lease.publish(new HostRecord(listener.endpoint(), log.term(), log.version(), listener.secret(), recorded,
-                    handover));
+                    handover, replica.admission.cap()));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, options.name() + ": cannot publish host record", e);
         }

@@ -112,7 +112,7 @@ final class NetworkCommands {
 
     /** {@code memsync status NAME}. */
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Shows the network of NAME: term, version, host, the peers (pid, role, writer or reader), inspector URLs.")
+            description = "Shows the network of NAME: term, version, host, the writer cap in force, the peers (pid, role, writer or reader), inspector URLs.")
     static final class StatusCommand implements Callable<Integer> {
         @ParentCommand
         MemSyncCli root;
@@ -133,6 +133,7 @@ final class NetworkCommands {
             JsonArrayBuilder peers = Json.createArrayBuilder();
             int writers = 0;
             long hostPid = -1;
+            int cap = rec == null ? Integer.MAX_VALUE : rec.maxWriters();
             if (rec != null) {
                 for (int i = 0; i < rec.members().size(); i++) {
                     HostRecord.Member m = rec.members().get(i);
@@ -148,15 +149,20 @@ final class NetworkCommands {
                             .add("role", host ? "host" : "client").add("writer", m.writer()));
                 }
             }
-            JsonObject status = Json.createObjectBuilder().add("name", name).add("term", s.term()).add("version", s.version())
-                    .add("hostPid", hostPid).add("writers", writers).add("peers", peers)
-                    .add("inspectors", Inspect.inspectors(base, name)).build();
+            var builder = Json.createObjectBuilder().add("name", name).add("term", s.term()).add("version", s.version())
+                    .add("hostPid", hostPid).add("writers", writers);
+            if (cap == Integer.MAX_VALUE) {
+                builder.addNull("maxWriters"); // no writer cap in force
+            } else {
+                builder.add("maxWriters", cap);
+            }
+            JsonObject status = builder.add("peers", peers).add("inspectors", Inspect.inspectors(base, name)).build();
             PrintWriter out = spec.commandLine().getOut();
             if (root.json) {
                 out.println(status);
             } else {
                 out.println(name + ": term " + s.term() + ", version " + s.version() + ", host pid " + hostPid
-                        + ", " + writers + " writer(s)");
+                        + ", " + writers + " writer(s)" + (cap == Integer.MAX_VALUE ? ", no writer cap" : ", writer cap " + cap));
                 status.getJsonArray("peers").forEach(p -> {
                     JsonObject o = p.asJsonObject();
                     out.printf("  pid %-8d %-6s %-6s %s%n", o.getJsonNumber("pid").longValue(), o.getString("role"),

@@ -222,8 +222,15 @@ class CliEndToEndTest {
         assertThat(peer.getJsonNumber("pid").longValue()).isEqualTo(host.pid());
         assertThat(peer.getString("role")).isEqualTo("host");
         assertThat(peer.getBoolean("writer")).isTrue();
+        assertThat(s.isNull("maxWriters")).as("no writer cap: " + s).isTrue();
         assertThat(procs.cli("status", "st").out()).startsWith("st: term 1, version 1, host pid " + host.pid())
-                .contains("host   writer");
+                .contains("no writer cap").contains("host   writer");
+
+        procs.host("st-cap", "{\"n\":1}", "maxWriters=2");
+        var capped = procs.cli("--json", "status", "st-cap");
+        assertThat(capped.exit()).as(capped.toString()).isZero();
+        assertThat(json(capped.out()).getInt("maxWriters")).isEqualTo(2);
+        assertThat(procs.cli("status", "st-cap").out()).contains("writer cap 2");
     }
 
     @Test
