@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -169,7 +170,9 @@ class StorageKillAllProcessTest {
             loops.add(c);
             int minAcks = 1 + random.nextInt(40);
             await().atMost(WAIT).until(() -> h.acked() >= minAcks && c.acked() >= minAcks / 4 + 1);
-            Thread.sleep(random.nextInt(200)); // the kill moment, random within the storm (not a synchronisation)
+            // the kill moment, random within the storm: after a random number of further acknowledgements
+            long killAt = h.acked() + random.nextInt(30);
+            await().atMost(WAIT).until(() -> h.acked() >= killAt);
             killAll(host, client);
             for (IncLoop l : List.of(h, c)) {
                 for (IncLoop.Ack a : l.acks()) {
@@ -224,8 +227,16 @@ class StorageKillAllProcessTest {
             Peers.signal(client, "STOP");
             killAll(host);
             PeerProcess next = spare();
+            // the new process takes the lease and then waits for the paused client, which may hold entries
+            CountDownLatch recovering = new CountDownLatch(1);
+            next.onLine(l -> {
+                if (l.startsWith("! log ") && l.contains("(alive, not answering)")) {
+                    recovering.countDown();
+                }
+            });
             CompletableFuture<String> started = next.send(startOptions("durability=always timeout=60000"));
-            Thread.sleep(300); // let the new process take the lock before the client can (either order is valid)
+            assertThat(recovering.await(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("round " + r + ": the new process hosts and waits for the paused client").isTrue();
             Peers.signal(client, "CONT");
             String reply = started.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(reply).startsWith("ok ");
