@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import io.memsync.transport.AuthenticatedPeer;
@@ -75,35 +73,6 @@ class PostHandshakeAbuseProcessTest {
         return ops.append(']').toString();
     }
 
-    /** Patches from the client in the background; records the slowest and any failure. */
-    private static final class Patcher implements AutoCloseable {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong done = new AtomicLong();
-        final AtomicLong slowestMs = new AtomicLong();
-        final List<String> failures = new CopyOnWriteArrayList<>();
-        final Thread thread;
-
-        Patcher(PeerProcess client) {
-            thread = Thread.ofPlatform().daemon().name("patcher").start(() -> {
-                while (!stop.get()) {
-                    long t0 = System.nanoTime();
-                    try {
-                        client.call("patch {\"$inc\":{\"n\":1}}", Duration.ofSeconds(30));
-                        done.incrementAndGet();
-                    } catch (AssertionError e) {
-                        failures.add(e.getMessage());
-                    }
-                    slowestMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
-                }
-            });
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(40_000);
-        }
-    }
 
     private static long heap(PeerProcess p, long[] peak) {
         long h = p.call("heap").getJsonNumber("bytes").longValue();
@@ -126,7 +95,7 @@ class PostHandshakeAbuseProcessTest {
         long heapBefore = heap(host, peak);
         long hostPid = host.pid();
 
-        try (Patcher patcher = new Patcher(client)) {
+        try (BackgroundPatcher patcher = new BackgroundPatcher(client, Duration.ofSeconds(30))) {
             // 1. the copy bomb from the client: refused at submit there
             String answer = client.send("patch " + copyBomb()).get(60, TimeUnit.SECONDS);
             assertThat(answer).startsWith("err ERR_TOO_LARGE").contains("maxEffectSize");

@@ -19,8 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -112,35 +110,6 @@ class PreHandshakeAbuseProcessTest {
                 .add("proof", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").build().toString();
     }
 
-    /** Patches from the client in the background; records the slowest and any failure. */
-    private static final class Patcher implements AutoCloseable {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong done = new AtomicLong();
-        final AtomicLong slowestMs = new AtomicLong();
-        final List<String> failures = new CopyOnWriteArrayList<>();
-        final Thread thread;
-
-        Patcher(PeerProcess client) {
-            thread = Thread.ofPlatform().daemon().name("patcher").start(() -> {
-                while (!stop.get()) {
-                    long t0 = System.nanoTime();
-                    try {
-                        client.call("patch {\"$inc\":{\"n\":1}}", Duration.ofSeconds(10));
-                        done.incrementAndGet();
-                    } catch (AssertionError e) {
-                        failures.add(e.getMessage());
-                    }
-                    slowestMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
-                }
-            });
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(20_000);
-        }
-    }
 
     @Test
     void connectionsThatNeverAuthenticateAreClosedAndLoggedBoundedlyWhileClientsAreServed() throws Exception {
@@ -156,7 +125,7 @@ class PreHandshakeAbuseProcessTest {
         long heapBefore = host.call("heap").getJsonNumber("bytes").longValue();
         long baseline = fds(host);
 
-        try (Patcher patcher = new Patcher(client)) {
+        try (BackgroundPatcher patcher = new BackgroundPatcher(client, Duration.ofSeconds(10))) {
             // 1. idle upgraded connections and silent TCP connections
             for (int i = 0; i < IDLE_UPGRADED; i++) {
                 sockets.add(RawSocketPeer.upgraded(endpoint));
