@@ -17,7 +17,8 @@ import jakarta.json.JsonObject;
  * The client's end: a JDK {@link WebSocket.Listener} that runs the client half of the {@link Handshake}, then
  * reassembles text messages and passes them to the handler. The JDK delivers callbacks one at a time; the next
  * part is requested ({@code request(1)}) only after the handler returned, so handler calls follow arrival order.
- * Writes are chained asynchronous {@code sendText} calls, one at a time (the JDK allows one outstanding send).
+ * Writes are chained asynchronous {@code sendText} (or, once negotiated, {@code sendBinary}) calls, one at a time
+ * (the JDK allows one outstanding send).
  */
 final class ClientChannel extends WsChannel implements WebSocket.Listener {
     private final String name;
@@ -34,8 +35,14 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     private volatile long lastSend;
     /** Most characters in one WebSocket frame sent to the host (at most 3 bytes each in UTF-8: 48 KiB). */
     static final int FRAGMENT_CHARS = 16 * 1024;
-    /** The message being sent in fragments, and where its next fragment starts (only the sender touches them). */
+    /** Most bytes in one binary WebSocket frame sent to the host. */
+    static final int FRAGMENT_BYTES = 48 * 1024;
+    /**
+     * The message being sent in fragments (as text, or as UTF-8 bytes when {@link #binaryOut}), and where its next
+     * fragment starts (only the sender touches them).
+     */
     private String current;
+    private byte[] currentBytes;
     private int offset;
     private String serverNonce;
     private final StringBuilder handshakeText = new StringBuilder();
@@ -56,20 +63,13 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         try {
-            if (authenticated.isDone() && !authenticated.isCompletedExceptionally()) {
+            if (authenticated()) {
                 String whole = reassemble(data.toString(), last);
                 if (whole != null) {
                     deliver(whole);
                 }
             } else {
-                handshakeText.append(data);
-                if (handshakeText.length() > Handshake.MAX_HANDSHAKE_BYTES) {
-                    fail(MemSyncException.ERR_PROTOCOL, "handshake frame from the host is too large");
-                } else if (last) {
-                    String text = handshakeText.toString();
-                    handshakeText.setLength(0);
-                    handshake(text);
-                }
+                handshakePart(data, last);
             }
         } finally {
             webSocket.request(1);
@@ -77,10 +77,42 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
         return null;
     }
 
+    /**
+     * Binary messages carry frames as UTF-8 text once negotiated (see {@link Handshake}); the host's welcome may
+     * already be one, so before authentication the bytes are read as handshake text.
+     */
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        webSocket.request(1);
+        try {
+            if (authenticated()) {
+                String whole = reassemble(data, last);
+                if (whole != null) {
+                    deliver(whole);
+                }
+            } else if (data.remaining() > Handshake.MAX_HANDSHAKE_BYTES) {
+                fail(MemSyncException.ERR_PROTOCOL, "handshake frame from the host is too large");
+            } else {
+                handshakePart(java.nio.charset.StandardCharsets.UTF_8.decode(data), last);
+            }
+        } finally {
+            webSocket.request(1);
+        }
         return null;
+    }
+
+    private boolean authenticated() {
+        return authenticated.isDone() && !authenticated.isCompletedExceptionally();
+    }
+
+    private void handshakePart(CharSequence data, boolean last) {
+        handshakeText.append(data);
+        if (handshakeText.length() > Handshake.MAX_HANDSHAKE_BYTES) {
+            fail(MemSyncException.ERR_PROTOCOL, "handshake frame from the host is too large");
+        } else if (last) {
+            String text = handshakeText.toString();
+            handshakeText.setLength(0);
+            handshake(text);
+        }
     }
 
     @Override
@@ -110,10 +142,11 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
             close();
         } else if (serverNonce == null && Handshake.T_CHALLENGE.equals(t) && Handshake.str(o, "nonce") != null) {
             serverNonce = Handshake.str(o, "nonce");
-            sendInternal(Handshake.hello(name, clientNonce, Handshake.proof(secret, "client", name, serverNonce, clientNonce)));
+            sendInternal(Handshake.hello(name, clientNonce, Handshake.proof(secret, "client", name, serverNonce, clientNonce), true));
         } else if (serverNonce != null && Handshake.T_WELCOME.equals(t)) {
             String expected = Handshake.proof(secret, "server", name, serverNonce, clientNonce);
             if (Handshake.proofMatches(expected, Handshake.str(o, "proof"))) {
+                binaryOut = Handshake.binary(o);
                 authenticated.complete(null);
             } else {
                 fail(MemSyncException.ERR_UNAUTHORIZED, "the host at " + remote()
@@ -174,7 +207,7 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
     private boolean pump() {
         WebSocket w = ws;
         while (true) {
-            if (current == null) {
+            if (current == null && currentBytes == null) {
                 String message = pollMessage(BATCH_CHARS);
                 if (message == null) {
                     return false;
@@ -184,8 +217,34 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
                     closedLater();
                     return true; // never reset: nothing is sent after the close
                 }
-                current = message;
+                if (binaryOut) {
+                    currentBytes = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                } else {
+                    current = message;
+                }
                 offset = 0;
+            }
+            CompletableFuture<WebSocket> f;
+            if (currentBytes != null) {
+                byte[] bytes = currentBytes;
+                int to = Math.min(bytes.length, offset + FRAGMENT_BYTES);
+                boolean last = to == bytes.length;
+                ByteBuffer part = ByteBuffer.wrap(bytes, offset, to - offset);
+                if (last) {
+                    currentBytes = null;
+                } else {
+                    offset = to;
+                }
+                try {
+                    f = w.sendBinary(part, last);
+                } catch (RuntimeException e) {
+                    writeFailed(e);
+                    return true;
+                }
+                if (continueAfter(f)) {
+                    return true;
+                }
+                continue;
             }
             String message = current;
             int len = message.length();
@@ -200,29 +259,39 @@ final class ClientChannel extends WsChannel implements WebSocket.Listener {
             } else {
                 offset = to;
             }
-            CompletableFuture<WebSocket> f;
             try {
                 f = w.sendText(part, last);
             } catch (RuntimeException e) {
                 writeFailed(e);
                 return true;
             }
-            if (!f.isDone()) {
-                f.whenComplete((r, e) -> {
-                    if (e != null) {
-                        writeFailed(e);
-                    } else if (!pump()) {
-                        sending.set(false);
-                        wake();
-                    }
-                });
-                return true;
-            }
-            if (f.isCompletedExceptionally()) {
-                writeFailed(f.exceptionNow());
+            if (continueAfter(f)) {
                 return true;
             }
         }
+    }
+
+    /**
+     * After a send: whether {@link #pump} must return ({@code true}: the send is still in flight, and its completion
+     * pumps on, or it failed) rather than go on with the next part at once.
+     */
+    private boolean continueAfter(CompletableFuture<WebSocket> f) {
+        if (!f.isDone()) {
+            f.whenComplete((r, e) -> {
+                if (e != null) {
+                    writeFailed(e);
+                } else if (!pump()) {
+                    sending.set(false);
+                    wake();
+                }
+            });
+            return true;
+        }
+        if (f.isCompletedExceptionally()) {
+            writeFailed(f.exceptionNow());
+            return true;
+        }
+        return false;
     }
 
     private void writeFailed(Throwable e) {

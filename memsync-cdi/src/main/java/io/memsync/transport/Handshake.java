@@ -25,6 +25,12 @@ import jakarta.json.JsonValue;
  * and the proof (constant time) and answers {@code {"t":"welcome","proof":HMAC(secret, "server"|N|Ns|Nc)}},
  * which the client checks in turn. Nonces are 32 random bytes, base64. The secret never travels. Any failure is
  * answered with {@code {"t":"error","code":…,"message":…}} and the connection is closed.
+ *
+ * <p>Binary messages: a client that reads them says so with {@code "bin":true} in its hello, and a host that does
+ * answers {@code "bin":true} in its welcome. From then on both ends send their frames as binary WebSocket messages
+ * holding the same UTF-8 JSON text (the receiver skips the JDK's and Helidon's incremental UTF-8 decoding); both
+ * still accept text messages, and a peer that did not ask (an older memsync, a raw test client) gets text only.
+ * The challenge and the hello are always text; the welcome may already travel as binary.
  */
 final class Handshake {
     static final String T_CHALLENGE = "challenge";
@@ -77,13 +83,35 @@ final class Handshake {
         return JsonProviders.JSON.createObjectBuilder().add("t", T_CHALLENGE).add("v", 1).add("nonce", serverNonce).build().toString();
     }
 
+    /** A hello that does not ask for binary messages (as a client of an older memsync sends). */
     static String hello(String name, String clientNonce, String proof) {
-        return JsonProviders.JSON.createObjectBuilder().add("t", T_HELLO).add("name", name).add("nonce", clientNonce).add("proof", proof)
-                .build().toString();
+        return hello(name, clientNonce, proof, false);
     }
 
+    static String hello(String name, String clientNonce, String proof, boolean binary) {
+        var b = JsonProviders.JSON.createObjectBuilder().add("t", T_HELLO).add("name", name).add("nonce", clientNonce).add("proof", proof);
+        if (binary) {
+            b.add("bin", true);
+        }
+        return b.build().toString();
+    }
+
+    /** A welcome that does not offer binary messages (as a host of an older memsync sends). */
     static String welcome(String proof) {
-        return JsonProviders.JSON.createObjectBuilder().add("t", T_WELCOME).add("proof", proof).build().toString();
+        return welcome(proof, false);
+    }
+
+    static String welcome(String proof, boolean binary) {
+        var b = JsonProviders.JSON.createObjectBuilder().add("t", T_WELCOME).add("proof", proof);
+        if (binary) {
+            b.add("bin", true);
+        }
+        return b.build().toString();
+    }
+
+    /** Whether a hello or welcome asks for binary messages ({@code "bin":true}). */
+    static boolean binary(JsonObject o) {
+        return o.get("bin") == JsonValue.TRUE;
     }
 
     /**

@@ -32,6 +32,10 @@ import jakarta.json.JsonObject;
  */
 final class ServerChannel extends WsChannel implements WsListener {
     static final int FRAGMENT_CHARS = 64 * 1024;
+    /** Most bytes in one binary WebSocket frame sent to a client. */
+    static final int FRAGMENT_BYTES = 64 * 1024;
+    /** Whether the client asked for binary messages in its hello (then it may send them too). */
+    private volatile boolean binaryIn;
     private final HostListener host;
     private final String serverNonce = Handshake.nonce();
     private static final int PENDING = 0;
@@ -88,7 +92,7 @@ final class ServerChannel extends WsChannel implements WsListener {
         }
     }
 
-    private void drainLater(String first, long firstBytes) {
+    private void drainLater(Object first, long firstBytes) {
         Thread.ofVirtual().name("memsync-ws-writer").start(() -> {
             if (first != null && !writeOrAbort(first, firstBytes)) {
                 return;
@@ -127,21 +131,35 @@ final class ServerChannel extends WsChannel implements WsListener {
                 }
                 return true;
             }
-            long bytes = Handshake.utf8Length(message);
+            // what goes out: the text, or its UTF-8 bytes for a binary message; either way its exact size in bytes
+            Object payload;
+            long bytes;
+            if (binaryOut) {
+                byte[] b = message.getBytes(StandardCharsets.UTF_8);
+                payload = b;
+                bytes = b.length;
+            } else {
+                payload = message;
+                bytes = Handshake.utf8Length(message);
+            }
             if (inline && (message.length() > INLINE_MAX_CHARS || written - confirmed + bytes > INLINE_BUDGET_BYTES)) {
-                drainLater(message, bytes);
+                drainLater(payload, bytes);
                 return true;
             }
-            if (!writeOrAbort(message, bytes)) {
+            if (!writeOrAbort(payload, bytes)) {
                 return true;
             }
         }
     }
 
-    /** Writes one message; on failure drops the connection and reports the close from another thread. */
-    private boolean writeOrAbort(String message, long bytes) {
+    /** Writes one message (text or UTF-8 bytes); on failure drops the connection and reports the close from another thread. */
+    private boolean writeOrAbort(Object message, long bytes) {
         try {
-            write(message);
+            if (message instanceof byte[] b) {
+                write(b);
+            } else {
+                write((String) message);
+            }
             written += bytes;
             writtenShared = written;
             if (written - pinged >= PING_EVERY_BYTES && state.get() == AUTHENTICATED) {
@@ -247,8 +265,15 @@ final class ServerChannel extends WsChannel implements WsListener {
         int s = state.get();
         if (s == PENDING) {
             refuse(RefusalLog.Cause.BINARY, MemSyncException.ERR_PROTOCOL, "binary frame during the handshake", null);
+        } else if (s == AUTHENTICATED && binaryIn) {
+            byte[] b = new byte[buffer.available()];
+            buffer.read(b, 0, b.length);
+            String whole = reassemble(java.nio.ByteBuffer.wrap(b), last);
+            if (whole != null) {
+                deliver(whole);
+            }
         } else if (s == AUTHENTICATED && last) {
-            sendInternal(Handshake.error(MemSyncException.ERR_PROTOCOL, "binary frames are not supported; dropped"));
+            sendInternal(Handshake.error(MemSyncException.ERR_PROTOCOL, "binary frames were not asked for in the hello; dropped"));
         }
     }
 
@@ -311,7 +336,11 @@ final class ServerChannel extends WsChannel implements WsListener {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
-        sendInternal(Handshake.welcome(Handshake.proof(secret, "server", name, serverNonce, clientNonce)));
+        boolean binary = Handshake.binary(o);
+        binaryIn = binary;
+        // the welcome itself may then travel as a binary message: the client reads both kinds from here on
+        sendInternal(Handshake.welcome(Handshake.proof(secret, "server", name, serverNonce, clientNonce), binary));
+        binaryOut = binary;
         ChannelHandler h;
         try {
             h = host.accept(this);
@@ -398,6 +427,19 @@ final class ServerChannel extends WsChannel implements WsListener {
             }
             session.send(frame.substring(from, to), to == len);
             from = to;
+        }
+    }
+
+    /** Writes one binary message, in fragments of at most {@value #FRAGMENT_BYTES} bytes. */
+    private void write(byte[] frame) {
+        int len = frame.length;
+        if (len <= FRAGMENT_BYTES) {
+            session.send(io.helidon.common.buffers.BufferData.create(frame), true);
+            return;
+        }
+        for (int from = 0; from < len; from += FRAGMENT_BYTES) {
+            int to = Math.min(len, from + FRAGMENT_BYTES);
+            session.send(io.helidon.common.buffers.BufferData.create(frame, from, to - from), to == len);
         }
     }
 

@@ -40,6 +40,11 @@ abstract class WsChannel implements Channel {
     private final StringBuilder partial = new StringBuilder();
     private long partialBytes;
     private boolean dropping;
+    /** The binary message being reassembled (its first {@link #partialBytes} bytes), or an empty array. */
+    private byte[] partialBinary = NO_BYTES;
+    private static final byte[] NO_BYTES = {};
+    /** Whether frames go out as binary messages (negotiated in the {@link Handshake}); set once, before any frame. */
+    volatile boolean binaryOut;
 
     /** Most characters sent in one batched message (well below any sane frame limit). */
     static final int BATCH_CHARS = 256 * 1024;
@@ -233,6 +238,62 @@ abstract class WsChannel implements Channel {
             partial.trimToSize(); // keep a buffer of normal batch size: messages of that size arrive all the time
         }
         return whole;
+    }
+
+    /**
+     * Feeds one received part of a binary message (UTF-8 JSON text, as negotiated in the {@link Handshake}): the
+     * bytes are counted as they come, and the whole message is decoded once. Malformed UTF-8 becomes U+FFFD, which
+     * the frame parser then sees like any other character.
+     *
+     * @return the whole message when {@code last} completed one within the limit, else {@code null}
+     */
+    final String reassemble(java.nio.ByteBuffer part, boolean last) {
+        int n = part.remaining();
+        if (!dropping) {
+            if (partialBytes + n > maxFrameBytes) {
+                dropping = true;
+                partialBinary = NO_BYTES;
+            } else if (last && partialBytes == 0) {
+                return decode(part);
+            } else {
+                int at = (int) partialBytes;
+                if (at + n > partialBinary.length) {
+                    partialBinary = java.util.Arrays.copyOf(partialBinary,
+                            (int) Math.min(maxFrameBytes, Math.max(at + n, 2L * partialBinary.length)));
+                }
+                part.get(partialBinary, at, n);
+            }
+        }
+        partialBytes += n;
+        if (!last) {
+            return null;
+        }
+        long size = partialBytes;
+        partialBytes = 0;
+        if (dropping) {
+            dropping = false;
+            WARNINGS.warn(this, remote, "frame too large", () -> "dropped a frame of " + size + " bytes from " + remote
+                    + " (limit " + maxFrameBytes + ")", null);
+            sendInternal(Handshake.tooLarge(size, maxFrameBytes));
+            return null;
+        }
+        String whole = new String(partialBinary, 0, (int) size, java.nio.charset.StandardCharsets.UTF_8);
+        if (partialBinary.length > 4 * BATCH_CHARS) {
+            partialBinary = NO_BYTES; // keep a buffer of normal batch size only
+        }
+        return whole;
+    }
+
+    /** The UTF-8 text of a whole binary message. */
+    private static String decode(java.nio.ByteBuffer b) {
+        if (b.hasArray()) {
+            String s = new String(b.array(), b.arrayOffset() + b.position(), b.remaining(), java.nio.charset.StandardCharsets.UTF_8);
+            b.position(b.limit());
+            return s;
+        }
+        byte[] copy = new byte[b.remaining()];
+        b.get(copy);
+        return new String(copy, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

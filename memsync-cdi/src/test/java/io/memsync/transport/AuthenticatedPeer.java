@@ -37,20 +37,42 @@ public final class AuthenticatedPeer {
      * @throws IOException when the connection or the handshake fails
      */
     public static RawSocketPeer open(Path recordFile, String name, String peerId, boolean writer) throws IOException {
+        return open(recordFile, name, peerId, writer, false);
+    }
+
+    /**
+     * Like {@link #open(Path, String, String, boolean)}, asking for binary messages when {@code binary} (then the
+     * replication hello goes out as a binary message too).
+     *
+     * @param recordFile the host's {@code host.json}
+     * @param name       the shared object's name
+     * @param peerId     the peer id the hello announces
+     * @param writer     whether the hello says it writes
+     * @param binary     whether the handshake hello asks for binary messages
+     * @return the peer, authenticated, its hello sent
+     * @throws IOException when the connection or the handshake fails
+     */
+    public static RawSocketPeer open(Path recordFile, String name, String peerId, boolean writer, boolean binary)
+            throws IOException {
         JsonObject record = json(Files.readString(recordFile));
         byte[] secret = Base64.getDecoder().decode(record.getString("secret"));
         RawSocketPeer p = RawSocketPeer.upgraded(record.getString("endpoint"));
         try {
             String serverNonce = json(p.read(T).text()).getString("nonce");
             String clientNonce = Handshake.nonce();
-            p.sendText(Handshake.hello(name, clientNonce, Handshake.proof(secret, "client", name, serverNonce, clientNonce)));
+            p.sendText(Handshake.hello(name, clientNonce, Handshake.proof(secret, "client", name, serverNonce, clientNonce), binary));
             String answer = p.read(T).text();
             if (!"welcome".equals(json(answer).getString("t"))) {
                 throw new IOException("handshake refused: " + answer);
             }
-            p.sendText("{\"t\":\"hello\",\"pv\":2,\"peer\":\"" + peerId + "\",\"pid\":" + Integer.MAX_VALUE + ",\"start\":1,"
+            String replicationHello = ("{\"t\":\"hello\",\"pv\":2,\"peer\":\"" + peerId + "\",\"pid\":" + Integer.MAX_VALUE + ",\"start\":1,"
                     + "\"writer\":" + writer + ",\"maxWriters\":2147483647,\"have\":false,\"lt\":0,\"lv\":0,\"pending\":0,"
                     + "\"rpc\":[]}");
+            if (binary) {
+                p.send(RawSocketPeer.BINARY, true, replicationHello.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                p.sendText(replicationHello);
+            }
             return p;
         } catch (IOException | RuntimeException e) {
             p.close();

@@ -280,9 +280,21 @@ public final class PeerProcess implements AutoCloseable {
         return label;
     }
 
-    /** Kills the process by pid if it still runs. */
+    /**
+     * Kills the process by pid if it still runs. With {@code -Dmemsync.peer.termFirst=true} (for profiling: a JFR
+     * recording with {@code dumponexit} is written on a normal exit only) it first sends SIGTERM and waits up to
+     * 10 s.
+     */
     @Override
     public void close() {
+        if (process.isAlive() && Boolean.getBoolean("memsync.peer.termFirst")) {
+            process.toHandle().destroy();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (process.isAlive()) {
             kill9();
         }
