@@ -63,9 +63,23 @@ public record Status(String name, PeerRole role, long term, long version, String
     /**
      * One process of the network.
      *
-     * @param peerId its id for its current {@code start()}
-     * @param host   whether it is the host
+     * @param peerId  its id for its current {@code start()}
+     * @param host    whether it is the host
+     * @param pending how many of that process's own updates were pending (submitted there, their outcome not arrived
+     *                there yet): for this process its current {@link Status#pending()}; for another one the figure it
+     *                last reported to the host, which passes it on with each heartbeat, so it is at most about two
+     *                heartbeats old (one on the host itself). {@code -1} when unknown: a member of the old term that
+     *                has not reconnected to a new host yet, or a process of a memsync version that does not report it
      */
-    public record Peer(String peerId, boolean host) {
+    public record Peer(String peerId, boolean host, int pending) {
+        /**
+         * A process whose pending count is unknown ({@code -1}).
+         *
+         * @param peerId its id for its current {@code start()}
+         * @param host   whether it is the host
+         */
+        public Peer(String peerId, boolean host) {
+            this(peerId, host, -1);
+        }
     }
 }

@@ -194,6 +194,9 @@ final class DocumentServer implements AutoCloseable {
         for (Status.Peer p : s.peers()) {
             JsonObjectBuilder b = JsonMapping.JSON.createObjectBuilder().add("peerId", p.peerId())
                     .add("role", p.host() ? "host" : "client").add("self", p.peerId().equals(s.peerId()));
+            if (p.pending() >= 0) {
+                b.add("pending", p.pending());
+            }
             HostRecord.Member m = members.get(p.peerId());
             if (m != null) {
                 b.add("pid", m.pid()).add("writer", m.writer());

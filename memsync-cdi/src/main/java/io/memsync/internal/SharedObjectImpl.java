@@ -338,8 +338,11 @@ final class SharedObjectImpl<T> implements SharedObject<T> {
 
     private Status toStatus(ReplicaStatus s) {
         List<Status.Peer> peers = new ArrayList<>();
+        List<Integer> pending = s.peersPending();
         for (int i = 0; i < s.peers().size(); i++) {
-            peers.add(new Status.Peer(s.peers().get(i), i == 0));
+            String id = s.peers().get(i);
+            int n = id.equals(s.peerId()) ? s.pendingCount() : i < pending.size() ? pending.get(i) : -1;
+            peers.add(new Status.Peer(id, i == 0, n));
         }
         PeerRole role = switch (s.role()) {
             case HOST -> s.recovering() ? PeerRole.CONNECTING : PeerRole.HOST; // taking over

@@ -220,7 +220,7 @@ final class ClientSession {
             switch (frame) {
                 case Frame.Heartbeat hb -> {
                     log.observeTerm(hb.term());
-                    replica.peers(hb.peers());
+                    replica.peers(hb.peers(), hb.pending());
                     log.compact(hb.lowWater());
                     sendAck(); // acknowledgements ride on the heartbeat (the host needs them only to compact)
                 }
@@ -310,7 +310,7 @@ final class ClientSession {
             return;
         }
         log.observeTerm(w.term());
-        replica.peers(w.peers());
+        replica.peers(w.peers(), w.pending());
         state.applyEntries(w.entries());
         synced = true;
         replica.setRole(ReplicaStatus.Role.CLIENT);
@@ -342,7 +342,8 @@ final class ClientSession {
 
     private void sendAck() {
         if (hostChannel != null) {
-            hostChannel.send(FrameCodec.encode(new Frame.Ack(log.version())));
+            // with this client's pending count, which the host passes on to every member (for status())
+            hostChannel.send(FrameCodec.encode(new Frame.Ack(log.version(), state.pending.size())));
         }
     }
 

@@ -97,11 +97,22 @@ sealed interface Frame {
 
     /**
      * The client's confirmed version (sent on each heartbeat and when asked by {@link Sync}), so the host can compact
-     * its log and knows when a handover may complete.
+     * its log and knows when a handover may complete; and how many of its own updates still await their outcome, which
+     * the host passes on to every member with the next {@link Heartbeat} (for {@code status()}).
      *
      * @param version the highest version the client applied
+     * @param pending how many of the client's updates are pending (submitted, their entry not applied there yet), or
+     *                {@code -1} when not reported (a client from before the report)
      */
-    record Ack(long version) implements ToHost {
+    record Ack(long version, int pending) implements ToHost {
+        /**
+         * An acknowledgement without a pending count.
+         *
+         * @param version the highest version the client applied
+         */
+        Ack(long version) {
+            this(version, -1);
+        }
     }
 
     /** The client leaves for good (it called {@code stop()}): the host forgets it at once. */
@@ -288,11 +299,26 @@ sealed interface Frame {
      * @param version  the host's version
      * @param lowWater the lowest version every ready client has acknowledged
      * @param peers    the peer ids of the members
+     * @param pending  the pending count each member last reported, in the order of {@code peers} ({@code -1} where
+     *                 unknown), or empty when the host sent none (a host from before the report)
      */
-    record Heartbeat(long term, long version, long lowWater, List<String> peers) implements ToClient {
-        /** Copies the peer ids. */
+    record Heartbeat(long term, long version, long lowWater, List<String> peers, List<Integer> pending) implements ToClient {
+        /** Copies the lists; {@code pending} is empty or parallel to {@code peers}. */
         public Heartbeat {
             peers = List.copyOf(peers);
+            pending = parallel(peers, pending);
+        }
+
+        /**
+         * A heartbeat without pending counts.
+         *
+         * @param term     the host's term
+         * @param version  the host's version
+         * @param lowWater the low-water mark
+         * @param peers    the peer ids of the members
+         */
+        Heartbeat(long term, long version, long lowWater, List<String> peers) {
+            this(term, version, lowWater, peers, List.of());
         }
     }
 
@@ -306,13 +332,43 @@ sealed interface Frame {
      * @param term    the host's term
      * @param entries the entries after the client's position (empty after a snapshot)
      * @param peers   the peer ids of the members, the host first
+     * @param pending the pending count each member last reported, in the order of {@code peers} ({@code -1} where
+     *                unknown), or empty when the host sent none
      */
-    record Welcome(long term, List<Entry> entries, List<String> peers) implements ToClient {
-        /** Copies the lists. */
+    record Welcome(long term, List<Entry> entries, List<String> peers, List<Integer> pending) implements ToClient {
+        /** Copies the lists; {@code pending} is empty or parallel to {@code peers}. */
         public Welcome {
             entries = List.copyOf(entries);
             peers = List.copyOf(peers);
+            pending = parallel(peers, pending);
         }
+
+        /**
+         * A welcome without pending counts.
+         *
+         * @param term    the host's term
+         * @param entries the entries after the client's position
+         * @param peers   the peer ids of the members, the host first
+         */
+        Welcome(long term, List<Entry> entries, List<String> peers) {
+            this(term, entries, peers, List.of());
+        }
+    }
+
+    /**
+     * Checks that per-member pending counts are absent or one per member, and copies them.
+     *
+     * @param peers   the members
+     * @param pending their pending counts, or empty
+     * @return the immutable copy
+     * @throws IllegalArgumentException when there are counts, but not one per member
+     */
+    private static List<Integer> parallel(List<String> peers, List<Integer> pending) {
+        List<Integer> copy = List.copyOf(pending);
+        if (!copy.isEmpty() && copy.size() != peers.size()) {
+            throw new IllegalArgumentException(copy.size() + " pending counts for " + peers.size() + " members");
+        }
+        return copy;
     }
 
     /**

@@ -23,7 +23,7 @@ import jakarta.json.stream.JsonParsingException;
  * <pre>
  * hello    {"t":"hello","pv":1,"peer":s,"pid":n,"start":n,"writer":b,"maxWriters":n,"have":b,"lt":n,"lv":n,"pending":n,"rpc":[s…]}
  * patch    {"t":"patch","seq":n,"base":n,"hlc":n[,"kind":"JSON_PATCH"|"MERGE_PATCH"],"u":update[,"pre":{"version":n}|{"filter":{…}}]}
- * ack      {"t":"ack","v":n}
+ * ack      {"t":"ack","v":n[,"pending":n]}
  * bye      {"t":"bye"}
  * tail     {"t":"tail","entries":[E…]}
  * ping     {"t":"ping","id":n}                 pong {"t":"pong","id":n}
@@ -33,15 +33,19 @@ import jakarta.json.stream.JsonParsingException;
  * snap     {"t":"snap","i":n,"n":n,"d":s}
  * part     {"t":"part","i":n,"n":n,"d":s}      (a piece of the text of a frame larger than the frame limit)
  * err      {"t":"err","code":s,"m":s}
- * hb       {"t":"hb","term":n,"v":n,"lw":n,"peers":[s…]}
+ * hb       {"t":"hb","term":n,"v":n,"lw":n,"peers":[s…][,"pp":[n…]]}
  * sync     {"t":"sync"}
- * welcome  {"t":"welcome","term":n,"entries":[E…],"peers":[s…]}
+ * welcome  {"t":"welcome","term":n,"entries":[E…],"peers":[s…][,"pp":[n…]]}
  * handover {"t":"handover","v":n}
  * e        {"t":"e","entries":[E…]}
  * pull     {"t":"pull","have":b,"lt":n,"lv":n}
  * refuse   {"t":"refuse","code":s,"m":s}
  * </pre>
- * A snapshot (the text {@link SnapshotChunks} cuts into {@code snap} frames) is
+ * {@code pending} is the sender's count of its own pending updates ({@link Frame.Ack}); {@code pp} holds the pending
+ * count each member last reported, parallel to {@code peers} ({@code -1} where unknown). Both were added within
+ * protocol version 2: a decoder without them ignores them, and without them a frame decodes as "not reported".
+ *
+ * <p>A snapshot (the text {@link SnapshotChunks} cuts into {@code snap} frames) is
  * {@code {"lt":n,"v":n,"doc":{…},"table":{peer:seq,…},"lb":n,"lbt":n,"log":[E…]}}.
  */
 final class FrameCodec {
@@ -50,8 +54,10 @@ final class FrameCodec {
      * The protocol version this build speaks, sent in every hello as {@code pv}. Every process of a network runs the
      * same memsync, so a hello of another version (or without one: a memsync from before versioning) does not decode:
      * it fails with a {@link ProtocolException} whose {@link ProtocolException#versionMismatch()} is set, and the host
-     * refuses that process. Raise it with any change of the wire form; {@link #checkProtocolVersion} is the one place
-     * to accept older versions if that is ever wanted.
+     * refuses that process. Raise it with any change of the wire form that a decoder of the previous version would misread
+     * or refuse; an added optional member that such a decoder ignores, and whose absence keeps the earlier meaning,
+     * keeps the version (so peers with and without it still talk). {@link #checkProtocolVersion} is the one place to
+     * accept older versions if that is ever wanted.
      */
     static final int PROTOCOL_VERSION = 2;
 
@@ -73,11 +79,13 @@ final class FrameCodec {
         return switch (frame) {
             case Frame.Patch p -> patch(p);
             case Frame.Entries e -> entries("e", e.entries());
-            case Frame.Ack a -> "{\"t\":\"ack\",\"v\":" + a.version() + "}";
+            case Frame.Ack a -> "{\"t\":\"ack\",\"v\":" + a.version()
+                    + (a.pending() >= 0 ? ",\"pending\":" + a.pending() : "") + "}";
             case Frame.Heartbeat h -> {
                 StringBuilder sb = head("hb", 64).append(",\"term\":").append(h.term()).append(",\"v\":").append(h.version())
                         .append(",\"lw\":").append(h.lowWater()).append(",\"peers\":");
-                yield strings(h.peers(), sb).append('}').toString();
+                strings(h.peers(), sb);
+                yield pendingCounts(h.pending(), sb).append('}').toString();
             }
             case Frame.Ping p -> "{\"t\":\"ping\",\"id\":" + p.id() + "}";
             case Frame.Pong p -> "{\"t\":\"pong\",\"id\":" + p.id() + "}";
@@ -130,7 +138,8 @@ final class FrameCodec {
                         .append(",\"entries\":");
                 writeEntries(w.entries(), sb);
                 sb.append(",\"peers\":");
-                yield strings(w.peers(), sb).append('}').toString();
+                strings(w.peers(), sb);
+                yield pendingCounts(w.pending(), sb).append('}').toString();
             }
             case Frame.Handover h -> "{\"t\":\"handover\",\"v\":" + h.version() + "}";
             case Frame.Pull p -> "{\"t\":\"pull\",\"have\":" + p.hasDocument() + ",\"lt\":" + p.lastTerm() + ",\"lv\":"
@@ -204,6 +213,18 @@ final class FrameCodec {
             JsonWriting.quote(strings.get(i), sb);
         }
         return sb.append(']');
+    }
+
+    /** Appends the optional {@code "pp"} member: the members' pending counts, when there are any. */
+    private static StringBuilder pendingCounts(List<Integer> pending, StringBuilder sb) {
+        if (!pending.isEmpty()) {
+            sb.append(",\"pp\":[");
+            for (int i = 0; i < pending.size(); i++) {
+                sb.append(i > 0 ? "," : "").append(pending.get(i).intValue());
+            }
+            sb.append(']');
+        }
+        return sb;
     }
 
     /** Appends a JSON array of entries (see {@link #writeEntry}). */
@@ -314,8 +335,9 @@ final class FrameCodec {
             return switch (type) {
                 case "patch" -> decodePatch(f);
                 case "e" -> new Frame.Entries(f.objects("entries", FrameCodec::readEntry));
-                case "ack" -> new Frame.Ack(f.longValue("v"));
-                case "hb" -> new Frame.Heartbeat(f.longValue("term"), f.longValue("v"), f.longValue("lw"), f.strings("peers"));
+                case "ack" -> new Frame.Ack(f.longValue("v"), f.has("pending") ? f.count("pending") : -1);
+                case "hb" -> new Frame.Heartbeat(f.longValue("term"), f.longValue("v"), f.longValue("lw"), f.strings("peers"),
+                        f.pendingCounts("pp", "peers"));
                 case "ping" -> new Frame.Ping(f.longValue("id"));
                 case "pong" -> new Frame.Pong(f.longValue("id"));
                 case "hello" -> decodeHello(f);
@@ -334,7 +356,7 @@ final class FrameCodec {
                 case "err" -> new Frame.ErrorReport(f.string("code"), f.string("m"));
                 case "refuse" -> new Frame.Refuse(f.string("code"), f.string("m"));
                 case "welcome" -> new Frame.Welcome(f.longValue("term"), f.objects("entries", FrameCodec::readEntry),
-                        f.strings("peers"));
+                        f.strings("peers"), f.pendingCounts("pp", "peers"));
                 case "handover" -> new Frame.Handover(f.longValue("v"));
                 case "pull" -> new Frame.Pull(f.booleanValue("have"), f.longValue("lt"), f.longValue("lv"));
                 default -> throw new ProtocolException(type, "t", "unknown frame type");

@@ -244,6 +244,72 @@ final class FrameFields {
     }
 
     /**
+     * A required array of integers that fit an {@code int}.
+     *
+     * @param name the member name
+     * @return its numbers, in order (immutable)
+     */
+    List<Integer> ints(String name) {
+        JsonArray a = array(name);
+        Integer[] out = new Integer[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(a.get(i) instanceof JsonNumber n) || !n.isIntegral()) {
+                throw problem(name + "[" + i + "]", "expected an integer, got " + a.get(i).getValueType());
+            }
+            long l;
+            try {
+                l = n.longValueExact();
+            } catch (ArithmeticException e) {
+                throw problem(name + "[" + i + "]", "number " + n + " does not fit an int");
+            }
+            if (l != (int) l) {
+                throw problem(name + "[" + i + "]", "number " + l + " does not fit an int");
+            }
+            out[i] = (int) l;
+        }
+        return List.of(out);
+    }
+
+    /**
+     * A required count: an {@code int} that is not negative.
+     *
+     * @param name the member name
+     * @return its value
+     */
+    int count(String name) {
+        int n = intValue(name);
+        if (n < 0) {
+            throw problem(name, "negative count " + n);
+        }
+        return n;
+    }
+
+    /**
+     * An optional array of pending counts, one per element of the array {@code parallelTo}, each a count or
+     * {@code -1} (unknown).
+     *
+     * @param name       the member name
+     * @param parallelTo the member whose array it must match in length
+     * @return the counts (immutable), empty when the member is missing
+     */
+    List<Integer> pendingCounts(String name, String parallelTo) {
+        if (!has(name)) {
+            return List.of();
+        }
+        List<Integer> counts = ints(name);
+        int members = array(parallelTo).size();
+        if (counts.size() != members) {
+            throw problem(name, counts.size() + " pending counts for " + members + " members");
+        }
+        for (int i = 0; i < counts.size(); i++) {
+            if (counts.get(i) < -1) {
+                throw problem(name + "[" + i + "]", "pending count " + counts.get(i) + " below -1");
+            }
+        }
+        return counts;
+    }
+
+    /**
      * A required array of objects, each read by {@code element}.
      *
      * @param name    the member name

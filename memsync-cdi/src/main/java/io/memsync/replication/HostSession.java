@@ -153,7 +153,8 @@ final class HostSession {
         if (replica.recovery.active()) {
             replica.recovery.oldMembers().stream().filter(m -> seen.add(m.peerId())).forEach(members::add);
         }
-        replica.peers(members.stream().map(HostRecord.Member::peerId).toList());
+        List<String> ids = members.stream().map(HostRecord.Member::peerId).toList();
+        replica.peers(ids, pendingOf(ids));
         lingering.values().removeIf(m -> seen.contains(m.peerId()) || !memberAlive(m));
         List<HostRecord.Member> recorded = members;
         if (!lingering.isEmpty()) {
@@ -248,6 +249,10 @@ final class HostSession {
                 case Frame.Patch patch -> onPatch(p, patch);
                 case Frame.Ack a -> {
                     p.acked = Math.max(p.acked, a.version());
+                    if (p.pending != a.pending()) {
+                        p.pending = a.pending();
+                        replica.peers(replica.peers(), pendingOf(replica.peers()));
+                    }
                     replica.persistence.release();
                 }
                 case Frame.Pong pong -> replica.messaging.hostPong(p, pong);
@@ -359,13 +364,14 @@ final class HostSession {
         List<String> ps = new ArrayList<>();
         ps.add(replica.peerId());
         conns.values().forEach(c -> ps.add(c.peerId));
-        String welcome = FrameCodec.encode(new Frame.Welcome(log.term(), entries, ps));
+        List<Integer> pending = pendingOf(ps);
+        String welcome = FrameCodec.encode(new Frame.Welcome(log.term(), entries, ps, pending));
         if (!entries.isEmpty() && !EntryFrames.fits(welcome, options.maxFrameBytes())) {
             // too many (or too large) missing entries for one frame: they go first, under the frame limit
             for (String frame : EntryFrames.frames(entries, options.maxFrameBytes())) {
                 p.channel.send(frame);
             }
-            welcome = FrameCodec.encode(new Frame.Welcome(log.term(), List.of(), ps));
+            welcome = FrameCodec.encode(new Frame.Welcome(log.term(), List.of(), ps, pending));
         }
         p.channel.send(welcome);
     }
@@ -464,10 +470,18 @@ final class HostSession {
         }
         log.compact(lw);
         replica.persistence.tick();
-        String hb = FrameCodec.encode(new Frame.Heartbeat(log.term(), log.version(), lw, replica.peers()));
+        List<String> ids = replica.peers();
+        List<Integer> pending = pendingOf(ids);
+        replica.peers(ids, pending);
+        String hb = FrameCodec.encode(new Frame.Heartbeat(log.term(), log.version(), lw, ids, pending));
         for (Peer p : conns.values()) {
             p.channel.send(hb);
         }
+    }
+
+    /** The pending counts of {@code ids}, this host's own now (see {@link Peer#pendingCounts}). */
+    private List<Integer> pendingOf(List<String> ids) {
+        return Peer.pendingCounts(ids, replica.peerId(), state.pending.size(), conns.values());
     }
 
     /**

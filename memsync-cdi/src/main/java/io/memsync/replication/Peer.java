@@ -1,5 +1,7 @@
 package io.memsync.replication;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +23,11 @@ final class Peer {
     long helloVersion;
     /** The highest version it acknowledged. */
     long acked;
+    /**
+     * How many of its own updates it last reported pending (in its hello, then with each acknowledgement), or
+     * {@code -1} when it does not report them.
+     */
+    int pending = -1;
     /** Welcomed: it receives entries, events and calls. */
     boolean ready;
     /** Admitted as a writer while every slot was taken (it had lost its grant): its writes fail. */
@@ -31,6 +38,37 @@ final class Peer {
     boolean overBudget;
     /** The snapshot it is sending in recovery (chunks in order), else {@code null}. */
     SnapshotChunks.Assembler snap;
+
+    /**
+     * The pending count of each of {@code ids}: {@code selfPending} for the host itself, a client's as it last reported
+     * it (in its hello, then with each acknowledgement, so at most a heartbeat old), {@code -1} for a member that is
+     * not connected (a member of the old term not back yet) or does not report it.
+     *
+     * @param ids         peer ids of members
+     * @param self        the host's own peer id
+     * @param selfPending the host's own pending count
+     * @param conns       the client connections
+     * @return their pending counts, in the order of {@code ids}
+     */
+    static List<Integer> pendingCounts(List<String> ids, String self, int selfPending, Collection<Peer> conns) {
+        Integer[] out = new Integer[ids.size()];
+        for (int i = 0; i < out.length; i++) {
+            String id = ids.get(i);
+            int n = -1;
+            if (id.equals(self)) {
+                n = selfPending;
+            } else {
+                for (Peer p : conns) {
+                    if (id.equals(p.peerId)) {
+                        n = p.pending;
+                        break;
+                    }
+                }
+            }
+            out[i] = n;
+        }
+        return List.of(out);
+    }
 
     Peer(Channel channel) {
         this.channel = channel;
@@ -54,6 +92,7 @@ final class Peer {
         p.helloTerm = h.lastTerm();
         p.helloVersion = h.lastVersion();
         p.acked = p.have ? p.helloVersion : 0;
+        p.pending = h.pendingCount();
         p.rpc = new java.util.HashSet<>(h.rpcMethods());
         return p;
     }

@@ -70,6 +70,8 @@ public final class Replica {
     private ReplicaStatus.Role role = ReplicaStatus.Role.STOPPED;
     private String peerId = "";
     private List<String> peers = List.of();
+    /** The members' pending counts, parallel to {@link #peers} or empty when unknown. */
+    private List<Integer> peersPending = List.of();
 
     /**
      * Creates a replica; nothing happens until {@link #start()}.
@@ -470,9 +472,20 @@ public final class Replica {
         return peers;
     }
 
-    /** @param p the members as published or heard */
+    /** @param p the members as published or heard (their pending counts become unknown) */
     void peers(List<String> p) {
+        peers(p, List.of());
+    }
+
+    /**
+     * @param p       the members as published or heard
+     * @param pending their pending counts in the same order, or empty when unknown
+     */
+    void peers(List<String> p, List<Integer> pending) {
         peers = p;
+        if (!pending.equals(peersPending)) {
+            peersPending = List.copyOf(pending); // replaced only on a change: touch() compares it cheaply
+        }
     }
 
     /** Refreshes the published {@link #status()}. */
@@ -483,9 +496,10 @@ public final class Replica {
         boolean recovering = recovery.active();
         if (s == null || s.role() != role || s.term() != log.term() || s.version() != log.version() || !s.peers().equals(peers)
                 || s.pendingCount() != pendingCount || !s.peerId().equals(peerId) || s.recovering() != recovering
-                || !java.util.Objects.equals(s.persistenceFailure(), persistence.failure())) {
+                || !java.util.Objects.equals(s.persistenceFailure(), persistence.failure())
+                || !s.peersPending().equals(peersPending)) {
             status = new ReplicaStatus(role, log.term(), log.version(), peerId, peers, pendingCount, recovering,
-                    persistence.failure());
+                    persistence.failure(), peersPending);
         }
     }
 

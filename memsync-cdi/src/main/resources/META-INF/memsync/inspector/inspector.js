@@ -125,10 +125,11 @@
       if (p.self) { tr.className = 'self'; }
       var role = p.role || (p.host ? 'host' : 'client');
       [p.pid === undefined ? '?' : String(p.pid), role + (p.self ? ' (this page\u2019s process)' : ''),
-        p.writer === undefined ? '?' : p.writer ? 'writer' : 'reader', p.peerId].forEach(function (text, i) {
+        p.writer === undefined ? '?' : p.writer ? 'writer' : 'reader',
+        p.pending === undefined ? '?' : String(p.pending), p.peerId].forEach(function (text, i) {
         var td = document.createElement('td');
         td.textContent = text;
-        if (i === 3) { td.className = 'id'; }
+        if (i === 4) { td.className = 'id'; }
         tr.appendChild(td);
       });
       body.appendChild(tr);

@@ -127,6 +127,11 @@ class FrameCodecPropertyTest {
     }
 
     /** Hellos with any numbers and flags. */
+    /** Pending counts for {@code size} members: each {@code -1} (unknown) or a count. */
+    private static Arbitrary<List<Integer>> pendingCounts(int size) {
+        return Arbitraries.integers().between(-1, Integer.MAX_VALUE).list().ofSize(size);
+    }
+
     private static Arbitrary<Frame> hello() {
         Arbitrary<long[]> n = Arbitraries.longs().array(long[].class).ofSize(4);
         Arbitrary<int[]> i = Arbitraries.integers().array(int[].class).ofSize(2);
@@ -151,6 +156,7 @@ class FrameCodecPropertyTest {
                 hello(),
                 Combinators.combine(n, n, n, update(), precondition()).as(Frame.Patch::new),
                 n.map(Frame.Ack::new),
+                Combinators.combine(n, Arbitraries.integers().greaterOrEqual(0)).as(Frame.Ack::new),
                 Arbitraries.just(new Frame.Bye()),
                 entries().map(Frame.Tail::new),
                 n.map(Frame.Ping::new),
@@ -163,8 +169,12 @@ class FrameCodecPropertyTest {
                 chunk.map(c -> new Frame.Part(c.index(), c.count(), c.data())),
                 Combinators.combine(text(), text()).as(Frame.ErrorReport::new),
                 Combinators.combine(n, n, n, names).as(Frame.Heartbeat::new),
+                Combinators.combine(n, n, n, names).flatAs((term, v, lw, ps) -> pendingCounts(ps.size())
+                        .map(pp -> new Frame.Heartbeat(term, v, lw, ps, pp))),
                 Arbitraries.just(new Frame.Sync()),
                 Combinators.combine(n, entries(), names).as(Frame.Welcome::new),
+                Combinators.combine(n, entries(), names).flatAs((term, es, ps) -> pendingCounts(ps.size())
+                        .map(pp -> new Frame.Welcome(term, es, ps, pp))),
                 n.map(Frame.Handover::new),
                 entries().map(Frame.Entries::new),
                 Combinators.combine(Arbitraries.of(true, false), n, n).as(Frame.Pull::new),

@@ -186,6 +186,12 @@ class FrameCodecTest {
         {"{\"t\":\"e\",\"entries\":[{\"t\":1,\"v\":2,\"p\":\"p\",\"s\":1,\"h\":1,\"e\":[],\"cm\":1}]}", "e", "entries[0].cm"},
         {"{\"t\":\"e\",\"entries\":[{\"t\":1,\"v\":2,\"p\":null,\"s\":1,\"h\":1,\"c\":\"X\"}]}", "e", "entries[0].p"},
         {"{\"t\":\"hb\",\"term\":1,\"v\":1,\"lw\":1,\"peers\":[null]}", "hb", "peers[0]"},
+        {"{\"t\":\"ack\",\"v\":1,\"pending\":-1}", "ack", "pending"},
+        {"{\"t\":\"ack\",\"v\":1,\"pending\":\"2\"}", "ack", "pending"},
+        {"{\"t\":\"hb\",\"term\":1,\"v\":1,\"lw\":1,\"peers\":[\"a\",\"b\"],\"pp\":[1]}", "hb", "pp"},
+        {"{\"t\":\"hb\",\"term\":1,\"v\":1,\"lw\":1,\"peers\":[\"a\"],\"pp\":[-2]}", "hb", "pp[0]"},
+        {"{\"t\":\"hb\",\"term\":1,\"v\":1,\"lw\":1,\"peers\":[\"a\"],\"pp\":[1.5]}", "hb", "pp[0]"},
+        {"{\"t\":\"welcome\",\"term\":1,\"entries\":[],\"peers\":[\"a\"],\"pp\":{}}", "welcome", "pp"},
         {"{\"t\":\"hello\",\"pv\":2,\"peer\":\"p\",\"pid\":1,\"start\":1,\"writer\":true,\"maxWriters\":4294967296,"
             + "\"have\":true,\"lt\":1,\"lv\":1,\"pending\":0,\"rpc\":[]}", "hello", "maxWriters"},
         {"{\"t\":\"hello\",\"pv\":\"1\"}", "hello", "pv"},
@@ -210,6 +216,23 @@ class FrameCodecTest {
                         .contains(bad[2].isEmpty() ? "" : "field '" + bad[2] + "'");
             });
         }
+    }
+
+    @Test
+    void pendingCountsAreOptionalSoFramesWithoutThemStillDecode() {
+        // the forms of protocol version 2 before the pending counts: "not reported"
+        assertThat(FrameCodec.decode("{\"t\":\"ack\",\"v\":3}")).isEqualTo(new Frame.Ack(3, -1));
+        Frame.Heartbeat hb = (Frame.Heartbeat) FrameCodec.decode("{\"t\":\"hb\",\"term\":1,\"v\":2,\"lw\":2,\"peers\":[\"h\",\"c\"]}");
+        assertThat(hb.pending()).isEmpty();
+        Frame.Welcome w = (Frame.Welcome) FrameCodec.decode("{\"t\":\"welcome\",\"term\":1,\"entries\":[],\"peers\":[\"h\"]}");
+        assertThat(w.pending()).isEmpty();
+        // and the new forms, exactly
+        assertThat(FrameCodec.encode(new Frame.Ack(3, 2))).isEqualTo("{\"t\":\"ack\",\"v\":3,\"pending\":2}");
+        assertThat(FrameCodec.encode(new Frame.Ack(3))).isEqualTo("{\"t\":\"ack\",\"v\":3}");
+        assertThat(FrameCodec.encode(new Frame.Heartbeat(1, 2, 2, List.of("h", "c"), List.of(0, 5))))
+                .isEqualTo("{\"t\":\"hb\",\"term\":1,\"v\":2,\"lw\":2,\"peers\":[\"h\",\"c\"],\"pp\":[0,5]}");
+        assertThatThrownBy(() -> new Frame.Heartbeat(1, 2, 2, List.of("h"), List.of(0, 5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 pending counts for 1 members");
     }
 
     @Test

@@ -160,6 +160,8 @@ final class FrameSamples {
         }
         out.add(new Frame.Ack(0));
         out.add(new Frame.Ack(Long.MAX_VALUE));
+        out.add(new Frame.Ack(7, 0));
+        out.add(new Frame.Ack(7, Integer.MAX_VALUE));
         out.add(new Frame.Bye());
         out.add(new Frame.Tail(entries()));
         out.add(new Frame.Tail(List.of()));
@@ -181,9 +183,11 @@ final class FrameSamples {
         out.add(new Frame.ErrorReport("", ""));
         out.add(new Frame.Heartbeat(1, Long.MAX_VALUE, 0, List.of(AWKWARD, "")));
         out.add(new Frame.Heartbeat(0, 0, 0, List.of()));
+        out.add(new Frame.Heartbeat(2, 9, 8, List.of("host", AWKWARD, "old"), List.of(0, Integer.MAX_VALUE, -1)));
         out.add(new Frame.Sync());
         out.add(new Frame.Welcome(9, entries(), List.of("host", AWKWARD)));
         out.add(new Frame.Welcome(0, List.of(), List.of()));
+        out.add(new Frame.Welcome(9, entries(), List.of("host", AWKWARD), List.of(3, -1)));
         out.add(new Frame.Handover(Long.MAX_VALUE));
         out.add(new Frame.Entries(entries()));
         out.add(new Frame.Entries(List.of(acceptedEntry())));

@@ -1,12 +1,15 @@
 package io.memsync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -44,9 +47,56 @@ class CliEndToEndTest {
 
         host.send("patch {\"$inc\":{\"n\":1}}");
         host.send("patch {\"$inc\":{\"n\":1}}");
-        JsonObject live = json(procs.cli("--json", "ls", "--live").out());
-        assertThat(live.getInt("version")).as("--live asks the network").isEqualTo(2);
-        assertThat(live.getInt("peers")).as("the host, not the ls itself").isEqualTo(1);
+        // first the recorded view: a joining ls is a member coming and going, which the host records
+        JsonObject recorded = json(procs.cli("--json", "ls", "--recorded").out());
+        assertThat(recorded.getInt("version")).as("--recorded: the host record, written when members came or went")
+                .isZero();
+        assertThat(recorded.getString("source")).isEqualTo("record");
+        assertThat(procs.cli("ls", "--recorded").out()).containsPattern("alpha\\s+" + host.pid() + "\\s+1\\s+0\\s+1");
+        JsonObject current = json(procs.cli("--json", "ls").out());
+        assertThat(current.getInt("version")).as("ls asks the network: " + current).isEqualTo(2);
+        assertThat(current.getInt("peers")).as("the host, not the ls itself").isEqualTo(1);
+        assertThat(current.getString("source")).isEqualTo("network");
+        host.send("patch {\"$inc\":{\"n\":1}}");
+        assertThat(procs.cli("ls").out()).containsPattern("alpha\\s+" + host.pid() + "\\s+1\\s+3\\s+1\\n");
+        assertThat(json(procs.cli("--json", "ls", "--live").out()).getInt("version")).as("--live: still accepted")
+                .isEqualTo(3);
+    }
+
+    @Test
+    void lsAsksSeveralNetworksAtOnceAndKeepsTheRecordedFiguresOfOneThatDoesNotAnswerInTime() throws Exception {
+        int n = NetworkCommands.Ls.MAX_JOINS + 1;
+        List<Processes.Host> hosts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Processes.Host h = procs.host("many-" + i, "{\"n\":0}");
+            for (int k = 0; k < i; k++) {
+                h.send("patch {\"$inc\":{\"n\":1}}");
+            }
+            hosts.add(h);
+        }
+        Processes.Host paused = hosts.get(n - 1);
+        new ProcessBuilder("kill", "-STOP", Long.toString(paused.pid())).start().waitFor(); // holds its lock, answers nothing
+        try {
+            var ls = procs.cli("--json", "--timeout", "5s", "ls");
+            assertThat(ls.exit()).as(ls.toString()).isZero();
+            List<JsonObject> rows = ls.out().lines().map(CliEndToEndTest::json).toList();
+            assertThat(rows).hasSize(n);
+            for (int i = 0; i < n - 1; i++) {
+                JsonObject row = rows.get(i);
+                assertThat(row.getString("name")).isEqualTo("many-" + i);
+                assertThat(row.getInt("version")).as(row.toString()).isEqualTo(i);
+                assertThat(row.getString("source")).isEqualTo("network");
+                assertThat(row.getJsonNumber("hostPid").longValue()).isEqualTo(hosts.get(i).pid());
+            }
+            JsonObject stale = rows.get(n - 1);
+            assertThat(stale.getBoolean("hosted")).as("its lock is held: " + stale).isTrue();
+            assertThat(stale.getString("source")).isEqualTo("record");
+            assertThat(stale.getInt("version")).as("as recorded, not its current " + (n - 1)).isZero();
+            assertThat(stale.getString("note")).isNotBlank();
+            assertThat(procs.cli("--timeout", "5s", "ls").out()).contains("(recorded figures: ");
+        } finally {
+            new ProcessBuilder("kill", "-CONT", Long.toString(paused.pid())).start().waitFor();
+        }
     }
 
     @Test
@@ -231,6 +281,40 @@ class CliEndToEndTest {
         assertThat(capped.exit()).as(capped.toString()).isZero();
         assertThat(json(capped.out()).getInt("maxWriters")).isEqualTo(2);
         assertThat(procs.cli("status", "st-cap").out()).contains("writer cap 2");
+    }
+
+    @Test
+    void statusShowsTheUpdatesEachPeerHasPendingAsItLastReportedThem() throws Exception {
+        Processes.Host host = procs.host("pend", "{\"n\":0}");
+        Processes.Host writer = procs.host("pend", "{}"); // joins as a client, a writer
+        JsonObject quiet = json(procs.cli("--json", "status", "pend").out());
+        assertThat(pending(quiet, host.pid())).as("at rest: " + quiet).isZero();
+        assertThat(pending(quiet, writer.pid())).as("at rest: " + quiet).isZero();
+        assertThat(procs.cli("status", "pend").out()).containsPattern("pid " + writer.pid() + "\\s+client\\s+writer\\s+pending 0\\s");
+
+        // the writer keeps 500 increments in flight: each acknowledgement it sends the host says how many wait there
+        assertThat(writer.send("pipeline 500")).isEqualTo("OK");
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            JsonObject s = json(procs.cli("--json", "status", "pend").out());
+            return pending(s, writer.pid()) > 0;
+        });
+        assertThat(procs.cli("status", "pend").out()).containsPattern("pid " + writer.pid() + "\\s+client\\s+writer\\s+pending \\d+");
+        assertThat(writer.send("drain")).isEqualTo("OK");
+        await().atMost(Duration.ofSeconds(120)).until(() -> pending(json(procs.cli("--json", "status", "pend").out()),
+                writer.pid()) == 0);
+        JsonObject after = json(procs.cli("--json", "status", "pend").out());
+        assertThat(pending(after, host.pid())).isZero();
+    }
+
+    /** The {@code pending} of the peer with {@code pid} in a {@code status --json} answer. */
+    private static int pending(JsonObject status, long pid) {
+        for (JsonValue v : status.getJsonArray("peers")) {
+            JsonObject p = v.asJsonObject();
+            if (p.getJsonNumber("pid").longValue() == pid) {
+                return p.getInt("pending");
+            }
+        }
+        throw new AssertionError("no peer with pid " + pid + " in " + status);
     }
 
     @Test

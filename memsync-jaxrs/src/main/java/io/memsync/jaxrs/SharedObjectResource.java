@@ -192,7 +192,8 @@ public class SharedObjectResource {
     /**
      * {@code GET /_status}: the replication status of this process.
      *
-     * @return {@code {"name","role","term","version","peerId","peers":[{"peerId","host"}],"pending"}}
+     * @return {@code {"name","role","term","version","peerId","peers":[{"peerId","host"[,"pending"]}],"pending"}}, a
+     *         peer's {@code pending} as in {@link Status.Peer#pending()} (left out while unknown)
      */
     @GET
     @Path("_status")
@@ -200,7 +201,10 @@ public class SharedObjectResource {
     public Response status() {
         Status s = shared().status();
         JsonArrayBuilder peers = Json.createArrayBuilder();
-        s.peers().forEach(p -> peers.add(Json.createObjectBuilder().add("peerId", p.peerId()).add("host", p.host())));
+        s.peers().forEach(p -> {
+            var b = Json.createObjectBuilder().add("peerId", p.peerId()).add("host", p.host());
+            peers.add(p.pending() >= 0 ? b.add("pending", p.pending()) : b);
+        });
         String body = Json.createObjectBuilder()
                 .add("name", s.name())
                 .add("role", s.role().name())

@@ -33,6 +33,8 @@
  * <p>{@link io.memsync.jaxrs.MemSyncRequestFilter} guards these resources: requests with a foreign {@code Host} or
  * {@code Origin} are refused, writes only pass with {@code memsync.<name>.server.writable=true} and the write token.
  * Reads need no token: put the resources behind the application's authentication where the document is not for
- * every local process to read. {@code GET /_inspector} serves the web inspector.
+ * every local process to read. {@code GET /_inspector} serves the web inspector; its URL is recorded for
+ * {@code memsync inspect} at startup where the runtime tells the port (Helidon MP, see
+ * {@code InspectorAddresses}), else at the page's first request.
  */
 package io.memsync.jaxrs;

@@ -42,6 +42,7 @@ import static org.awaitility.Awaitility.await;
 @HelidonTest
 @AddBean(value = DocResource.class, scope = RequestScoped.class)
 @AddBean(value = MemSyncApi.class, scope = RequestScoped.class)
+@AddBean(StartupRecords.class)
 class JaxRsResourceTest {
     static final String DOC = "jaxrs-doc";
     static final String OTHER = "jaxrs-other";
@@ -421,6 +422,22 @@ class JaxRsResourceTest {
         JsonObject published = Http.json(readString(file)).asJsonObject();
         assertThat(published.getString("inspector")).endsWith("/doc/_inspector");
         assertThat(published.getString("token")).isEqualTo(Http.TOKEN);
+    }
+
+    @Test
+    void recordsTheInspectorUrlsWhenTheServerStartsBeforeAnyRequest() {
+        URI base = target.getUri();
+        String origin = "http://127.0.0.1:" + base.getPort();
+        String doc = StartupRecords.RECORDED.get(DOC);
+        assertThat(doc).as("recorded for the one-object resource at startup").isNotNull();
+        JsonObject d = Http.json(doc).asJsonObject();
+        assertThat(d.getString("inspector")).isEqualTo(origin + "/doc/_inspector");
+        assertThat(d.getString("token")).isEqualTo(Http.TOKEN);
+        String other = StartupRecords.RECORDED.get(OTHER);
+        assertThat(other).as("recorded for the by-name resource at startup").isNotNull();
+        assertThat(Http.json(other).asJsonObject().getString("inspector")).isEqualTo(origin + "/memsync/" + OTHER + "/_inspector");
+        // and the page is served there
+        assertThat(http.get("memsync/" + OTHER + "/_inspector").statusCode()).isEqualTo(200);
     }
 
     private static String readString(java.nio.file.Path file) {
