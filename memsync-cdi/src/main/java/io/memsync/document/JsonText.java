@@ -90,6 +90,144 @@ public final class JsonText {
         throw new JsonParsingException("expected a JSON object, found " + v.getValueType(), new Location(0));
     }
 
+    /**
+     * A cursor over compact JSON text, for decoders that know the exact shape of what they read (memsync's own
+     * frames, as its writer writes them) and want its fields without building a value per object. Every method
+     * either consumes what it was asked for and returns it, or returns a "not here" answer ({@code false},
+     * {@code null}, {@link Long#MIN_VALUE}) without promising where the cursor is: a decoder that gets one gives up
+     * and parses the text with {@link #parse} instead, which accepts or refuses it with the full rules. So a
+     * cursor never accepts anything {@link #parse} would refuse; no whitespace is skipped.
+     *
+     * @param text   the text
+     * @param offset where to start
+     * @param depth  how deeply nested that place is in the text (objects and arrays open around it), so values read
+     *               there are held to {@link #MAX_DEPTH} as {@link #parse} would hold them
+     * @return the cursor
+     */
+    public static Cursor cursor(String text, int offset, int depth) {
+        JsonText p = new JsonText(text);
+        p.pos = offset;
+        p.depth = depth;
+        return new Cursor(p);
+    }
+
+    /** See {@link #cursor}. */
+    public static final class Cursor {
+        private final JsonText p;
+
+        private Cursor(JsonText p) {
+            this.p = p;
+        }
+
+        /**
+         * Consumes {@code literal} if the text continues with it.
+         *
+         * @param literal the expected text
+         * @return whether it was there (and consumed)
+         */
+        public boolean consume(String literal) {
+            if (p.text.startsWith(literal, p.pos)) {
+                p.pos += literal.length();
+                return true;
+            }
+            return false;
+        }
+
+        /**
+         * Consumes an integer of at most 18 digits (no fraction, no exponent, no leading zero).
+         *
+         * @return its value, or {@link Long#MIN_VALUE} when the text does not continue with one
+         */
+        public long integer() {
+            String t = p.text;
+            int len = t.length();
+            int i = p.pos;
+            boolean negative = i < len && t.charAt(i) == '-';
+            if (negative) {
+                i++;
+            }
+            int start = i;
+            long v = 0;
+            while (i < len) {
+                char c = t.charAt(i);
+                if (c < '0' || c > '9') {
+                    break;
+                }
+                v = v * 10 + (c - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || digits > 18 || (digits > 1 && t.charAt(start) == '0')) {
+                return Long.MIN_VALUE;
+            }
+            if (i < len) {
+                char c = t.charAt(i);
+                if (c == '.' || c == 'e' || c == 'E') {
+                    return Long.MIN_VALUE;
+                }
+            }
+            p.pos = i;
+            return negative ? -v : v;
+        }
+
+        /**
+         * Consumes a string without escapes or control characters.
+         *
+         * @param previous a string likely to be the same (returned instead of a copy when equal), or {@code null}
+         * @return its value, or {@code null} when the text does not continue with such a string
+         */
+        public String plainString(String previous) {
+            String t = p.text;
+            int len = t.length();
+            int i = p.pos;
+            if (i >= len || t.charAt(i) != '"') {
+                return null;
+            }
+            int start = ++i;
+            while (i < len) {
+                char c = t.charAt(i);
+                if (c == '"') {
+                    p.pos = i + 1;
+                    int n = i - start;
+                    if (previous != null && previous.length() == n && t.regionMatches(start, previous, 0, n)) {
+                        return previous;
+                    }
+                    return t.substring(start, i);
+                }
+                if (c == '\\' || c < 0x20) {
+                    return null;
+                }
+                i++;
+            }
+            return null;
+        }
+
+        /**
+         * Consumes one JSON value with the full rules of {@link #parse}.
+         *
+         * @return the value, or {@code null} when the text does not continue with a valid one
+         */
+        public JsonValue value() {
+            try {
+                if (p.pos >= p.text.length()) {
+                    return null;
+                }
+                return p.value();
+            } catch (JsonParsingException e) {
+                return null;
+            }
+        }
+
+        /**
+         * Whether the whole text has been consumed.
+         *
+         * @return whether the cursor is at the end
+         */
+        public boolean atEnd() {
+            return p.pos == p.text.length();
+        }
+    }
+
     private JsonValue value() {
         if (pos >= text.length()) {
             throw fail("unexpected end of text");

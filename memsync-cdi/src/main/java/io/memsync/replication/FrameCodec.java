@@ -324,6 +324,19 @@ final class FrameCodec {
      * @throws ProtocolException when the text is not a frame of this protocol version (never another exception)
      */
     static Frame decode(String text) {
+        Frame fast = text.startsWith(PATCH_HEAD) ? fastPatch(text) : fastEntries(text);
+        return fast != null ? fast : decodeParsed(text);
+    }
+
+    /**
+     * Decodes a frame by parsing it into a JSON value first: every frame {@link #decode} does not read on its fast
+     * path, and the reference that path is tested against.
+     *
+     * @param text the frame's text
+     * @return the frame
+     * @throws ProtocolException when the text is not a frame of this protocol version
+     */
+    static Frame decodeParsed(String text) {
         JsonObject o = parse(text, "?");
         JsonValue t = o.get("t");
         if (!(t instanceof jakarta.json.JsonString ts)) {
@@ -561,6 +574,161 @@ final class FrameCodec {
             throw f.problem("i", "chunk index " + i + " outside 0.." + (n - 1));
         }
         return new Frame.SnapChunk(i, n, f.string("d"));
+    }
+
+    /** How a patch frame starts, as {@link #encode} writes it. */
+    private static final String PATCH_HEAD = "{\"t\":\"patch\",\"seq\":";
+
+    /**
+     * Reads a patch frame of update operators without a precondition, written exactly as {@link #encode} writes it:
+     * the frame the host receives most. Like {@link #fastEntries}, it gives up ({@code null}) on anything else.
+     *
+     * @param text the frame's text
+     * @return the frame, or {@code null}
+     */
+    static Frame.Patch fastPatch(String text) {
+        if (!text.startsWith(PATCH_HEAD)) {
+            return null;
+        }
+        // the update is read inside the frame's object
+        JsonText.Cursor c = JsonText.cursor(text, PATCH_HEAD.length(), 1);
+        long seq = c.integer();
+        if (seq == Long.MIN_VALUE || !c.consume(",\"base\":")) {
+            return null;
+        }
+        long base = c.integer();
+        if (base == Long.MIN_VALUE || !c.consume(",\"hlc\":")) {
+            return null;
+        }
+        long hlc = c.integer();
+        if (hlc == Long.MIN_VALUE || !c.consume(",\"u\":")) {
+            return null;
+        }
+        if (!(c.value() instanceof JsonObject u) || !c.consume("}") || !c.atEnd()) {
+            return null;
+        }
+        try {
+            return new Frame.Patch(seq, base, hlc, Update.of(u), null);
+        } catch (RuntimeException e) {
+            return null; // the parsing decoder reports it
+        }
+    }
+
+    /** How an entries frame starts, as {@link #encode} writes it. */
+    private static final String ENTRIES_HEAD = "{\"t\":\"e\",\"entries\":[";
+
+    /**
+     * Reads an entries frame written exactly as {@link #encode} writes it (members in its order, nothing else)
+     * straight into entries, without a JSON value per entry or per number: the frame the client receives most.
+     *
+     * @param text the frame's text
+     * @return the frame, or {@code null} when the text is written any other way (then {@link #decode} parses it with
+     *         the full rules, which accept or refuse it: this never accepts what they refuse)
+     */
+    static Frame.Entries fastEntries(String text) {
+        if (!text.startsWith(ENTRIES_HEAD)) {
+            return null;
+        }
+        // values are read only inside an entry: the frame's object, its array and the entry's object are open
+        JsonText.Cursor c = JsonText.cursor(text, ENTRIES_HEAD.length(), 3);
+        java.util.ArrayList<Entry> entries = new java.util.ArrayList<>();
+        String peer = null;
+        if (!c.consume("]")) {
+            while (true) {
+                Entry e = fastEntry(c, peer);
+                if (e == null) {
+                    return null;
+                }
+                peer = e.peer();
+                entries.add(e);
+                if (c.consume(",")) {
+                    continue;
+                }
+                if (c.consume("]")) {
+                    break;
+                }
+                return null;
+            }
+        }
+        if (!c.consume("}") || !c.atEnd()) {
+            return null;
+        }
+        return new Frame.Entries(java.util.Collections.unmodifiableList(entries));
+    }
+
+    /** One entry as {@link #writeEntry} writes it, or {@code null} (see {@link #fastEntries}). */
+    private static Entry fastEntry(JsonText.Cursor c, String previousPeer) {
+        if (!c.consume("{\"t\":")) {
+            return null;
+        }
+        long term = c.integer();
+        if (term == Long.MIN_VALUE || !c.consume(",\"v\":")) {
+            return null;
+        }
+        long version = c.integer();
+        if (version == Long.MIN_VALUE || !c.consume(",\"p\":")) {
+            return null;
+        }
+        String peer = c.plainString(previousPeer);
+        if (peer == null || !c.consume(",\"s\":")) {
+            return null;
+        }
+        long seq = c.integer();
+        if (seq == Long.MIN_VALUE || !c.consume(",\"h\":")) {
+            return null;
+        }
+        long hlc = c.integer();
+        if (hlc == Long.MIN_VALUE) {
+            return null;
+        }
+        JsonArray effect = null;
+        String code = null;
+        String message = null;
+        if (c.consume(",\"e\":")) {
+            if (!(c.value() instanceof JsonArray a)) {
+                return null;
+            }
+            effect = a;
+        } else if (c.consume(",\"c\":")) {
+            code = c.plainString(null);
+            if (code == null) {
+                return null;
+            }
+            if (c.consume(",\"m\":")) {
+                message = c.plainString(null);
+                if (message == null) {
+                    return null;
+                }
+            }
+        } else {
+            return null;
+        }
+        boolean commutative = c.consume(",\"cm\":true");
+        List<String> paths = List.of();
+        if (c.consume(",\"ps\":[")) {
+            java.util.ArrayList<String> ps = new java.util.ArrayList<>(2);
+            if (!c.consume("]")) {
+                while (true) {
+                    String path = c.plainString(null);
+                    if (path == null) {
+                        return null;
+                    }
+                    ps.add(path);
+                    if (c.consume(",")) {
+                        continue;
+                    }
+                    if (c.consume("]")) {
+                        break;
+                    }
+                    return null;
+                }
+            }
+            paths = List.copyOf(ps);
+        }
+        if (!c.consume("}")) {
+            return null;
+        }
+        return new Entry(term, version, peer, seq, hlc, effect, code, message, paths, commutative);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.memsync.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -304,6 +305,86 @@ class FrameCodecPropertyTest {
         Frame back = FrameCodec.decode(text);
         assertThat(back).isEqualTo(frame);
         assertThat(FrameCodec.encode(back)).isEqualTo(text);
+    }
+
+    /**
+     * The entries frame's fast decoder (straight into entries) agrees with the parsing decoder on every frame the
+     * codec writes, and on damaged text: the same frame or, from both, a {@link ProtocolException}. So the fast path
+     * never accepts what the full rules refuse, nor reads anything differently.
+     */
+    @Property
+    void entriesFramesDecodeAlikeOnTheFastPathAndByParsing(@ForAll("entryLists") List<Entry> entries,
+                                                           @ForAll Random random) {
+        String text = FrameCodec.encode(new Frame.Entries(entries));
+        Frame.Entries direct = FrameCodec.fastEntries(text); // null where it gives up (escaped strings)
+        if (direct != null) {
+            assertThat(direct).isEqualTo(FrameCodec.decodeParsed(text));
+        }
+        assertThat(FrameCodec.decode(text)).isEqualTo(new Frame.Entries(entries));
+        for (int i = 0; i < 4; i++) {
+            String damaged = i % 2 == 0 ? damageText(text, random) : damageStructure(text, random);
+            Frame fast;
+            try {
+                fast = FrameCodec.decode(damaged);
+            } catch (ProtocolException e) {
+                assertThatThrownBy(() -> FrameCodec.decodeParsed(damaged)).isInstanceOf(ProtocolException.class);
+                continue;
+            }
+            assertThat(fast).as(damaged).isEqualTo(FrameCodec.decodeParsed(damaged));
+        }
+    }
+
+    /** Like {@link #entriesFramesDecodeAlikeOnTheFastPathAndByParsing}, for every frame (patch frames included). */
+    @Property
+    void everyFrameDecodesAlikeOnTheFastPathAndByParsing(@ForAll("frames") Frame frame, @ForAll Random random) {
+        String text = FrameCodec.encode(frame);
+        assertThat(FrameCodec.decode(text)).isEqualTo(FrameCodec.decodeParsed(text));
+        for (int i = 0; i < 4; i++) {
+            String damaged = i % 2 == 0 ? damageText(text, random) : damageStructure(text, random);
+            Frame fast;
+            try {
+                fast = FrameCodec.decode(damaged);
+            } catch (ProtocolException e) {
+                assertThatThrownBy(() -> FrameCodec.decodeParsed(damaged)).isInstanceOf(ProtocolException.class);
+                continue;
+            }
+            assertThat(fast).as(damaged).isEqualTo(FrameCodec.decodeParsed(damaged));
+        }
+    }
+
+    /** A patch of operators without a precondition, as every writer sends them, takes the host's fast path. */
+    @Property
+    void operatorPatchesTakeTheFastPath(@ForAll long seq, @ForAll long base, @ForAll long hlc) {
+        Frame.Patch p = new Frame.Patch(seq % 1_000_000_000_000L, base % 1_000_000_000_000L, hlc % 1_000_000_000_000L,
+                Update.of(JsonProviders.JSON.createObjectBuilder().add("$inc", JsonProviders.JSON.createObjectBuilder()
+                        .add("n", 1)).build()), null);
+        assertThat(FrameCodec.fastPatch(FrameCodec.encode(p))).isNotNull().isEqualTo(p);
+    }
+
+    /** Entries the way a host writes them most: plain peer ids and paths, so the fast decoder takes them all. */
+    @Property
+    void plainEntriesFramesTakeTheFastPath(@ForAll("plainEntryLists") List<Entry> entries) {
+        String text = FrameCodec.encode(new Frame.Entries(entries));
+        assertThat(FrameCodec.fastEntries(text)).as(text).isNotNull().isEqualTo(new Frame.Entries(entries));
+    }
+
+    @Provide
+    Arbitrary<List<Entry>> entryLists() {
+        return entries();
+    }
+
+    @Provide
+    Arbitrary<List<Entry>> plainEntryLists() {
+        Arbitrary<String> plain = Arbitraries.strings().withChars("abcXYZ09-_.é漢").ofMaxLength(22);
+        Arbitrary<long[]> numbers = Arbitraries.longs().between(-999_999_999_999_999_999L, 999_999_999_999_999_999L)
+                .array(long[].class).ofSize(4);
+        Arbitrary<EntryOutcome> outcome = Arbitraries.oneOf(
+                array(2).map(e -> new EntryOutcome(e, null, null)),
+                Combinators.combine(plain, plain.injectNull(0.3)).as((c, m) -> new EntryOutcome(null, c, m)));
+        return Combinators.combine(numbers, plain, outcome, plain.list().ofMaxSize(3), Arbitraries.of(true, false))
+                .as((n, peer, o, paths, cm) -> new Entry(n[0], n[1], peer, n[2], n[3], o.effect(), o.code(), o.message(),
+                        paths, cm))
+                .list().ofMaxSize(5);
     }
 
     @Property
