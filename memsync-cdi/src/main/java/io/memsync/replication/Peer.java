@@ -92,7 +92,9 @@ final class Peer {
         p.helloTerm = h.lastTerm();
         p.helloVersion = h.lastVersion();
         p.acked = p.have ? p.helloVersion : 0;
-        p.pending = h.pendingCount();
+        // informational in the hello and never checked there: a negative figure becomes "unknown", since the host
+        // passes it on in every heartbeat and welcome, whose decoders refuse counts below -1 (the whole frame)
+        p.pending = Math.max(h.pendingCount(), -1);
         p.rpc = new java.util.HashSet<>(h.rpcMethods());
         return p;
     }

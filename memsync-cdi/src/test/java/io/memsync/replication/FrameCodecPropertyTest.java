@@ -127,12 +127,12 @@ class FrameCodecPropertyTest {
                 object(2).map(Precondition::matches));
     }
 
-    /** Hellos with any numbers and flags. */
     /** Pending counts for {@code size} members: each {@code -1} (unknown) or a count. */
     private static Arbitrary<List<Integer>> pendingCounts(int size) {
         return Arbitraries.integers().between(-1, Integer.MAX_VALUE).list().ofSize(size);
     }
 
+    /** Hellos with any numbers and flags. */
     private static Arbitrary<Frame> hello() {
         Arbitrary<long[]> n = Arbitraries.longs().array(long[].class).ofSize(4);
         Arbitrary<int[]> i = Arbitraries.integers().array(int[].class).ofSize(2);

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memsync.MemSyncException;
 import io.memsync.document.JsonText;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,59 +25,6 @@ class ReplicationProtocolVersionTest {
                 .process(node.pid, 1).heartbeatInterval(Duration.ofMillis(20)).timeout(Duration.ofSeconds(2))
                 .recoveryWait(Duration.ofMillis(300)).clock(sim.wallClock()).build();
         return new Replica(options, transport, node.election(), net.liveness(), change -> { }, node.proc);
-    }
-
-    /**
-     * A transport whose client channels rewrite every frame they send (what another build would put on the wire); the
-     * replica's handler sees the rewriting channel, as it sees the one it connected.
-     */
-    private static Transport rewriting(Transport inner, UnaryOperator<String> rewrite) {
-        return new Transport() {
-            @Override
-            public Listener listen(String name, byte[] secret, Function<Channel, ChannelHandler> onAccept)
-                    throws IOException {
-                return inner.listen(name, secret, onAccept);
-            }
-
-            @Override
-            public Channel connect(String endpoint, String name, byte[] secret, ChannelHandler handler,
-                                   Duration timeout) throws IOException {
-                Channel[] outer = new Channel[1];
-                Channel ch = inner.connect(endpoint, name, secret, new ChannelHandler() {
-                    @Override
-                    public void onFrame(Channel channel, String frame) {
-                        handler.onFrame(outer[0], frame);
-                    }
-
-                    @Override
-                    public void onClose(Channel channel) {
-                        handler.onClose(outer[0]);
-                    }
-                }, timeout);
-                outer[0] = new Channel() {
-                    @Override
-                    public void send(String frame) {
-                        ch.send(rewrite.apply(frame));
-                    }
-
-                    @Override
-                    public void close() {
-                        ch.close();
-                    }
-
-                    @Override
-                    public boolean isOpen() {
-                        return ch.isOpen();
-                    }
-
-                    @Override
-                    public String remote() {
-                        return ch.remote();
-                    }
-                };
-                return outer[0];
-            }
-        };
     }
 
     private static Throwable failure(CompletableFuture<Void> f) {
@@ -106,7 +50,7 @@ class ReplicationProtocolVersionTest {
         int other = FrameCodec.PROTOCOL_VERSION + 1;
         List<String> sent = new ArrayList<>();
         InMemoryNetwork.Node node = net.node();
-        Replica newer = replica(node, rewriting(node.transport(), frame -> {
+        Replica newer = replica(node, RewritingTransport.client(node.transport(), frame -> {
             sent.add(frame);
             return frame.replace("\"pv\":" + FrameCodec.PROTOCOL_VERSION + ",", "\"pv\":" + other + ",");
         }));
@@ -133,7 +77,7 @@ class ReplicationProtocolVersionTest {
         sim.runUntil(hostStarted::isDone, 5_000 * MS);
 
         InMemoryNetwork.Node node = net.node();
-        Replica older = replica(node, rewriting(node.transport(),
+        Replica older = replica(node, RewritingTransport.client(node.transport(),
                 frame -> frame.replace("\"pv\":" + FrameCodec.PROTOCOL_VERSION + ",", "")));
         CompletableFuture<Void> started = older.startAsync();
         sim.runUntil(started::isDone, 5_000 * MS);

@@ -74,24 +74,28 @@ class CliEndToEndTest {
             }
             hosts.add(h);
         }
-        Processes.Host paused = hosts.get(n - 1);
+        // one of the first joined: asked one after the other, the networks after it would get no time left
+        int p = 1;
+        Processes.Host paused = hosts.get(p);
         new ProcessBuilder("kill", "-STOP", Long.toString(paused.pid())).start().waitFor(); // holds its lock, answers nothing
         try {
             var ls = procs.cli("--json", "--timeout", "5s", "ls");
             assertThat(ls.exit()).as(ls.toString()).isZero();
             List<JsonObject> rows = ls.out().lines().map(CliEndToEndTest::json).toList();
             assertThat(rows).hasSize(n);
-            for (int i = 0; i < n - 1; i++) {
+            for (int i = 0; i < n; i++) {
                 JsonObject row = rows.get(i);
                 assertThat(row.getString("name")).isEqualTo("many-" + i);
-                assertThat(row.getInt("version")).as(row.toString()).isEqualTo(i);
-                assertThat(row.getString("source")).isEqualTo("network");
-                assertThat(row.getJsonNumber("hostPid").longValue()).isEqualTo(hosts.get(i).pid());
+                if (i != p) {
+                    assertThat(row.getInt("version")).as(row.toString()).isEqualTo(i);
+                    assertThat(row.getString("source")).as(row.toString()).isEqualTo("network");
+                    assertThat(row.getJsonNumber("hostPid").longValue()).isEqualTo(hosts.get(i).pid());
+                }
             }
-            JsonObject stale = rows.get(n - 1);
+            JsonObject stale = rows.get(p);
             assertThat(stale.getBoolean("hosted")).as("its lock is held: " + stale).isTrue();
             assertThat(stale.getString("source")).isEqualTo("record");
-            assertThat(stale.getInt("version")).as("as recorded, not its current " + (n - 1)).isZero();
+            assertThat(stale.getInt("version")).as("as recorded, not its current " + p).isZero();
             assertThat(stale.getString("note")).isNotBlank();
             assertThat(procs.cli("--timeout", "5s", "ls").out()).contains("(recorded figures: ");
         } finally {

@@ -39,12 +39,15 @@ import jakarta.ws.rs.core.Application;
  * {@link SharedObjectsResource} that keeps the default {@code lookup}/{@code names} serves every name of
  * {@link SharedObjectRegistry} under its path; both under the {@code @ApplicationPath} of the one
  * {@link Application} bean (or the root when there is none). Nothing is recorded at startup on other runtimes, with
- * TLS (the scheme is not known), with several applications, or for paths with templates; the filter still records
+ * TLS (the scheme is not known), with several applications, for an application Helidon routes elsewhere
+ * ({@code @RoutingPath}, {@code @RoutingName} or their configuration keys), or for paths with templates; the filter still records
  * the URL at the first request of the page, as before, and a request always overwrites what startup recorded.
  */
 @Dependent
 class InspectorAddresses {
     private static final String HELIDON_SERVER = "io.helidon.microprofile.server.ServerCdiExtension";
+    private static final String HELIDON_ROUTING_PATH = "io.helidon.microprofile.server.RoutingPath";
+    private static final String HELIDON_ROUTING_NAME = "io.helidon.microprofile.server.RoutingName";
 
     /** For CDI. */
     InspectorAddresses() {
@@ -121,6 +124,27 @@ class InspectorAddresses {
         }
     }
 
+    /**
+     * Whether Helidon serves {@code app} at another context root than its {@code @ApplicationPath}, or on another
+     * listener than the default one: its {@code @RoutingPath} or {@code @RoutingName} (looked up by name), or the
+     * configuration keys {@code <class>.routing-path.path} and {@code <class>.routing-name.name}.
+     */
+    private static boolean routedByHelidon(Class<?> app) {
+        for (var a : app.getAnnotations()) {
+            String type = a.annotationType().getName();
+            if (type.equals(HELIDON_ROUTING_PATH) || type.equals(HELIDON_ROUTING_NAME)) {
+                return true;
+            }
+        }
+        try {
+            var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+            return config.getOptionalValue(app.getName() + ".routing-path.path", String.class).isPresent()
+                    || config.getOptionalValue(app.getName() + ".routing-name.name", String.class).isPresent();
+        } catch (RuntimeException | LinkageError e) {
+            return true; // cannot tell: record nothing rather than a wrong path or port
+        }
+    }
+
     /** The host for a URL of a listener bound to {@code host}: loopback for a wildcard (the HTTP guard accepts it). */
     static String urlHost(String host) {
         if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")
@@ -130,10 +154,16 @@ class InspectorAddresses {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    /** The {@code @ApplicationPath} of the one application ({@code ""} with none), or {@code null} with several. */
+    /**
+     * The {@code @ApplicationPath} of the one application ({@code ""} with none), or {@code null} with several, or when
+     * Helidon routes it elsewhere (see {@link #routedByHelidon}).
+     */
     private static String applicationPath(BeanManager bm) {
         Set<String> paths = new TreeSet<>();
         for (Bean<?> b : bm.getBeans(Application.class, Any.Literal.INSTANCE)) {
+            if (routedByHelidon(b.getBeanClass())) {
+                return null;
+            }
             ApplicationPath p = b.getBeanClass().getAnnotation(ApplicationPath.class);
             paths.add(p == null ? "" : p.value());
         }
