@@ -324,7 +324,11 @@ final class FrameCodec {
      * @throws ProtocolException when the text is not a frame of this protocol version (never another exception)
      */
     static Frame decode(String text) {
-        Frame fast = text.startsWith(PATCH_HEAD) ? fastPatch(text) : fastEntries(text);
+        // each fast path checks its own frame's head, and gives up at once on any other frame
+        Frame fast = fastPatch(text);
+        if (fast == null) {
+            fast = fastEntries(text);
+        }
         return fast != null ? fast : decodeParsed(text);
     }
 

@@ -225,11 +225,7 @@ abstract class WsChannel implements Channel {
         }
         long size = partialBytes;
         partialBytes = 0;
-        if (dropping) {
-            dropping = false;
-            WARNINGS.warn(this, remote, "frame too large", () -> "dropped a frame of " + size + " bytes from " + remote
-                    + " (limit " + maxFrameBytes + ")", null);
-            sendInternal(Handshake.tooLarge(size, maxFrameBytes));
+        if (dropped(size)) {
             return null;
         }
         String whole = partial.toString();
@@ -270,11 +266,7 @@ abstract class WsChannel implements Channel {
         }
         long size = partialBytes;
         partialBytes = 0;
-        if (dropping) {
-            dropping = false;
-            WARNINGS.warn(this, remote, "frame too large", () -> "dropped a frame of " + size + " bytes from " + remote
-                    + " (limit " + maxFrameBytes + ")", null);
-            sendInternal(Handshake.tooLarge(size, maxFrameBytes));
+        if (dropped(size)) {
             return null;
         }
         String whole = new String(partialBinary, 0, (int) size, java.nio.charset.StandardCharsets.UTF_8);
@@ -282,6 +274,21 @@ abstract class WsChannel implements Channel {
             partialBinary = NO_BYTES; // keep a buffer of normal batch size only
         }
         return whole;
+    }
+
+    /**
+     * At the end of a message of {@code size} bytes: whether it was dropped for passing the limit; then it is reported
+     * once, with a rate-limited warning and an error frame to the peer.
+     */
+    private boolean dropped(long size) {
+        if (!dropping) {
+            return false;
+        }
+        dropping = false;
+        WARNINGS.warn(this, remote, "frame too large", () -> "dropped a frame of " + size + " bytes from " + remote
+                + " (limit " + maxFrameBytes + ")", null);
+        sendInternal(Handshake.tooLarge(size, maxFrameBytes));
+        return true;
     }
 
     /** The UTF-8 text of a whole binary message. */

@@ -321,17 +321,7 @@ class FrameCodecPropertyTest {
             assertThat(direct).isEqualTo(FrameCodec.decodeParsed(text));
         }
         assertThat(FrameCodec.decode(text)).isEqualTo(new Frame.Entries(entries));
-        for (int i = 0; i < 4; i++) {
-            String damaged = i % 2 == 0 ? damageText(text, random) : damageStructure(text, random);
-            Frame fast;
-            try {
-                fast = FrameCodec.decode(damaged);
-            } catch (ProtocolException e) {
-                assertThatThrownBy(() -> FrameCodec.decodeParsed(damaged)).isInstanceOf(ProtocolException.class);
-                continue;
-            }
-            assertThat(fast).as(damaged).isEqualTo(FrameCodec.decodeParsed(damaged));
-        }
+        decodersAgreeOnDamagedCopies(text, random);
     }
 
     /** Like {@link #entriesFramesDecodeAlikeOnTheFastPathAndByParsing}, for every frame (patch frames included). */
@@ -339,17 +329,7 @@ class FrameCodecPropertyTest {
     void everyFrameDecodesAlikeOnTheFastPathAndByParsing(@ForAll("frames") Frame frame, @ForAll Random random) {
         String text = FrameCodec.encode(frame);
         assertThat(FrameCodec.decode(text)).isEqualTo(FrameCodec.decodeParsed(text));
-        for (int i = 0; i < 4; i++) {
-            String damaged = i % 2 == 0 ? damageText(text, random) : damageStructure(text, random);
-            Frame fast;
-            try {
-                fast = FrameCodec.decode(damaged);
-            } catch (ProtocolException e) {
-                assertThatThrownBy(() -> FrameCodec.decodeParsed(damaged)).isInstanceOf(ProtocolException.class);
-                continue;
-            }
-            assertThat(fast).as(damaged).isEqualTo(FrameCodec.decodeParsed(damaged));
-        }
+        decodersAgreeOnDamagedCopies(text, random);
     }
 
     /** A patch of operators without a precondition, as every writer sends them, takes the host's fast path. */
@@ -359,6 +339,24 @@ class FrameCodecPropertyTest {
                 Update.of(JsonProviders.JSON.createObjectBuilder().add("$inc", JsonProviders.JSON.createObjectBuilder()
                         .add("n", 1)).build()), null);
         assertThat(FrameCodec.fastPatch(FrameCodec.encode(p))).isNotNull().isEqualTo(p);
+    }
+
+    /**
+     * Damages {@code text} four times (characters, then members, alternately): {@link FrameCodec#decode} (fast path
+     * first) and {@link FrameCodec#decodeParsed} give the same frame or both a {@link ProtocolException}.
+     */
+    private static void decodersAgreeOnDamagedCopies(String text, Random random) {
+        for (int i = 0; i < 4; i++) {
+            String damaged = i % 2 == 0 ? damageText(text, random) : damageStructure(text, random);
+            Frame fast;
+            try {
+                fast = FrameCodec.decode(damaged);
+            } catch (ProtocolException e) {
+                assertThatThrownBy(() -> FrameCodec.decodeParsed(damaged)).isInstanceOf(ProtocolException.class);
+                continue;
+            }
+            assertThat(fast).as(damaged).isEqualTo(FrameCodec.decodeParsed(damaged));
+        }
     }
 
     /** Entries the way a host writes them most: plain peer ids and paths, so the fast decoder takes them all. */
