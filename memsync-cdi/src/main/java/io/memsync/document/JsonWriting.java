@@ -80,8 +80,17 @@ public final class JsonWriting {
      */
     public static void quote(String s, StringBuilder sb) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        int run = 0; // start of the characters not yet appended, which need no escape
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            if (i > run) {
+                sb.append(s, run, i); // a run at a time: one copy instead of a call per character
+            }
+            run = i + 1;
             switch (c) {
                 case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");
@@ -90,14 +99,11 @@ public final class JsonWriting {
                 case '\t' -> sb.append("\\t");
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-                    } else {
-                        sb.append(c);
-                    }
-                }
+                default -> sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
             }
+        }
+        if (run < n) {
+            sb.append(s, run, n);
         }
         sb.append('"');
     }

@@ -317,6 +317,9 @@ final class ClientSession {
         replica.started().complete(null);
         sendAck();
         replica.messaging.welcomed(hostChannel);
+        if (!options.joinOnly()) {
+            replica.host.prestartListener(); // in the background, after the join: a failover may still come early
+        }
     }
 
     /**

@@ -36,13 +36,13 @@ final class HostListener {
     }
 
     /**
-     * Starts this process's listener in the background while it is a client, with a secret nobody knows, so that
+     * Starts this process's listener in the background once it joined as a client, with a secret nobody knows, so that
      * taking over as host after a failover does not pay for starting a server (the first WebServer of a JVM takes
      * a second or more).
      */
     void prestart() {
-        if (handle != null) {
-            return;
+        if (handle != null || prestarted != null) {
+            return; // listening already, or starting (a replica welcomed again after a reconnection)
         }
         CompletableFuture<Transport.Listener> future = new CompletableFuture<>();
         prestarted = future;

@@ -14,34 +14,36 @@ public interface Liveness {
     boolean isAlive(HostRecord.Member member);
 
     /**
-     * The operating system's view: {@link ProcessHandle} by pid, start time compared to the millisecond; on Linux a
-     * process that is already exiting counts as dead. A {@code kill -9}ed JVM releases its files (and so the host
-     * lease) before it is gone; in that window it would otherwise look alive, and a new host would wait the whole
-     * recovery time for it to reconnect.
+     * The operating system's view: a process with that pid whose start time matches to the second; on Linux a process
+     * that is already exiting counts as dead. A {@code kill -9}ed JVM releases its files (and so the host lease)
+     * before it is gone; in that window it would otherwise look alive, and a new host would wait the whole recovery
+     * time for it to reconnect.
+     *
+     * <p>On Linux the answer comes from {@code /proc/<pid>/stat} alone. {@link ProcessHandle.Info} also reads the
+     * process's command line, which waits while the kernel tears a killed process's memory down: tens of
+     * milliseconds for a JVM, right when a new host asks. Elsewhere (or where {@code /proc} does not give start times
+     * as the JDK computes them) it asks {@link ProcessHandle}.
      *
      * @return the default liveness check
      */
     static Liveness ofOperatingSystem() {
-        return member -> ProcessHandle.of(member.pid())
-                .filter(ProcessHandle::isAlive)
-                .filter(h -> member.startTime() <= 0 || h.info().startInstant()
-                        .map(i -> Math.abs(i.toEpochMilli() - member.startTime()) < 1000)
-                        .orElse(true))
-                .map(h -> !exiting(h.pid()))
-                .orElse(false);
-    }
-
-    /**
-     * Whether Linux says the process is a zombie, is exiting, or is already gone (reaped since {@link ProcessHandle}
-     * looked); {@code false} where there is no {@code /proc}.
-     */
-    private static boolean exiting(long pid) {
-        java.nio.file.Path stat = java.nio.file.Path.of("/proc", Long.toString(pid), "stat");
-        try {
-            return exitingStat(java.nio.file.Files.readString(stat));
-        } catch (java.io.IOException | RuntimeException e) {
-            return java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/stat"));
-        }
+        return member -> {
+            if (ProcStat.USABLE) {
+                try {
+                    return ProcStat.alive(java.nio.file.Files.readString(ProcStat.path(member.pid())),
+                            member.startTime());
+                } catch (java.io.IOException | RuntimeException e) {
+                    return false; // no such process (any more)
+                }
+            }
+            return ProcessHandle.of(member.pid())
+                    .filter(ProcessHandle::isAlive)
+                    .filter(h -> member.startTime() <= 0 || h.info().startInstant()
+                            .map(i -> Math.abs(i.toEpochMilli() - member.startTime()) < 1000)
+                            .orElse(true))
+                    .map(h -> !ProcStat.exiting(h.pid()))
+                    .orElse(false);
+        };
     }
 
     /**

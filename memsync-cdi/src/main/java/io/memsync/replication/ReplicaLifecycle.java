@@ -93,9 +93,8 @@ final class ReplicaLifecycle {
                 startDeadline = env.nanoTime() + startBudget().toNanos();
                 slotDeadline = env.nanoTime() + options.writerSlotWait().toNanos();
                 replica.setRole(ReplicaStatus.Role.CONNECTING);
-                if (!options.joinOnly()) {
-                    replica.host.prestartListener(); // in the background, from the start: a failover may come early
-                }
+                // the standby listener starts once this replica joined (ClientSession.welcomed): started now, it
+                // competed with the join for the CPU (a Helidon WebServer's first start takes a quarter second of CPU)
                 replica.search.seek();
             });
         }

@@ -19,6 +19,22 @@ class LivenessTest {
     }
 
     @Test
+    void procStatStartTimesAgreeWithTheJdks() throws Exception {
+        // this machine is Linux: the fast path must be the one in use, and read start times as the JDK does
+        assertThat(ProcStat.USABLE).as("/proc start times agree with ProcessHandle's").isTrue();
+        Process p = new ProcessBuilder("sleep", "60").start();
+        try {
+            long jdk = p.info().startInstant().map(java.time.Instant::toEpochMilli).orElseThrow();
+            long proc = ProcStat.startMillis(java.nio.file.Files.readString(ProcStat.path(p.pid())));
+            assertThat(Math.abs(proc - jdk)).isLessThan(1000);
+            assertThat(Liveness.ofOperatingSystem().isAlive(new HostRecord.Member("peer", p.pid(), jdk - 5_000, true)))
+                    .as("same pid, another start time (a reused pid)").isFalse();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void aRunningProcessIsAliveAndAKilledOneIsNot() throws Exception {
         Process p = new ProcessBuilder("sleep", "60").start();
         try {
