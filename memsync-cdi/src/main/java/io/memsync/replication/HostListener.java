@@ -39,8 +39,10 @@ final class HostListener {
      * Starts this process's listener in the background once it joined as a client, with a secret nobody knows, so that
      * taking over as host after a failover does not pay for starting a server (the first WebServer of a JVM takes
      * a second or more).
+     *
+     * @param warmUp more host code to run once on the background thread, before the listener is handed over
      */
-    void prestart() {
+    void prestart(Runnable warmUp) {
         if (handle != null || prestarted != null) {
             return; // listening already, or starting (a replica welcomed again after a reconnection)
         }
@@ -71,6 +73,11 @@ final class HostListener {
                 }, HostSearch.connectTimeout(options)).close();
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": listener warm-up failed: " + e);
+            }
+            try {
+                warmUp.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": warm-up failed: " + e);
             }
             future.complete(l);
             if (!replica.loop.post(() -> {

@@ -14,6 +14,8 @@ final class HostSearch {
     private static final System.Logger LOG = System.getLogger(Replica.class.getName());
     /** How often a connect under way checks whether a newer host appeared. */
     private static final long CONNECT_RECHECK_MS = 20;
+    /** How long after losing a host the search retries fast. */
+    private static final long FAST_RETRY_NANOS = 2_000_000_000L;
 
     private final Replica replica;
     private final ReplicaOptions options;
@@ -25,6 +27,8 @@ final class HostSearch {
     private long connectGen;
     private long seekDelay = 1;
     private long lostAt;
+    /** The term of the host lost last, while the fast retries after that loss last; {@code -1} otherwise. */
+    private long lostTerm = -1;
     /** When the host last refused this writer for want of a slot (0: never since start). */
     private long lastRefusedAt;
 
@@ -53,12 +57,14 @@ final class HostSearch {
         connecting = false;
         connectGen++;
         lastRefusedAt = 0;
+        lostTerm = -1;
     }
 
     /** The host was lost: the next searches retry fast for a while. */
     void hostLost() {
         seekDelay = 1;
         lostAt = env.nanoTime();
+        lostTerm = replica.state.log.term();
     }
 
     /** The host refused this writer for want of a slot: look again shortly, leaving the lease to the admitted ones. */
@@ -101,6 +107,13 @@ final class HostSearch {
             HostRecord rec = election.read();
             // a record that says its host handed over is the previous host's: wait for the next one to publish
             if (rec != null && rec.term() >= replica.state.log.term() && rec.handoverVersion() < 0) {
+                if (namesDeadLostHost(rec)) {
+                    // its successor holds the lease (or the dead host's lock is still being released) and publishes
+                    // within milliseconds: look again soon instead of connecting to a dead endpoint (a connect
+                    // that fails takes 5-10 ms, and the retry after it more)
+                    replica.loop.schedule(this::seek, 1);
+                    return;
+                }
                 connect(rec);
                 return;
             }
@@ -108,6 +121,22 @@ final class HostSearch {
             LOG.log(System.Logger.Level.DEBUG, () -> "seek for " + options.name() + ": " + e);
         }
         seekLater();
+    }
+
+    /**
+     * Whether a record names the host this replica lost moments ago (same term, within the fast-retry window), and
+     * that host's process is dead: then connecting to it is pointless. A host that is alive (only the connection
+     * broke) is connected to as before.
+     */
+    private boolean namesDeadLostHost(HostRecord rec) {
+        if (lostTerm < 0 || rec.term() != lostTerm || rec.members().isEmpty()) {
+            return false;
+        }
+        if (env.nanoTime() - lostAt >= FAST_RETRY_NANOS) {
+            lostTerm = -1;
+            return false;
+        }
+        return !replica.host.memberAlive(rec.members().get(0)); // a hosting record lists its host first
     }
 
     /**
@@ -125,7 +154,7 @@ final class HostSearch {
 
     /** Retries {@link #seek} fast right after losing a host (a new one appears within milliseconds), then backs off. */
     void seekLater() {
-        long cap = env.nanoTime() - lostAt < 2_000_000_000L ? 5 : Math.max(5, options.heartbeatInterval().toMillis() / 2);
+        long cap = env.nanoTime() - lostAt < FAST_RETRY_NANOS ? 5 : Math.max(5, options.heartbeatInterval().toMillis() / 2);
         long delay = seekDelay;
         seekDelay = Math.min(cap, seekDelay * 2);
         replica.loop.schedule(this::seek, delay + env.random().nextLong(delay + 1));

@@ -62,7 +62,7 @@ final class HostSession {
 
     /** Starts the listener in the background (a client that takes over later need not wait for it). */
     void prestartListener() {
-        listener.prestart();
+        listener.prestart(() -> FailoverWarmUp.run(this::memberAlive, options, replica.peerId()));
     }
 
     /** Forgets the connections (a new start). */

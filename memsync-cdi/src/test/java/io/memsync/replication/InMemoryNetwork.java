@@ -30,6 +30,8 @@ final class InMemoryNetwork implements AutoCloseable {
     /** Running replicas by peer id (registered at start, removed at stop; a crash leaves them to its dead node). */
     private final Map<String, Node> running = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
+    /** Connect attempts per endpoint, refused ones included. */
+    final Map<String, AtomicInteger> connectAttempts = new ConcurrentHashMap<>();
     private volatile long maxDelayMicros;
     /** The frame limit in UTF-8 bytes, as a WebSocket peer holds it: a bigger frame is dropped and counted. */
     volatile long maxFrameBytes = Long.MAX_VALUE;
@@ -214,6 +216,7 @@ final class InMemoryNetwork implements AutoCloseable {
                 @Override
                 public Channel connect(String endpoint, String name, byte[] secret, ChannelHandler handler,
                                        Duration timeout) throws IOException {
+                    connectAttempts.computeIfAbsent(endpoint, e -> new AtomicInteger()).incrementAndGet();
                     MemListener l = InMemoryNetwork.this.listeners.get(endpoint);
                     if (refuseConnects || !alive || l == null || l.closed || !l.owner.alive || !l.name.equals(name)
                             || !Arrays.equals(l.secret, secret)) {
