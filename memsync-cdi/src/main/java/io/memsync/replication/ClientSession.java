@@ -319,6 +319,8 @@ final class ClientSession {
         replica.messaging.welcomed(hostChannel);
         if (!options.joinOnly()) {
             replica.host.prestartListener(); // in the background, after the join: a failover may still come early
+        } else {
+            replica.host.warmFailoverChecks();
         }
     }
 
@@ -335,6 +337,9 @@ final class ClientSession {
             }
             drop();
             replica.search.refusedForSlot();
+            if (!options.joinOnly()) {
+                replica.host.prestartListener(); // it may take over a dead host while it waits: be ready for that
+            }
             return;
         }
         replica.started().completeExceptionally(new MemSyncException(r.code(), r.message().isEmpty() ? "refused"

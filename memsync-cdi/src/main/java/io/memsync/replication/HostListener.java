@@ -40,7 +40,8 @@ final class HostListener {
      * taking over as host after a failover does not pay for starting a server (the first WebServer of a JVM takes
      * a second or more).
      *
-     * @param warmUp more host code to run once on the background thread, before the listener is handed over
+     * @param warmUp more code a failover runs, to run once on the background thread after the listener was handed
+     *               over (its failures are only logged)
      */
     void prestart(Runnable warmUp) {
         if (handle != null || prestarted != null) {
@@ -49,47 +50,57 @@ final class HostListener {
         CompletableFuture<Transport.Listener> future = new CompletableFuture<>();
         prestarted = future;
         env.spawn("memsync-prestart-" + options.name(), () -> {
-            Transport.Listener l;
-            byte[] secret = randomSecret();
             try {
-                l = transport.listen(options.name(), secret, onAccept);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": no pre-started listener: " + e);
-                future.complete(null);
-                return;
-            }
-            // one authenticated connection to ourselves loads and warms the accepting side's code now, not during
-            // a failover (the first accepted connection of a JVM costs tens of milliseconds); the listener is handed
-            // over only after it, since a host that adopts it changes its secret and would refuse this connection
-            try {
-                transport.connect(l.endpoint(), options.name(), secret, new ChannelHandler() {
-                    @Override
-                    public void onFrame(Channel channel, String frame) {
-                    }
-
-                    @Override
-                    public void onClose(Channel channel) {
-                    }
-                }, HostSearch.connectTimeout(options)).close();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": listener warm-up failed: " + e);
+                prestartOn(future);
+            } finally {
+                future.complete(null); // whatever failed (an Error too): a host waiting for it starts its own
             }
             try {
                 warmUp.run();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": warm-up failed: " + e);
-            }
-            future.complete(l);
-            if (!replica.loop.post(() -> {
-                if (handle == null && replica.role() != ReplicaStatus.Role.STOPPED) {
-                    handle = l;
-                } else if (handle != l) {
-                    env.spawn("memsync-listener-close", l::close); // off the lock
-                }
-            })) {
-                l.close();
+                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": failover warm-up failed: " + e);
             }
         });
+    }
+
+    /** Starts and warms the standby listener, then offers it to the replica (this start's only: {@code future}). */
+    private void prestartOn(CompletableFuture<Transport.Listener> future) {
+        Transport.Listener l;
+        byte[] secret = randomSecret();
+        try {
+            l = transport.listen(options.name(), secret, onAccept);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": no pre-started listener: " + e);
+            return;
+        }
+        // one authenticated connection to ourselves loads and warms the accepting side's code now, not during
+        // a failover (the first accepted connection of a JVM costs tens of milliseconds); the listener is handed
+        // over only after it, since a host that adopts it changes its secret and would refuse this connection
+        try {
+            transport.connect(l.endpoint(), options.name(), secret, new ChannelHandler() {
+                @Override
+                public void onFrame(Channel channel, String frame) {
+                }
+
+                @Override
+                public void onClose(Channel channel) {
+                }
+            }, HostSearch.connectTimeout(options)).close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": listener warm-up failed: " + e);
+        }
+        future.complete(l);
+        if (!replica.loop.post(() -> {
+            // only the run that started it adopts it: a stop closes it (close() waits on this future), and a
+            // replica started again has a prestart of its own
+            if (handle == null && prestarted == future && replica.role() != ReplicaStatus.Role.STOPPED) {
+                handle = l;
+            } else if (handle != l) {
+                env.spawn("memsync-listener-close", l::close); // off the lock
+            }
+        })) {
+            l.close();
+        }
     }
 
     private byte[] randomSecret() {

@@ -16,6 +16,8 @@ final class HostSearch {
     private static final long CONNECT_RECHECK_MS = 20;
     /** How long after losing a host the search retries fast. */
     private static final long FAST_RETRY_NANOS = 2_000_000_000L;
+    /** How long after losing a host a record naming the dead host is re-read every millisecond. */
+    private static final long EAGER_POLL_NANOS = 100_000_000L;
 
     private final Replica replica;
     private final ReplicaOptions options;
@@ -108,10 +110,14 @@ final class HostSearch {
             // a record that says its host handed over is the previous host's: wait for the next one to publish
             if (rec != null && rec.term() >= replica.state.log.term() && rec.handoverVersion() < 0) {
                 if (namesDeadLostHost(rec)) {
-                    // its successor holds the lease (or the dead host's lock is still being released) and publishes
-                    // within milliseconds: look again soon instead of connecting to a dead endpoint (a connect
-                    // that fails takes 5-10 ms, and the retry after it more)
-                    replica.loop.schedule(this::seek, 1);
+                    // its successor holds the lease (or the dead host's lock is still being released) and usually
+                    // publishes within milliseconds: look again soon instead of connecting to a dead endpoint (a
+                    // connect that fails takes 5-10 ms, and the retry after it more); every millisecond at first
+                    if (env.nanoTime() - lostAt < EAGER_POLL_NANOS) {
+                        replica.loop.schedule(this::seek, 1);
+                    } else {
+                        seekLater();
+                    }
                     return;
                 }
                 connect(rec);
@@ -125,8 +131,9 @@ final class HostSearch {
 
     /**
      * Whether a record names the host this replica lost moments ago (same term, within the fast-retry window), and
-     * that host's process is dead: then connecting to it is pointless. A host that is alive (only the connection
-     * broke) is connected to as before.
+     * the operating system says that host's process is dead: then connecting to it is pointless. A host whose
+     * process runs (only the connection broke) is connected to as before, whether or not its replica's registration
+     * in the rendezvous can be read.
      */
     private boolean namesDeadLostHost(HostRecord rec) {
         if (lostTerm < 0 || rec.term() != lostTerm || rec.members().isEmpty()) {
@@ -136,7 +143,7 @@ final class HostSearch {
             lostTerm = -1;
             return false;
         }
-        return !replica.host.memberAlive(rec.members().get(0)); // a hosting record lists its host first
+        return !replica.host.processAlive(rec.members().get(0)); // a hosting record lists its host first
     }
 
     /**

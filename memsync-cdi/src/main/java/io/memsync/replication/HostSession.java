@@ -118,6 +118,20 @@ final class HostSession {
      * @param m the member
      * @return whether it may still hold state
      */
+    /**
+     * @param m a member
+     * @return whether its process runs (the operating system's view only, not whether its replica still runs)
+     */
+    boolean processAlive(HostRecord.Member m) {
+        return liveness.isAlive(m);
+    }
+
+    /** Runs the checks a failover runs first once, in the background (a join-only replica has no standby listener). */
+    void warmFailoverChecks() {
+        env.spawn("memsync-failover-warm-up-" + options.name(),
+                () -> FailoverWarmUp.run(this::memberAlive, options, replica.peerId()));
+    }
+
     boolean memberAlive(HostRecord.Member m) {
         if (!liveness.isAlive(m)) {
             return false;

@@ -30,8 +30,7 @@ public interface Liveness {
         return member -> {
             if (ProcStat.USABLE) {
                 try {
-                    return ProcStat.alive(java.nio.file.Files.readString(ProcStat.path(member.pid())),
-                            member.startTime());
+                    return ProcStat.alive(ProcStat.read(member.pid()), member.startTime());
                 } catch (java.io.IOException | RuntimeException e) {
                     return false; // no such process (any more)
                 }

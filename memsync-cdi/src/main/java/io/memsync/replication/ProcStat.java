@@ -1,6 +1,7 @@
 package io.memsync.replication;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +25,18 @@ final class ProcStat {
     /** @return where Linux describes process {@code pid} */
     static Path path(long pid) {
         return Path.of("/proc", Long.toString(pid), "stat");
+    }
+
+    /**
+     * Reads the stat line of a process. As Latin-1, not UTF-8: the process name in it is cut to 15 bytes, maybe in
+     * the middle of a character, and a strict UTF-8 decoding would fail on it (the fields after it are ASCII).
+     *
+     * @param pid the process
+     * @return its line
+     * @throws IOException when there is no such process (any more)
+     */
+    static String read(long pid) throws IOException {
+        return new String(Files.readAllBytes(path(pid)), StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -64,7 +77,7 @@ final class ProcStat {
         try {
             ProcessHandle self = ProcessHandle.current();
             long jdk = self.info().startInstant().map(Instant::toEpochMilli).orElse(-1L);
-            long here = startMillis(Files.readString(path(self.pid())));
+            long here = startMillis(read(self.pid()));
             return jdk > 0 && Math.abs(jdk - here) < 1000;
         } catch (IOException | RuntimeException e) {
             return false;
@@ -77,7 +90,7 @@ final class ProcStat {
      */
     static boolean exiting(long pid) {
         try {
-            return Liveness.exitingStat(Files.readString(path(pid)));
+            return Liveness.exitingStat(read(pid));
         } catch (IOException | RuntimeException e) {
             return Files.isReadable(Path.of("/proc/self/stat"));
         }

@@ -69,9 +69,25 @@ class HostSearchScenarioTest {
         int before = attempts(endpoint);
         net.disconnect(client.node());
         sim.runUntil(() -> client.status().role() == ReplicaStatus.Role.CONNECTING, 1_000 * MS);
-        sim.runUntil(() -> client.status().role() == ReplicaStatus.Role.CLIENT, 5_000 * MS);
-        assertThat(client.status().role()).isEqualTo(ReplicaStatus.Role.CLIENT);
+        // at once: not after the 2 s during which a dead host's record is only re-read
+        assertThat(sim.runUntil(() -> client.status().role() == ReplicaStatus.Role.CLIENT, 200 * MS))
+                .as("reconnected within 200 ms").isTrue();
         assertThat(client.status().term()).isEqualTo(term);
         assertThat(attempts(endpoint) - before).as("connects to the live host").isPositive();
+    }
+
+    @Test
+    void withNoSuccessorTheClientTriesTheRecordedHostAgainAfterTwoSeconds() {
+        Proc host = start("{\"n\":0}", false);
+        Proc client = start("{}", true); // join-only: nobody takes over
+        String deadEndpoint = net.published().getLast().endpoint();
+        int before = attempts(deadEndpoint);
+        net.crash(host.node());
+        host.replica().kill();
+        sim.runFor(1_900 * MS);
+        assertThat(attempts(deadEndpoint) - before).as("connects within the first 1.9 s").isZero();
+        sim.runFor(600 * MS);
+        assertThat(attempts(deadEndpoint) - before).as("connects once the 2 s are over").isPositive();
+        assertThat(client.status().role()).isEqualTo(ReplicaStatus.Role.CONNECTING);
     }
 }

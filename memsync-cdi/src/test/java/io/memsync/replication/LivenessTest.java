@@ -19,13 +19,23 @@ class LivenessTest {
     }
 
     @Test
+    void procStatFindsTheStartTimeAfterANameWithSpacesAndParentheses() {
+        String line = "4242 (a) b) c) S 1 4242 4242 0 -1 4194560 1200 0 0 0 10 5 0 0 20 0 30 0 %d 0 0";
+        assertThat(ProcStat.startMillis(line.formatted(12_345)) - ProcStat.startMillis(line.formatted(0)))
+                .as("12,345 ticks of 10 ms").isEqualTo(123_450);
+        assertThat(Liveness.exitingStat(line.formatted(1))).isFalse();
+    }
+
+    @Test
     void procStatStartTimesAgreeWithTheJdks() throws Exception {
-        // this machine is Linux: the fast path must be the one in use, and read start times as the JDK does
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/stat")),
+                "Linux only");
+        // on Linux the fast path must be the one in use, and read start times as the JDK does
         assertThat(ProcStat.USABLE).as("/proc start times agree with ProcessHandle's").isTrue();
         Process p = new ProcessBuilder("sleep", "60").start();
         try {
             long jdk = p.info().startInstant().map(java.time.Instant::toEpochMilli).orElseThrow();
-            long proc = ProcStat.startMillis(java.nio.file.Files.readString(ProcStat.path(p.pid())));
+            long proc = ProcStat.startMillis(ProcStat.read(p.pid()));
             assertThat(Math.abs(proc - jdk)).isLessThan(1000);
             assertThat(Liveness.ofOperatingSystem().isAlive(new HostRecord.Member("peer", p.pid(), jdk - 5_000, true)))
                     .as("same pid, another start time (a reused pid)").isFalse();

@@ -264,7 +264,7 @@ public final class HazelcastPeer {
         });
         try {
             Object now = get(key);
-            if (!(now instanceof Long l && l == expected) && !done.await(300, TimeUnit.SECONDS)) {
+            if (!(now instanceof Long l && l == expected) && !done.await(20, TimeUnit.MINUTES)) {
                 throw new IllegalStateException(key + " did not reach " + expected + ", it is " + get(key));
             }
         } finally {

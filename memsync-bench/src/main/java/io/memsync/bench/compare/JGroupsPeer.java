@@ -163,7 +163,7 @@ public final class JGroupsPeer {
         listeners.add(l);
         try {
             Object now = map.get(key);
-            if (!(now instanceof Long n && n == expected) && !done.await(300, TimeUnit.SECONDS)) {
+            if (!(now instanceof Long n && n == expected) && !done.await(20, TimeUnit.MINUTES)) {
                 throw new IllegalStateException(key + " did not reach " + expected + ", it is " + map.get(key));
             }
         } finally {

@@ -312,14 +312,14 @@ public final class SideBySide {
             long t0 = System.nanoTime();
             CompletableFuture<String> run = w.send(memsync ? "incs n " + count + " 4096 quiet" : "writes n " + count + " 4096");
             for (CompletableFuture<String> f : waits) {
-                String reply = f.get(10, TimeUnit.MINUTES);
+                String reply = f.get(25, TimeUnit.MINUTES);
                 if (!reply.startsWith("ok")) {
                     throw new IllegalStateException("a replica did not converge: " + reply);
                 }
             }
             long t1 = System.nanoTime();
             long cpu1 = cpuNanos(g.peers);
-            run.get(10, TimeUnit.MINUTES);
+            run.get(25, TimeUnit.MINUTES);
             add("throughput", system, "writes/s to converge", count / ((t1 - t0) / 1e9), "1/s");
             // CPU time of every JVM of the system over the timed part, per write: steadier than the rate on two
             // shared cores, and what the rate is made of
