@@ -319,9 +319,8 @@ final class ClientSession {
         replica.messaging.welcomed(hostChannel);
         if (!options.joinOnly()) {
             replica.host.prestartListener(); // in the background, after the join: a failover may still come early
-        } else {
-            replica.host.warmFailoverChecks();
         }
+        replica.host.warmFailoverChecks();
     }
 
     /**

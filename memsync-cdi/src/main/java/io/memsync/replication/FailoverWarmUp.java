@@ -9,8 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Predicate;
 
 /**
- * Runs, once per start of a replica and in the background, the code a failover runs first: the liveness checks of the old term's members
- * (reading {@code /proc}, probing a member's lock file). Their first run in a process costs milliseconds of class
+ * Runs, once per start of a replica and in the background, the code a failover runs first: the liveness checks of
+ * the old term's members (reading {@code /proc}, probing a member's lock file). Their first run in a process costs milliseconds of class
  * loading and linking, which a new host (or a client whose host vanished) would otherwise pay in the stall. Failures
  * are only logged: this is an optimisation.
  */

@@ -39,11 +39,8 @@ final class HostListener {
      * Starts this process's listener in the background once it joined as a client, with a secret nobody knows, so that
      * taking over as host after a failover does not pay for starting a server (the first WebServer of a JVM takes
      * a second or more).
-     *
-     * @param warmUp more code a failover runs, to run once on the background thread after the listener was handed
-     *               over (its failures are only logged)
      */
-    void prestart(Runnable warmUp) {
+    void prestart() {
         if (handle != null || prestarted != null) {
             return; // listening already, or starting (a replica welcomed again after a reconnection)
         }
@@ -54,11 +51,6 @@ final class HostListener {
                 prestartOn(future);
             } finally {
                 future.complete(null); // whatever failed (an Error too): a host waiting for it starts its own
-            }
-            try {
-                warmUp.run();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> options.name() + ": failover warm-up failed: " + e);
             }
         });
     }

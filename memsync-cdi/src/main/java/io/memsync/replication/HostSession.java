@@ -41,6 +41,8 @@ final class HostSession {
      * a next host must gather, so a next host must wait for it like for a connected one.
      */
     private final Map<String, HostRecord.Member> lingering = new HashMap<>();
+    /** Whether this start has run {@link FailoverWarmUp} (under the replica's lock). */
+    private boolean failoverChecksWarmed;
 
     HostSession(Replica replica, ReplicaOptions options, ReplicaEnvironment env, Election election, Liveness liveness,
                 Transport transport, ReplicaState state) {
@@ -62,11 +64,12 @@ final class HostSession {
 
     /** Starts the listener in the background (a client that takes over later need not wait for it). */
     void prestartListener() {
-        listener.prestart(() -> FailoverWarmUp.run(this::memberAlive, options, replica.peerId()));
+        listener.prestart();
     }
 
     /** Forgets the connections (a new start). */
     void reset() {
+        failoverChecksWarmed = false;
         conns.clear();
         lingering.clear();
     }
@@ -113,12 +116,6 @@ final class HostSession {
     }
 
     /**
-     * Whether a member's process lives and its replica has not stopped (a paused one counts as alive).
-     *
-     * @param m the member
-     * @return whether it may still hold state
-     */
-    /**
      * @param m a member
      * @return whether its process runs (the operating system's view only, not whether its replica still runs)
      */
@@ -126,12 +123,22 @@ final class HostSession {
         return liveness.isAlive(m);
     }
 
-    /** Runs the checks a failover runs first once, in the background (a join-only replica has no standby listener). */
+    /** Runs the checks a failover runs first, in the background, once per start (the first welcome). */
     void warmFailoverChecks() {
+        if (failoverChecksWarmed) {
+            return;
+        }
+        failoverChecksWarmed = true;
         env.spawn("memsync-failover-warm-up-" + options.name(),
                 () -> FailoverWarmUp.run(this::memberAlive, options, replica.peerId()));
     }
 
+    /**
+     * Whether a member's process lives and its replica has not stopped (a paused one counts as alive).
+     *
+     * @param m the member
+     * @return whether it may still hold state
+     */
     boolean memberAlive(HostRecord.Member m) {
         if (!liveness.isAlive(m)) {
             return false;

@@ -19,10 +19,9 @@ public interface Liveness {
      * before it is gone; in that window it would otherwise look alive, and a new host would wait the whole recovery
      * time for it to reconnect.
      *
-     * <p>On Linux the answer comes from {@code /proc/<pid>/stat} alone. {@link ProcessHandle.Info} also reads the
-     * process's command line, which waits while the kernel tears a killed process's memory down: tens of
-     * milliseconds for a JVM, right when a new host asks. Elsewhere (or where {@code /proc} does not give start times
-     * as the JDK computes them) it asks {@link ProcessHandle}.
+     * <p>On Linux the answer comes from one read of {@code /proc/<pid>/stat} (state, flags, start time), without
+     * {@link ProcessHandle.Info}, which also reads the process's command line and executable. Elsewhere (or where
+     * {@code /proc} does not give start times as the JDK computes them) it asks {@link ProcessHandle}.
      *
      * @return the default liveness check
      */
